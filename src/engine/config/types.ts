@@ -1,0 +1,128 @@
+/**
+ * The shape of a validated `gateway.yaml` (after interpolation, defaults and freezing).
+ * These names are public: ops and outside tests rely on them (DESIGN.md's config
+ * contract). `schemas/gateway.schema.json` is the source of truth for what is accepted;
+ * keep this file in step with it.
+ */
+import type { Capability } from '../openai-types.ts';
+
+export interface TimeoutsConfig {
+  /** TCP/TLS connect. */
+  connect_ms?: number;
+  /** From request sent to the first response byte (headers). */
+  first_byte_ms?: number;
+  /** Longest silence between two body chunks (streams). */
+  idle_ms?: number;
+  /** Whole request, first byte to last. */
+  total_ms?: number;
+}
+
+export interface RetryConfig {
+  attempts?: number;
+  base_delay_ms?: number;
+  max_delay_ms?: number;
+}
+
+export interface ProviderConfig {
+  type: string;
+  base_url?: string;
+  api_key?: string;
+  headers?: Record<string, string>;
+  timeouts?: TimeoutsConfig;
+  retry?: RetryConfig;
+  /** Max sockets to this upstream (undici pool size). */
+  connections?: number;
+  /** Adapter-specific settings (e.g. Azure's api_version, Anthropic's version header). */
+  options?: Record<string, unknown>;
+}
+
+export interface PricingConfig {
+  input_per_1m: number;
+  output_per_1m: number;
+  cached_input_per_1m?: number;
+}
+
+export interface ModelConfig {
+  /** What clients send. Several entries may share a name: they form a model group. */
+  name: string;
+  provider: string;
+  /** The upstream model (or deployment) id. */
+  model: string;
+  context_window?: number;
+  max_output_tokens?: number;
+  pricing?: PricingConfig;
+  capabilities?: Capability[];
+  weight?: number;
+  rpm?: number;
+  tpm?: number;
+  timeouts?: TimeoutsConfig;
+  retry?: RetryConfig;
+  /** Free-form labels, e.g. for routing rules. */
+  tags?: string[];
+  [k: string]: unknown;
+}
+
+export interface PipelineEntry {
+  /** A built-in plugin name, `./plugins/<name>` (relative to the config file) or a package name. */
+  use: string;
+  config?: Record<string, unknown>;
+  /** Optional instance id when the same plugin appears twice; defaults to `use`. */
+  id?: string;
+}
+
+export interface RouteConfig {
+  path: string;
+  proxy: {
+    target: string;
+    /** Regex (string) → replacement, applied to the path before forwarding. */
+    path_rewrite?: Record<string, string>;
+    headers?: { set?: Record<string, string>; remove?: string[] };
+    ws?: boolean;
+    timeout_ms?: number;
+  };
+  pipeline?: PipelineEntry[];
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  body_limit: string;
+  cors: { origins: string[]; methods?: string[]; headers?: string[]; credentials?: boolean; max_age?: number };
+  /** Seconds to let in-flight requests finish on SIGTERM. */
+  shutdown_grace_s?: number;
+}
+
+export interface StoresConfig {
+  state: { type: 'memory' } | { type: 'redis'; url: string; prefix?: string };
+  db: { type: 'sqlite'; path: string } | { type: 'memory' };
+}
+
+export interface AdminConfig {
+  /** The admin key (usually `${GATEWAY_ADMIN_KEY}`); compared as a hash, never logged. */
+  key?: string;
+}
+
+export interface GatewayConfig {
+  version: 1;
+  server: ServerConfig;
+  stores: StoresConfig;
+  admin?: AdminConfig;
+  logging?: { level?: string };
+  providers: Record<string, ProviderConfig>;
+  models: ModelConfig[];
+  pipeline: PipelineEntry[];
+  routes?: RouteConfig[];
+  /** Keys declared statically for small set-ups (issue 4). */
+  keys?: Array<Record<string, unknown>>;
+  [k: string]: unknown;
+}
+
+/** A config loaded from disk, with what the admin API and the reload log report. */
+export interface LoadedConfig {
+  config: Readonly<GatewayConfig>;
+  /** sha256 of the file's bytes (before interpolation, so no secret is hashed into it). */
+  hash: string;
+  file: string;
+  /** Directory of the file: `./plugins/x` resolves against it. */
+  dir: string;
+}

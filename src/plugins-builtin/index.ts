@@ -1,0 +1,10 @@
+/**
+ * The built-in plugins, by `use` name. Loaded lazily: a pipeline pays only for the
+ * plugins it names. Each module default-exports a PluginDefinition, the same contract a
+ * third-party plugin in plugins/ follows.
+ */
+export const BUILTIN_PLUGINS: Record<string, () => Promise<{ default?: unknown }>> = {
+  provider: () => import('./provider/index.ts'),
+  metrics: () => import('./metrics/index.ts'),
+  validation: () => import('./validation/index.ts'),
+};
