@@ -1,0 +1,42 @@
+/**
+ * Which capabilities a canonical request needs, so a model that lacks one is refused
+ * with a clear 400 before any upstream call (and the router can skip it).
+ */
+import type { Capability, ChatRequest } from './openai-types.ts';
+import type { Endpoint } from './context.ts';
+import type { Deployment } from './types.ts';
+import { gatewayError } from './errors.ts';
+
+export function requiredCapabilities(endpoint: Endpoint, body: unknown): Capability[] {
+  if (endpoint === 'embeddings') return ['embeddings'];
+  const req = body as ChatRequest;
+  const need: Capability[] = ['chat'];
+  if (req.stream === true) need.push('stream');
+  if (Array.isArray(req.tools) && req.tools.length > 0) need.push('tools');
+  if (req.response_format && req.response_format.type !== 'text') need.push('json_mode');
+  if (hasImage(req)) need.push('vision');
+  return need;
+}
+
+function hasImage(req: ChatRequest): boolean {
+  for (const m of req.messages ?? []) {
+    if (!Array.isArray(m.content)) continue;
+    for (const p of m.content) if (p.type === 'image_url' || p.type === 'image') return true;
+  }
+  return false;
+}
+
+export function missingCapabilities(d: Deployment, need: readonly Capability[]): Capability[] {
+  return need.filter((c) => !d.capabilities.has(c));
+}
+
+/** Throws GW_ERR_CAPABILITY_UNSUPPORTED naming what is missing. */
+export function assertCapabilities(d: Deployment, need: readonly Capability[]): void {
+  const missing = missingCapabilities(d, need);
+  if (missing.length) {
+    throw gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', {
+      message: `Model '${d.name}' does not support: ${missing.join(', ')}.`,
+      param: missing.includes('tools') ? 'tools' : missing.includes('json_mode') ? 'response_format' : missing.includes('vision') ? 'messages' : 'model',
+    });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Provider adapters by `providers.<name>.type`. A type starting with `./` (or an absolute
+ * path, or a package name containing '/') loads a third-party adapter module whose
+ * default export is a ProviderAdapterDefinition, resolved against the config folder.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProviderAdapterDefinition } from '../../../engine/types.ts';
+
+export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderAdapterDefinition }>> = {
+  mock: () => import('./mock/index.ts'),
+};
+
+const cache = new Map<string, Promise<ProviderAdapterDefinition>>();
+
+export function isBuiltinAdapter(type: string): boolean {
+  return Object.hasOwn(BUILTIN_ADAPTERS, type);
+}
+
+/** Load an adapter definition once; throws an Error naming the type when it cannot. */
+export function loadAdapter(type: string, configDir: string): Promise<ProviderAdapterDefinition> {
+  let p = cache.get(`${configDir}\0${type}`);
+  if (!p) {
+    p = importAdapter(type, configDir);
+    cache.set(`${configDir}\0${type}`, p);
+    p.catch(() => cache.delete(`${configDir}\0${type}`));
+  }
+  return p;
+}
+
+async function importAdapter(type: string, configDir: string): Promise<ProviderAdapterDefinition> {
+  let mod: { default?: ProviderAdapterDefinition };
+  if (isBuiltinAdapter(type)) mod = await BUILTIN_ADAPTERS[type]!();
+  else if (type.startsWith('./') || type.startsWith('../') || path.isAbsolute(type)) {
+    const abs = path.resolve(configDir, type);
+    mod = await import(pathToFileURL(/\.[cm]?[jt]s$/.test(abs) ? abs : path.join(abs, 'index.ts')).href);
+  } else {
+    throw new Error(`unknown provider type "${type}" (built-in: ${Object.keys(BUILTIN_ADAPTERS).join(', ')}; or ./plugins/<adapter>)`);
+  }
+  const def = mod.default;
+  if (!def || typeof def.create !== 'function' || typeof def.type !== 'string') {
+    throw new Error(`provider adapter "${type}" must default-export a ProviderAdapterDefinition`);
+  }
+  return def;
+}
