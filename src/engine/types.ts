@@ -155,8 +155,14 @@ export interface CallOptions {
   requestId: string;
   deployment: Deployment;
   timeouts: Required<TimeoutsConfig>;
-  /** Ask the upstream for usage in the stream (OpenAI `stream_options.include_usage`). */
-  includeUsage?: boolean;
+  /**
+   * The client's original bytes while no plugin changed the request; an adapter whose
+   * upstream body would equal them (OpenAI-compatible, same model id) may send them as
+   * they are instead of serialising again.
+   */
+  rawBody?: Buffer;
+  /** The client-facing model name the client sent (rawBody names this one). */
+  requestedModel?: string;
 }
 
 /** A provider adapter bound to one `providers.<name>` entry. */

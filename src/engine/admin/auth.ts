@@ -1,0 +1,38 @@
+/**
+ * Admin authentication. The admin key comes from `admin.key` (usually
+ * `${GATEWAY_ADMIN_KEY}`) and is kept only as a sha256 digest, compared in constant
+ * time. With no admin key configured the admin API answers loopback clients only, so a
+ * local `npm start` can be inspected while a deployed gateway is never left open.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { AdminDeps } from './deps.ts';
+import { gatewayError } from '../errors.ts';
+import { sendError } from './respond.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+export function isLoopback(ip: string | undefined): boolean {
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
+
+export function presentedKey(h: { authorization?: string; 'x-api-key'?: string | string[] }): string | undefined {
+  const auth = h.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  const x = h['x-api-key'];
+  return Array.isArray(x) ? x[0] : x;
+}
+
+export function adminAuth(deps: AdminDeps): RequestHandler {
+  return function adminAuthenticate(req, res, next) {
+    const configured = deps.runtime.current?.config.admin?.key;
+    if (!configured) {
+      if (isLoopback(req.socket.remoteAddress)) return next();
+      return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'The admin API is disabled: set admin.key.' }));
+    }
+    const given = presentedKey(req.headers as Record<string, string>);
+    if (given && timingSafeEqual(sha256(given), sha256(configured))) return next();
+    deps.logger.warn({ path: req.path, ip: req.socket.remoteAddress }, 'admin authentication failed');
+    return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'Invalid admin key.' }));
+  };
+}

@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { MetricsRegistry } from '../metrics.ts';
+import type { Stores } from '../types.ts';
+import type { Runtime } from '../runtime.ts';
+
+/** What admin routes may use. Built once at start-up. */
+export interface AdminDeps {
+  runtime: Runtime;
+  stores: Stores;
+  logger: Logger;
+  metrics: MetricsRegistry;
+}
