@@ -1,0 +1,33 @@
+/**
+ * Key-change notifications. The admin API calls `announceKeyChange` after it revokes,
+ * rotates or updates a key; auth plugins listen with `onKeyChange` and drop their lookup
+ * cache. Delivery is immediate in-process (a local emitter) and reaches other replicas
+ * through the state store's pub/sub (Redis) within milliseconds.
+ *
+ * @example
+ *   const stop = await onKeyChange(stores.state, () => cache.clear());
+ *   await announceKeyChange(stores.state, 'key_abc');
+ */
+import { EventEmitter } from 'node:events';
+import type { StateStore } from '../state.ts';
+
+export const KEY_CHANGES_CHANNEL = 'auth:key-changes';
+
+const local = new EventEmitter();
+local.setMaxListeners(0);
+
+export async function announceKeyChange(state: StateStore, keyId: string): Promise<void> {
+  local.emit('change', keyId);
+  // The memory store's pub/sub is the same process: the local emit already covered it.
+  if (state.kind === 'redis') await state.publish(KEY_CHANGES_CHANNEL, keyId).catch(() => undefined);
+}
+
+/** Returns an unsubscribe function. */
+export async function onKeyChange(state: StateStore, handler: (keyId: string) => void): Promise<() => Promise<void>> {
+  local.on('change', handler);
+  const stopRemote = state.kind === 'redis' ? await state.subscribe(KEY_CHANGES_CHANNEL, handler) : undefined;
+  return async () => {
+    local.off('change', handler);
+    await stopRemote?.();
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Builds the gateway's stores from `stores:` config: the shared state store (memory, or
+ * Redis when replicas must share counters) and the identity database (SQLite file, or
+ * in-memory SQLite for `type: memory`). The server calls this once at start-up and
+ * `closeStores` on shutdown.
+ *
+ * @example
+ *   const stores = await createStores({ state: { type: 'memory' }, db: { type: 'memory' } }, logger);
+ *   await closeStores(stores);
+ */
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/types.ts';
+import type { Stores } from '../types.ts';
+import type { StateStore } from './state.ts';
+import { createMemoryStateStore } from './memory-state.ts';
+import { createRedisStateStore } from './redis-state.ts';
+import { openDb, dbOf } from './db/index.ts';
+
+const DEFAULT_PREFIX = 'gw:';
+
+export function createStateStore(cfg: GatewayConfig['stores']['state'] | undefined, logger: Logger): StateStore {
+  if (cfg?.type === 'redis') return createRedisStateStore(cfg.url, cfg.prefix ?? DEFAULT_PREFIX, logger);
+  return createMemoryStateStore(DEFAULT_PREFIX);
+}
+
+export async function createStores(config: GatewayConfig['stores'] | undefined, logger: Logger): Promise<Stores> {
+  const state = createStateStore(config?.state, logger);
+  const db = openDb(config?.db, (err) => logger.error({ err: err.message }, 'usage write failed'));
+  return { state, db };
+}
+
+/** Flush queued usage rows and close both stores. */
+export async function closeStores(stores: Stores): Promise<void> {
+  await dbOf(stores)?.close();
+  await stores.state.close();
+}
