@@ -1,0 +1,125 @@
+/**
+ * The shared upstream HTTP client: one keep-alive undici Pool per provider (per connect
+ * timeout actually in use), per-request first-byte / idle timeouts, a total-time timer,
+ * and abort wiring so a client that goes away frees the upstream socket at once.
+ *
+ * @example
+ *   const http = new UpstreamHttp('https://api.openai.com/v1', { connections: 64 });
+ *   const res = await http.post('/chat/completions', { headers, body, call });
+ *   const json = await res.json();   // or: for await (const ev of res.sse()) …
+ */
+import { Pool, type Dispatcher } from 'undici';
+import type { CallOptions } from '../../../engine/types.ts';
+import { upstreamHttpError, badUpstream, type Headers } from './errors.ts';
+import { transportError, type AbortReason } from './transport.ts';
+import { parseSse } from './sse.ts';
+import { DEFAULT_TIMEOUTS, type Timeouts, type SseEvent } from './types.ts';
+
+export interface UpstreamHttpOptions {
+  /** Max sockets (undici Pool `connections`); default 64. */
+  connections?: number;
+  /** Removes secrets from provider text kept in error messages. */
+  scrub: (s: string) => string;
+}
+
+export interface PostOptions {
+  headers: Record<string, string>;
+  body: string | Buffer;
+  call: Pick<CallOptions, 'signal' | 'timeouts'>;
+  method?: 'POST' | 'GET';
+}
+
+/** A 2xx response whose body is still unread; exactly one of json/buffer/sse must be called. */
+export interface UpstreamResult {
+  status: number;
+  headers: Headers;
+  /** The whole body, then the JSON it holds (GW_ERR_BAD_UPSTREAM_RESPONSE when it is not JSON). */
+  json(): Promise<{ raw: Buffer; body: unknown }>;
+  /** SSE events, pulled on demand; `return()` aborts the upstream request. */
+  sse(): AsyncGenerator<SseEvent>;
+}
+
+export class UpstreamHttp {
+  readonly origin: string;
+  readonly basePath: string;
+  private readonly pools = new Map<number, Pool>();
+  private readonly connections: number;
+  private readonly scrub: (s: string) => string;
+
+  constructor(baseUrl: string, opts: UpstreamHttpOptions) {
+    const u = new URL(baseUrl);
+    this.origin = u.origin;
+    this.basePath = u.pathname.replace(/\/+$/, '');
+    this.connections = opts.connections ?? 64;
+    this.scrub = opts.scrub;
+  }
+
+  /** One pool per connect timeout (almost always exactly one), created on first use. */
+  private pool(connectMs: number): Pool {
+    let p = this.pools.get(connectMs);
+    if (!p) {
+      p = new Pool(this.origin, { connections: this.connections, connectTimeout: connectMs, keepAliveTimeout: 30_000, pipelining: 1 });
+      this.pools.set(connectMs, p);
+    }
+    return p;
+  }
+
+  /** Send a request; non-2xx answers throw the mapped GatewayError, after reading the error body. */
+  async post(path: string, o: PostOptions): Promise<UpstreamResult> {
+    const t: Timeouts = o.call.timeouts ?? DEFAULT_TIMEOUTS;
+    const ac = new AbortController();
+    let reason: AbortReason;
+    const onClientAbort = () => { reason ??= 'client'; ac.abort(); };
+    if (o.call.signal.aborted) onClientAbort();
+    else o.call.signal.addEventListener('abort', onClientAbort, { once: true });
+    const timer = setTimeout(() => { reason ??= 'total'; ac.abort(); }, t.total_ms);
+    const cleanup = () => { clearTimeout(timer); o.call.signal.removeEventListener('abort', onClientAbort); };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.pool(t.connect_ms).request({
+        origin: this.origin, path: this.basePath + path, method: o.method ?? 'POST', headers: o.headers,
+        body: o.method === 'GET' ? undefined : o.body, signal: ac.signal,
+        headersTimeout: t.first_byte_ms, bodyTimeout: t.idle_ms,
+      });
+    } catch (err) {
+      cleanup();
+      throw transportError(err, reason, t);
+    }
+    const status = res.statusCode;
+    const fail = (err: unknown) => transportError(err, reason, t, status);
+    if (status < 200 || status >= 300) {
+      let text = '';
+      try { text = await res.body.text(); } catch (err) { cleanup(); throw fail(err); }
+      cleanup();
+      throw upstreamHttpError(status, res.headers, text, this.scrub);
+    }
+    const body = res.body;
+    return {
+      status, headers: res.headers,
+      async json() {
+        let raw: Buffer;
+        try { raw = Buffer.from(await body.arrayBuffer()); } catch (err) { throw fail(err); } finally { cleanup(); }
+        try { return { raw, body: JSON.parse(raw.toString('utf8')) as unknown }; } catch (err) {
+          throw badUpstream('the body is not JSON', status, err);
+        }
+      },
+      async *sse() {
+        try {
+          for await (const ev of parseSse(body)) yield ev;
+        } catch (err) {
+          throw fail(err);
+        } finally {
+          cleanup();
+          // Early return (client gone) or error: drop the socket now rather than drain it.
+          if (!body.readableEnded) { body.destroy(); ac.abort(); }
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close().catch(() => p.destroy())));
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Incremental Server-Sent Events parser (WHATWG rules: `data:` lines joined by "\n",
+ * blank line dispatches, `:` comments and keep-alives ignored, LF / CRLF / CR endings).
+ * Pull-based: it reads the next upstream chunk only when the consumer asks for the next
+ * event, so a slow client slows the upstream read instead of growing a buffer.
+ *
+ * @example
+ *   for await (const ev of parseSse(res.body)) if (ev.data === '[DONE]') break;
+ */
+import { StringDecoder } from 'node:string_decoder';
+import { badUpstream } from './errors.ts';
+import type { SseEvent } from './types.ts';
+
+/** Parse SSE from a byte stream. Throws GW_ERR_BAD_UPSTREAM_RESPONSE when the stream ends mid-event. */
+export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<SseEvent> {
+  const decoder = new StringDecoder('utf8');
+  const state: ParseState = { buf: '', data: undefined, event: undefined };
+  const out: SseEvent[] = [];
+  for await (const chunk of body) {
+    state.buf += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    drainLines(state, out);
+    for (let i = 0; i < out.length; i++) yield out[i]!;
+    out.length = 0;
+  }
+  state.buf += decoder.end();
+  if (state.buf.length) { state.buf += '\n'; drainLines(state, out); }
+  for (let i = 0; i < out.length; i++) yield out[i]!;
+  if (state.data !== undefined) throw badUpstream('the stream ended in the middle of an event');
+}
+
+interface ParseState {
+  buf: string;
+  /** Data lines of the event being read; undefined when none yet. */
+  data: string | undefined;
+  event: string | undefined;
+}
+
+/** Consume every complete line in `state.buf`, pushing finished events to `out`. */
+function drainLines(state: ParseState, out: SseEvent[]): void {
+  const buf = state.buf;
+  let start = 0;
+  for (;;) {
+    let nl = -1;
+    for (let i = start; i < buf.length; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === 10 || c === 13) { nl = i; break; }
+    }
+    if (nl === -1) break;
+    // A CR at the very end may be the first half of CRLF: wait for the next chunk.
+    if (buf.charCodeAt(nl) === 13 && nl === buf.length - 1) break;
+    onLine(state, buf.slice(start, nl), out);
+    start = buf.charCodeAt(nl) === 13 && buf.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
+  }
+  state.buf = start === 0 ? buf : buf.slice(start);
+}
+
+function onLine(state: ParseState, line: string, out: SseEvent[]): void {
+  if (line.length === 0) {
+    if (state.data !== undefined) out.push(state.event === undefined ? { data: state.data } : { event: state.event, data: state.data });
+    state.data = undefined;
+    state.event = undefined;
+    return;
+  }
+  if (line.charCodeAt(0) === 58 /* : */) return;
+  const colon = line.indexOf(':');
+  const field = colon === -1 ? line : line.slice(0, colon);
+  let value = colon === -1 ? '' : line.slice(colon + 1);
+  if (value.charCodeAt(0) === 32) value = value.slice(1);
+  if (field === 'data') state.data = state.data === undefined ? value : state.data + '\n' + value;
+  else if (field === 'event') state.event = value;
+  // id / retry are meaningless for a one-shot upstream response.
+}
