@@ -74,7 +74,7 @@ export class RequestContext {
   /** The parsed, canonical (OpenAI-shaped) request body. */
   body: unknown;
   /** The bytes the client sent; forwarded as they are while `bodyChanged` is false. */
-  readonly rawBody?: Buffer;
+  rawBody?: Buffer;
   /** Set by `setBody`: plugins that rewrite the request must go through it. */
   bodyChanged = false;
 

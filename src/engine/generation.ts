@@ -1,0 +1,78 @@
+/**
+ * One config generation: everything built from one validated config — the model catalog,
+ * the compiled LLM pipeline, each proxy route with its own pipeline, CORS and body-limit
+ * settings. Requests hold it with acquire/release; `retire` closes it after the last one.
+ */
+import type { Logger } from 'pino';
+import type { LoadedConfig, GatewayConfig, PipelineEntry } from './config/types.ts';
+import type { ModelCatalog, PluginEnv } from './types.ts';
+import type { BuiltCatalog, CachedClient } from './catalog.ts';
+import { createPipeline, closePipeline, type CompiledPipeline, type PluginSpec } from './compile.ts';
+import { loadPlugin } from './registry.ts';
+import { buildProxyRoutes, type ProxyRoute } from './server/proxy-routes.ts';
+import { buildCors, type Cors } from './server/cors.ts';
+import { parseSize } from './size.ts';
+
+export interface Generation {
+  readonly id: number;
+  readonly config: Readonly<GatewayConfig>;
+  readonly hash: string;
+  readonly loadedAt: string;
+  readonly catalog: ModelCatalog;
+  readonly clients: Map<string, CachedClient>;
+  readonly llm: CompiledPipeline;
+  readonly routes: readonly ProxyRoute[];
+  readonly cors: Cors;
+  readonly bodyLimit: number;
+  readonly inflight: number;
+  acquire(): void;
+  release(): void;
+  /** Close plugins (and run `extra`) once no request holds this generation. */
+  retire(extra: () => Promise<void>, logger: Logger): void;
+}
+
+async function specsOf(entries: readonly PipelineEntry[], dir: string): Promise<PluginSpec[]> {
+  const specs: PluginSpec[] = [];
+  for (const e of entries) {
+    specs.push({ id: e.id ?? e.use, definition: await loadPlugin(e.use, dir), config: (e.config ?? {}) as Readonly<Record<string, unknown>> });
+  }
+  return specs;
+}
+
+export async function buildGeneration(
+  id: number, loaded: LoadedConfig, built: BuiltCatalog, envFor: (pluginId: string) => PluginEnv,
+): Promise<Generation> {
+  const { config, dir } = loaded;
+  const llm = await createPipeline(await specsOf(config.pipeline, dir), envFor);
+  const routePipelines: CompiledPipeline[] = [];
+  try {
+    for (const r of config.routes ?? []) routePipelines.push(await createPipeline(await specsOf(r.pipeline ?? [], dir), envFor));
+  } catch (err) {
+    await closePipeline(llm.plugins);
+    for (const p of routePipelines) await closePipeline(p.plugins);
+    throw err;
+  }
+  const routes = buildProxyRoutes(config.routes ?? [], routePipelines);
+  let inflight = 0;
+  let onDrained: (() => void) | null = null;
+  return {
+    id, config, hash: loaded.hash, loadedAt: new Date().toISOString(),
+    catalog: built.catalog, clients: built.clients, llm, routes,
+    cors: buildCors(config.server.cors), bodyLimit: parseSize(config.server.body_limit),
+    get inflight() { return inflight; },
+    acquire() { inflight++; },
+    release() { if (--inflight === 0 && onDrained) onDrained(); },
+    retire(extra, logger) {
+      const close = async () => {
+        onDrained = null;
+        const errors = await closePipeline([...llm.plugins, ...routePipelines.flatMap((p) => p.plugins)]);
+        for (const r of routes) r.close();
+        await extra();
+        if (errors.length) logger.warn({ generation: id, errors: errors.map(String) }, 'plugins failed to close');
+        logger.debug({ generation: id }, 'generation closed');
+      };
+      if (inflight === 0) void close();
+      else onDrained = () => void close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Reads a request body once, with the size limit enforced while reading (and up front
+ * from Content-Length), and parses it once.
+ */
+import type { IncomingMessage } from 'node:http';
+import { gatewayError } from '../errors.ts';
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(gatewayError('GW_ERR_BODY_TOO_LARGE', { message: `The request body exceeds ${limit} bytes.` }));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(gatewayError('GW_ERR_BODY_TOO_LARGE', { message: `The request body exceeds ${limit} bytes.` }));
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+/** application/json (any charset); `+json` types too. */
+export function isJsonContentType(ct: string | undefined): boolean {
+  if (!ct) return false;
+  const base = ct.split(';', 1)[0]!.trim().toLowerCase();
+  return base === 'application/json' || base.endsWith('+json');
+}
+
+export function parseJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch (err) {
+    throw gatewayError('GW_ERR_BAD_JSON', { message: `The request body is not valid JSON: ${(err as Error).message}` });
+  }
+}

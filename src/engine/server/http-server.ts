@@ -1,0 +1,48 @@
+/**
+ * The node:http server. LLM endpoints are matched with a switch on the exact path and go
+ * to the lean handler; every other request goes to the express app.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Express } from 'express';
+import type { EndpointSpec } from './llm-handler.ts';
+import { openaiChatCodec, openaiEmbeddingsCodec } from './codecs/openai.ts';
+import { anthropicCodec } from './codecs/anthropic.ts';
+import { gatewayError } from '../errors.ts';
+import { writeError } from './respond.ts';
+
+const CHAT: EndpointSpec = { endpoint: 'chat', method: 'POST', codec: openaiChatCodec };
+const EMBEDDINGS: EndpointSpec = { endpoint: 'embeddings', method: 'POST', codec: openaiEmbeddingsCodec };
+const MESSAGES: EndpointSpec = { endpoint: 'messages', method: 'POST', codec: anthropicCodec };
+const MODELS: EndpointSpec = { endpoint: 'models', method: 'GET', codec: openaiChatCodec };
+
+/** Path (query stripped, one trailing slash tolerated) → endpoint. */
+export function matchEndpoint(url: string): EndpointSpec | undefined {
+  const q = url.indexOf('?');
+  let p = q === -1 ? url : url.slice(0, q);
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  switch (p) {
+    case '/v1/chat/completions': case '/chat/completions': return CHAT;
+    case '/v1/embeddings': case '/embeddings': return EMBEDDINGS;
+    case '/v1/messages': return MESSAGES;
+    case '/v1/models': case '/models': return MODELS;
+    default: return p.startsWith('/v1/models/') ? MODELS : undefined;
+  }
+}
+
+export type LlmHandler = (req: IncomingMessage, res: ServerResponse, spec: EndpointSpec) => Promise<void>;
+
+export function createHttpServer(app: Express, llm: LlmHandler): http.Server {
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, function route(req, res) {
+    const spec = matchEndpoint(req.url ?? '/');
+    if (!spec) return void app(req, res);
+    if (req.method !== spec.method && req.method !== 'OPTIONS') {
+      const e = gatewayError('GW_ERR_METHOD_NOT_ALLOWED', { message: `Use ${spec.method} for this endpoint.` });
+      return writeError(res, e, { allow: spec.method }, spec.codec.errorBody(e));
+    }
+    void llm(req, res, spec);
+  });
+  // Headers must arrive promptly; bodies of long prompts may take longer.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0;
+  return server;
+}

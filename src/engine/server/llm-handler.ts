@@ -1,0 +1,102 @@
+/**
+ * The hot path: OpenAI/Anthropic-compatible endpoints served on bare node:http (no
+ * express body-parser, no res.json — TOOLCHAIN.md measured them at ~2× the CPU). The
+ * body is read once and parsed once; the upstream's bytes are forwarded as they are when
+ * no plugin changed the response. Each request pins its config generation until its
+ * last byte and its onDone hooks have run.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Runtime } from '../runtime.ts';
+import type { Codec } from './codec.ts';
+import type { Endpoint } from '../context.ts';
+import type { PluginFailureHook } from '../executor.ts';
+import { RequestContext } from '../context.ts';
+import { runPipeline, runDone } from '../executor.ts';
+import { gatewayError, toGatewayError } from '../errors.ts';
+import { costOf } from '../usage.ts';
+import { readBody, isJsonContentType, parseJson } from './body.ts';
+import { writeError, writeJson, writeRaw } from './respond.ts';
+import { pumpStream } from './stream.ts';
+
+export interface EndpointSpec {
+  endpoint: Endpoint;
+  method: 'GET' | 'POST';
+  codec: Codec;
+}
+
+export interface LlmHandlerDeps {
+  runtime: Runtime;
+  logger: Logger;
+  onPluginFailure: PluginFailureHook;
+  /** True once SIGTERM arrived: answer, but ask clients to reconnect elsewhere. */
+  isDraining(): boolean;
+}
+
+const REQUEST_ID = /^[\w.:\-]{1,128}$/;
+
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function createLlmHandler(deps: LlmHandlerDeps) {
+  const { runtime, logger, onPluginFailure } = deps;
+
+  return async function handleLlmRequest(req: IncomingMessage, res: ServerResponse, spec: EndpointSpec): Promise<void> {
+    const id = requestIdOf(req);
+    const headers: Record<string, string> = { 'x-request-id': id };
+    if (deps.isDraining()) headers.connection = 'close';
+    const gen = runtime.current;
+    if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN')));
+    gen.acquire();
+    if (gen.cors.apply(req, res)) { gen.release(); return; }
+    const ac = new AbortController();
+    res.once('close', () => { if (!res.writableFinished) ac.abort(); });
+    const ctx = new RequestContext({
+      id, endpoint: spec.endpoint, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers,
+      clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger.child({ request_id: id }), signal: ac.signal,
+    });
+    try {
+      if (spec.method === 'POST') {
+        if (!isJsonContentType(req.headers['content-type'])) throw gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE');
+        const raw = await readBody(req, gen.bodyLimit);
+        ctx.body = spec.codec.decodeRequest(parseJson(raw));
+        // Only OpenAI-dialect bytes can be forwarded to an OpenAI-compatible upstream as is.
+        if (spec.codec.name === 'openai') ctx.rawBody = raw;
+        const model = (ctx.body as { model?: unknown }).model;
+        if (typeof model === 'string') ctx.model = model;
+      }
+      const response = await runPipeline(gen.llm, ctx, onPluginFailure);
+      for (const k in ctx.responseHeaders) headers[k] = ctx.responseHeaders[k]!;
+      if (response.kind === 'stream') {
+        await pumpStream(ctx, response, gen.llm, spec.codec, res, headers, onPluginFailure);
+      } else {
+        ctx.status = response.status;
+        if (spec.codec.encodeResponse && spec.endpoint !== 'models') {
+          writeJson(res, response.status, spec.codec.encodeResponse(response.body as never, ctx), headers);
+        } else if (response.raw) {
+          writeRaw(res, response.status, response.raw, headers);
+        } else {
+          writeJson(res, response.status, response.body, headers);
+        }
+        ctx.firstByteAt = performance.now();
+      }
+    } catch (err) {
+      const e = toGatewayError(err);
+      if (e.code === 'GW_ERR_INTERNAL' && !ctx.error) ctx.log.error({ err }, 'request failed');
+      ctx.error = e;
+      ctx.status = e.status;
+      for (const k in ctx.responseHeaders) headers[k] ??= ctx.responseHeaders[k]!;
+      if (!res.headersSent) writeError(res, e, headers, spec.codec.errorBody(e));
+      else res.destroy();
+    } finally {
+      if (ctx.usage && ctx.cost === undefined) ctx.cost = costOf(ctx.usage, ctx.deployment);
+      // onDone runs after the last byte went out, off the request's critical path.
+      setImmediate(() => {
+        try { runDone(gen.llm, ctx, onPluginFailure); } finally { gen.release(); }
+      });
+    }
+  };
+}

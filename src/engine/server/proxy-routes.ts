@@ -1,0 +1,82 @@
+/**
+ * Plain reverse-proxy routes (`routes:`) for apps that are not LLMs: each proxies a path
+ * prefix to its upstream through http-proxy-middleware with a keep-alive agent (without
+ * one every request would open a new socket), optional path rewrite and header changes,
+ * WebSocket upgrades, and runs the route's own pipeline (auth, rate limit, metrics…).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import type { RouteConfig } from '../config/types.ts';
+import type { CompiledPipeline } from '../compile.ts';
+import { gatewayError } from '../errors.ts';
+import { writeError } from './respond.ts';
+
+export interface ProxyRoute {
+  readonly path: string;
+  readonly pipeline: CompiledPipeline;
+  readonly proxy: RequestHandler;
+  readonly ws: boolean;
+  /** Does this route serve `url` (path-segment prefix match)? */
+  matches(url: string): boolean;
+  close(): void;
+}
+
+export function buildProxyRoutes(routes: readonly RouteConfig[], pipelines: readonly CompiledPipeline[]): ProxyRoute[] {
+  // Longest prefix first, so /apps/crm/admin wins over /apps/crm.
+  return routes
+    .map((r, i) => buildRoute(r, pipelines[i]!))
+    .sort((a, b) => b.path.length - a.path.length);
+}
+
+function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
+  const prefix = r.path.replace(/\/+$/, '') || '/';
+  const secure = r.proxy.target.startsWith('https:');
+  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 256 }) : new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const set = r.proxy.headers?.set ?? {};
+  const remove = r.proxy.headers?.remove ?? [];
+  const proxy = createProxyMiddleware({
+    target: r.proxy.target,
+    changeOrigin: true,
+    ws: r.proxy.ws === true,
+    agent,
+    proxyTimeout: r.proxy.timeout_ms ?? 60_000,
+    pathRewrite: r.proxy.path_rewrite,
+    xfwd: true,
+    on: {
+      proxyReq(proxyReq) {
+        for (const h of remove) proxyReq.removeHeader(h);
+        for (const [k, v] of Object.entries(set)) proxyReq.setHeader(k, v);
+      },
+      proxyReqWs(proxyReq) {
+        for (const h of remove) proxyReq.removeHeader(h);
+        for (const [k, v] of Object.entries(set)) proxyReq.setHeader(k, v);
+      },
+      error(err, _req, resOrSocket) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const e = code === 'ECONNRESET' && /timeout/i.test(err.message)
+          ? gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { message: 'The upstream app did not answer in time.' })
+          : gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { message: 'The upstream app is unavailable.' });
+        if (resOrSocket instanceof http.ServerResponse) {
+          if (!resOrSocket.headersSent) writeError(resOrSocket, e, {});
+          else resOrSocket.destroy();
+        } else {
+          (resOrSocket as import('node:net').Socket).destroy();
+        }
+      },
+    },
+  });
+  return {
+    path: prefix,
+    pipeline,
+    proxy,
+    ws: r.proxy.ws === true,
+    matches(url) {
+      if (prefix === '/') return true;
+      if (!url.startsWith(prefix)) return false;
+      const next = url.charCodeAt(prefix.length);
+      return Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */;
+    },
+    close() { agent.destroy(); },
+  };
+}

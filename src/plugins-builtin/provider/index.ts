@@ -1,0 +1,58 @@
+/**
+ * The terminal plugin: answers /v1/models from the catalog and sends chat and embeddings
+ * requests to a deployment through the dispatcher (routing, retries, fallbacks live
+ * there). Usage and cost of non-streamed answers are recorded here; the server records
+ * them for streams when the stream ends.
+ */
+import type { PluginDefinition, UpstreamResponse, ModelCatalog } from '../../engine/types.ts';
+import type { RequestContext } from '../../engine/context.ts';
+import type { Usage } from '../../engine/openai-types.ts';
+import { dispatch } from '../../engine/routing/dispatch.ts';
+import { gatewayError } from '../../engine/errors.ts';
+import { costOf } from '../../engine/usage.ts';
+import schema from './schema.json' with { type: 'json' };
+
+const CREATED = Math.floor(Date.now() / 1000);
+
+function modelEntry(name: string, catalog: ModelCatalog) {
+  return { id: name, object: 'model', created: CREATED, owned_by: catalog.group(name)![0]!.provider };
+}
+
+/** GET /v1/models and /v1/models/{id}, from `models:`. */
+function listModels(ctx: RequestContext, catalog: ModelCatalog): UpstreamResponse {
+  const m = /^\/(?:v1\/)?models\/([^?]+)/.exec(ctx.path);
+  if (m) {
+    const id = decodeURIComponent(m[1]!);
+    if (!catalog.group(id)) throw gatewayError('GW_ERR_MODEL_NOT_FOUND', { message: `The model '${id}' does not exist.`, param: 'model' });
+    return { kind: 'json', status: 200, headers: {}, body: modelEntry(id, catalog) };
+  }
+  return { kind: 'json', status: 200, headers: {}, body: { object: 'list', data: catalog.names().map((n) => modelEntry(n, catalog)) } };
+}
+
+const provider: PluginDefinition = {
+  name: 'provider',
+  version: '1.0.0',
+  engine: '^1.0.0',
+  terminal: true,
+  description: 'Sends requests to the model deployments declared in models:.',
+  configSchema: schema,
+  create(_config, env) {
+    const catalog = env.models;
+    return {
+      async invoke(ctx, signal) {
+        if (ctx.endpoint === 'models') return listModels(ctx, catalog);
+        const res = await dispatch(ctx, signal, { catalog });
+        if (res.kind === 'json') {
+          const usage = (res.body as { usage?: Usage } | undefined)?.usage;
+          if (usage) {
+            ctx.usage = usage;
+            ctx.cost = costOf(usage, ctx.deployment);
+          }
+        }
+        return res;
+      },
+    };
+  },
+};
+
+export default provider;
