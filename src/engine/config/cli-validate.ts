@@ -4,6 +4,7 @@
  */
 import { loadConfig } from './load.ts';
 import { ConfigError } from './issues.ts';
+import type { ValidateOptions } from './validate.ts';
 
 export interface ValidateOutput {
   log(line: string): void;
@@ -11,13 +12,14 @@ export interface ValidateOutput {
 }
 
 /**
+ * @param opts the same `env` / `extraChecks` a reload uses, so both accept the same files
  * @example
  *   process.exitCode = await runValidate('gateway.yaml', console);
  *   // gateway.yaml:14:7 pipeline[3].config.rpm: must be integer
  */
-export async function runValidate(file: string, out: ValidateOutput): Promise<number> {
+export async function runValidate(file: string, out: ValidateOutput, opts: ValidateOptions = {}): Promise<number> {
   try {
-    const { config, hash } = await loadConfig(file);
+    const { config, hash } = await loadConfig(file, opts);
     out.log(`${file}: valid (${config.models.length} models, ${config.pipeline.length} pipeline plugins, sha256 ${hash.slice(0, 12)})`);
     return 0;
   } catch (err) {
