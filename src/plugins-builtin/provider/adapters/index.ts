@@ -10,6 +10,7 @@ import type { ProviderAdapterDefinition } from '../../../engine/types.ts';
 export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderAdapterDefinition }>> = {
   mock: () => import('./mock/index.ts'),
   openai: () => import('./openai/index.ts'),
+  anthropic: () => import('./anthropic/index.ts'),
 };
 
 const cache = new Map<string, Promise<ProviderAdapterDefinition>>();

@@ -66,7 +66,7 @@ export const logger = pino({ level: 'silent' });
 const defaultTimeouts = { connect_ms: 2000, first_byte_ms: 2000, idle_ms: 2000, total_ms: 5000 };
 
 /** CallOptions for a direct adapter call. */
-export function callOpts(over: Partial<CallOptions> & { timeouts?: Partial<CallOptions['timeouts']> } = {}): CallOptions {
+export function callOpts(over: Omit<Partial<CallOptions>, 'timeouts'> & { timeouts?: Partial<CallOptions['timeouts']> } = {}): CallOptions {
   const ac = new AbortController();
   const deployment = { id: 'p/m', name: 'm', provider: 'p', providerType: 'x', model: 'm', capabilities: new Set(), weight: 1, timeouts: defaultTimeouts, retry: { attempts: 1, base_delay_ms: 0, max_delay_ms: 0 }, tags: [], config: { name: 'm', provider: 'p', model: 'm' } } as unknown as Deployment;
   return { signal: over.signal ?? ac.signal, requestId: 'req-1', deployment, ...over, timeouts: { ...defaultTimeouts, ...over.timeouts } };
