@@ -7,4 +7,8 @@ export const BUILTIN_PLUGINS: Record<string, () => Promise<{ default?: unknown }
   provider: () => import('./provider/index.ts'),
   metrics: () => import('./metrics/index.ts'),
   validation: () => import('./validation/index.ts'),
+  auth: () => import('./auth/index.ts'),
+  'rate-limit': () => import('./rate-limit/index.ts'),
+  budget: () => import('./budget/index.ts'),
+  audit: () => import('./audit/index.ts'),
 };
