@@ -1,0 +1,51 @@
+/**
+ * A key as the auth plugin checks it on every request: timestamps pre-parsed to numbers
+ * and the Principal built once per cache fill, so a cache hit does no allocation.
+ */
+import type { Principal } from '../../engine/context.ts';
+import type { KeyLookup } from '../../engine/stores/db/types.ts';
+import type { AuthedKey } from './state.ts';
+
+export interface ResolvedKey {
+  principal: Principal;
+  authed: AuthedKey;
+  /** ms epoch after which the key is refused (expiry, revocation or end of grace); Infinity if none. */
+  invalidAfter: number;
+  models?: ModelMatcher;
+  endpoints?: ReadonlySet<string>;
+  providers?: ReadonlySet<string>;
+}
+
+export type ModelMatcher = (model: string) => boolean;
+
+const ms = (iso: string | null): number => (iso ? Date.parse(iso) : Infinity);
+
+/** '*' allows all; 'gpt-4o*' allows a prefix; anything else is an exact name. */
+export function modelMatcher(patterns: readonly string[]): ModelMatcher {
+  if (patterns.includes('*')) return () => true;
+  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
+  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+  return function allowedModel(model) {
+    if (exact.has(model)) return true;
+    for (let i = 0; i < prefixes.length; i++) if (model.startsWith(prefixes[i]!)) return true;
+    return false;
+  };
+}
+
+export function resolveKey(k: KeyLookup): ResolvedKey {
+  const p = k.permissions ?? {};
+  const principal: Principal = Object.freeze({
+    keyId: k.id, keyPrefix: k.prefix, keyName: k.name ?? undefined,
+    userId: k.user_id ?? undefined, teamId: k.team_id ?? undefined,
+    permissions: Object.keys(p).length ? Object.freeze({ ...p }) : undefined,
+    metadata: Object.freeze({ ...k.metadata }),
+  });
+  return {
+    principal,
+    authed: Object.freeze({ limits: k.limits ?? {}, budget: k.budget, userBudget: k.user_budget, teamBudget: k.team_budget }),
+    invalidAfter: Math.min(ms(k.expires_at), ms(k.revoked_at), ms(k.grace_until)),
+    models: p.models ? modelMatcher(p.models) : undefined,
+    endpoints: p.endpoints ? new Set(p.endpoints) : undefined,
+    providers: p.providers ? new Set(p.providers) : undefined,
+  };
+}
