@@ -18,7 +18,7 @@ interface Position { line: number; column: number }
  */
 export function locateIssues(text: string, file: string, raw: readonly RawIssue[]): ConfigIssue[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, keepSourceTokens: false });
+  const doc = parseDocument(text, { lineCounter, merge: true });
   const issues = raw.map(function locateOne(r): ConfigIssue {
     const offset = findOffset(doc, r.path, r.at ?? 'key');
     const pos: Position = offset === undefined ? { line: 1, column: 1 } : toPosition(lineCounter, offset);
