@@ -1,18 +1,39 @@
 /**
- * Sends a request to a deployment. First version: candidates in order, capability check,
- * no retries. (Routing and resilience — retries, breakers, fallbacks, hedging — replace
- * this module; the provider plugin only calls `dispatch`.)
+ * Sends a request to a deployment, with the resilience the routing policy asks for:
+ * candidates in order (the router's list, else the group ranked by its strategy),
+ * breakers that shed open deployments, retries with back-off and full jitter (honouring
+ * Retry-After, capped) for retryable failures only, hedging, and fallback chains chosen
+ * by failure class. The provider plugin calls only `dispatch(ctx, signal, deps)`.
+ *
+ * @example
+ *   const res = await dispatch(ctx, signal, { catalog: env.models, state: routingState(env), policy });
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../context.ts';
-import type { ModelCatalog, UpstreamResponse, Deployment } from '../types.ts';
-import type { ChatRequest, EmbeddingsRequest } from '../openai-types.ts';
-import { gatewayError } from '../errors.ts';
-import { assertCapabilities, requiredCapabilities } from '../capabilities.ts';
+import type { Deployment, ModelCatalog, UpstreamResponse } from '../types.ts';
+import { gatewayError, isGatewayError } from '../errors.ts';
+import { assertCapabilities, missingCapabilities, requiredCapabilities } from '../capabilities.ts';
+import { estimateTokens } from '../tokens/encoding.ts';
+import { routingState, type RoutingState } from './board.ts';
+import { DEFAULT_POLICY, POLICY_KEY, PROMPT_TOKENS_KEY, type RoutingPolicy } from './policy.ts';
+import { rankGroup, outputTokensOf } from './ranking.ts';
+import { startAttempt, type Attempt, type AttemptEnv } from './attempt.ts';
+import { runRound } from './hedge.ts';
+import { Tracker } from './tracker.ts';
+import { hedgeDelay, setExplainHeaders } from './dispatch-util.ts';
+import type { Rng } from './rng.ts';
 
 export interface DispatchDeps {
   catalog: ModelCatalog;
+  /** Routing state (health, breakers); default: the process-wide board. */
+  state?: RoutingState;
+  /** Routing policy; default: the router's (ctx.get(POLICY_KEY)), else defaults. */
+  policy?: RoutingPolicy;
+  /** Randomness for jitter and ranking (tests seed it). */
+  rng?: Rng;
 }
 
+/** The router's candidates, else the requested model's group. */
 export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): readonly Deployment[] {
   if (ctx.candidates && ctx.candidates.length) return ctx.candidates;
   const group = ctx.model === undefined ? undefined : catalog.group(ctx.model);
@@ -23,17 +44,66 @@ export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): reado
 }
 
 export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: DispatchDeps): Promise<UpstreamResponse> {
-  const candidates = candidatesFor(ctx, deps.catalog);
-  const d = candidates[0]!;
-  assertCapabilities(d, requiredCapabilities(ctx.endpoint, ctx.body));
-  const client = deps.catalog.provider(d.provider);
-  if (!client) throw gatewayError('GW_ERR_INTERNAL', { message: 'Provider is not configured.' });
-  ctx.deployment = d;
-  ctx.attempts++;
-  const call = { signal, requestId: ctx.id, deployment: d, timeouts: d.timeouts, rawBody: ctx.bodyChanged ? undefined : ctx.rawBody, requestedModel: ctx.model };
-  if (ctx.endpoint === 'embeddings') {
-    if (!client.embeddings) throw gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `Model '${d.name}' does not support embeddings.`, param: 'model' });
-    return client.embeddings({ ...(ctx.body as EmbeddingsRequest), model: d.model }, call);
+  const policy = deps.policy ?? ctx.get(POLICY_KEY) ?? DEFAULT_POLICY;
+  const state = deps.state ?? routingState();
+  const rng = deps.rng ?? Math.random;
+  const need = requiredCapabilities(ctx.endpoint, ctx.body);
+  const promptTokens = ctx.get(PROMPT_TOKENS_KEY) ?? estimateTokens(ctx.rawBody?.length ?? 0);
+  const rankOpts = { rng, promptTokens, outputTokens: outputTokensOf(ctx.body), stream: ctx.stream, advance: true };
+
+  const initial = candidatesFor(ctx, deps.catalog);
+  const ordered = ctx.candidates?.length ? initial : rankGroup(initial[0]!.name, initial, policy, state, rankOpts).map((r) => r.deployment);
+  const usable = ordered.filter((d) => missingCapabilities(d, need).length === 0);
+  if (usable.length === 0) assertCapabilities(ordered[0]!, need);
+
+  const t = new Tracker(usable, policy, rng);
+  const env: AttemptEnv = { catalog: deps.catalog, state, policy, promptTokens };
+  const group = policy.group(usable[0]!.name);
+  const launch = (d: Deployment, ticket: 'closed' | 'probe'): Attempt => {
+    t.launched(d);
+    ctx.attempts++;
+    return startAttempt(ctx, d, ticket, signal, env);
+  };
+  if (group.hedging) state.hedgeBudget.request(Date.now());
+
+  for (;;) {
+    if (signal.aborted) throw gatewayError('GW_ERR_CLIENT_CLOSED');
+    const first = t.pick(state, Date.now());
+    if (!first) {
+      const wait = t.soonestRetry(state, Date.now());
+      if (wait !== undefined && !t.outOfAttempts()) {
+        await sleep(wait, undefined, { signal }).catch(() => { throw gatewayError('GW_ERR_CLIENT_CLOSED'); });
+        continue;
+      }
+      if (t.fallBack(deps.catalog, need, (name, g) => rankGroup(name, g, policy, state, rankOpts).map((r) => r.deployment), state)) continue;
+      throw t.finalError();
+    }
+    const hedging = group.hedging && t.hasAlternatives() ? { delayMs: hedgeDelay(group.hedging, state, first.d), fanout: group.hedging.fanout } : undefined;
+    const result = await runRound(
+      () => launch(first.d, first.ticket),
+      () => {
+        if (t.outOfAttempts()) return undefined;
+        const next = t.pick(state, Date.now());
+        if (!next) return undefined;
+        if (!state.hedgeBudget.allow(Date.now(), t.estimatedCost(next.d, promptTokens, rankOpts.outputTokens), policy.hedgeBudget)) {
+          state.breaker(next.d.id, policy.breaker).release(next.ticket);
+          state.metrics?.hedges.inc({ outcome: 'skipped_budget' });
+          return undefined;
+        }
+        state.hedgeBudget.spend(Date.now(), t.estimatedCost(next.d, promptTokens, rankOpts.outputTokens));
+        return launch(next.d, next.ticket);
+      },
+      hedging,
+      (outcome) => state.metrics?.hedges.inc({ outcome }),
+    );
+    for (const f of result.failures) {
+      if (isGatewayError(f.err) && f.err.code === 'GW_ERR_CLIENT_CLOSED') throw f.err;
+      t.failed(f.deployment, f.err, Date.now());
+    }
+    if (result.response && result.winner) {
+      ctx.deployment = result.winner;
+      setExplainHeaders(ctx, result.winner, t.reasonSuffix(result.hedgeWon));
+      return result.response;
+    }
   }
-  return client.chat({ ...(ctx.body as ChatRequest), model: d.model }, call);
 }
