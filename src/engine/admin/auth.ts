@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { gatewayError } from '../errors.ts';
 import { sendError } from './respond.ts';
+import { dbOf } from '../stores/db/index.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -33,6 +34,11 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
     const given = presentedKey(req.headers as Record<string, string>);
     if (given && timingSafeEqual(sha256(given), sha256(configured))) return next();
     deps.logger.warn({ path: req.path, ip: req.socket.remoteAddress }, 'admin authentication failed');
+    // The presented value is never recorded: it may be a real key sent to the wrong place.
+    dbOf(deps.stores)?.recordAudit({
+      actor: 'anonymous', action: 'admin.auth_failed', target: `${req.method} ${req.baseUrl}${req.path}`,
+      details: { ip: req.socket.remoteAddress ?? null, presented: given ? 'wrong key' : 'no key' },
+    });
     return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'Invalid admin key.' }));
   };
 }

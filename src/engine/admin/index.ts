@@ -7,6 +7,11 @@ import express, { type Router } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { adminAuth } from './auth.ts';
 import { mountConfigRoutes } from './routes/config.ts';
+import { mountKeyRoutes } from './routes/keys.ts';
+import { mountUserRoutes } from './routes/users.ts';
+import { mountTeamRoutes } from './routes/teams.ts';
+import { mountUsageRoutes } from './routes/usage.ts';
+import { mountAuditRoutes } from './routes/audit.ts';
 
 export type { AdminDeps } from './deps.ts';
 
@@ -14,6 +19,11 @@ export type MountAdminRoutes = (router: Router, deps: AdminDeps) => void;
 
 const ADMIN_ROUTES: MountAdminRoutes[] = [
   mountConfigRoutes,
+  mountKeyRoutes,
+  mountUserRoutes,
+  mountTeamRoutes,
+  mountUsageRoutes,
+  mountAuditRoutes,
 ];
 
 export function createAdminRouter(deps: AdminDeps): Router {
