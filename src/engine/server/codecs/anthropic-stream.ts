@@ -1,0 +1,95 @@
+/**
+ * Canonical chunks → Anthropic's SSE sequence: message_start, then per content block
+ * content_block_start / content_block_delta (text_delta, input_json_delta) /
+ * content_block_stop, then message_delta (stop_reason + usage) and message_stop.
+ * Errors end the stream with `event: error` and Anthropic's error body.
+ *
+ * @example
+ *   const enc = new AnthropicStreamEncoder(ctx);
+ *   res.write(enc.event(ev)); … res.end(enc.end());
+ */
+import type { StreamEncoder } from '../codec.ts';
+import type { RequestContext } from '../../context.ts';
+import type { GatewayError } from '../../errors.ts';
+import type { StreamEvent } from '../../types.ts';
+import type { FinishReason, Usage } from '../../openai-types.ts';
+import { stopReasonOf, usageToAnthropic } from '../../../plugins-builtin/provider/adapters/anthropic/mapping.ts';
+
+const sse = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+export class AnthropicStreamEncoder implements StreamEncoder {
+  private started = false;
+  /** Index and kind of the open content block, -1 when none. */
+  private open = -1;
+  private openKind: 'text' | 'tool_use' | undefined;
+  private next = 0;
+  /** OpenAI tool_calls index → Anthropic block index. */
+  private readonly toolBlock = new Map<number, number>();
+  private finish: FinishReason = null;
+  private usage: Usage | undefined;
+
+  constructor(private readonly ctx: RequestContext) {}
+
+  event(ev: StreamEvent): string {
+    const c = ev.data;
+    let out = this.started ? '' : this.start(c.id, c.model);
+    if (c.usage) this.usage = c.usage;
+    const choice = c.choices?.[0];
+    if (!choice) return out;
+    const d = choice.delta;
+    if (typeof d?.content === 'string' && d.content.length) {
+      if (this.openKind !== 'text') out += this.openBlock('text', { type: 'text', text: '' });
+      out += sse('content_block_delta', { index: this.open, delta: { type: 'text_delta', text: d.content } });
+    }
+    for (const tc of d?.tool_calls ?? []) out += this.toolDelta(tc);
+    if (choice.finish_reason) this.finish = choice.finish_reason;
+    return out;
+  }
+
+  end(): string {
+    let out = this.started ? '' : this.start('', this.ctx.model ?? '');
+    out += this.closeBlock();
+    const u = usageToAnthropic(this.usage ?? this.ctx.usage);
+    out += sse('message_delta', { delta: { stop_reason: stopReasonOf(this.finish ?? 'stop'), stop_sequence: null }, usage: u });
+    return out + sse('message_stop', {});
+  }
+
+  error(err: GatewayError): string {
+    return sse('error', { error: err.toAnthropic().error });
+  }
+
+  private start(id: string, model: string): string {
+    this.started = true;
+    return sse('message_start', {
+      message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+    });
+  }
+
+  private toolDelta(tc: { index: number; id?: string; function?: { name?: string; arguments?: string } }): string {
+    let out = '';
+    let block = this.toolBlock.get(tc.index);
+    if (block === undefined) {
+      out += this.openBlock('tool_use', { type: 'tool_use', id: tc.id ?? '', name: tc.function?.name ?? '', input: {} });
+      block = this.open;
+      this.toolBlock.set(tc.index, block);
+    }
+    const args = tc.function?.arguments;
+    if (args) out += sse('content_block_delta', { index: block, delta: { type: 'input_json_delta', partial_json: args } });
+    return out;
+  }
+
+  private openBlock(kind: 'text' | 'tool_use', block: Record<string, unknown>): string {
+    const out = this.closeBlock();
+    this.open = this.next++;
+    this.openKind = kind;
+    return out + sse('content_block_start', { index: this.open, content_block: block });
+  }
+
+  private closeBlock(): string {
+    if (this.open === -1) return '';
+    const out = sse('content_block_stop', { index: this.open });
+    this.open = -1;
+    this.openKind = undefined;
+    return out;
+  }
+}
