@@ -11,6 +11,7 @@ export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderA
   mock: () => import('./mock/index.ts'),
   openai: () => import('./openai/index.ts'),
   anthropic: () => import('./anthropic/index.ts'),
+  cohere: () => import('./cohere/index.ts'),
 };
 
 const cache = new Map<string, Promise<ProviderAdapterDefinition>>();

@@ -124,7 +124,7 @@ describe('anthropic inbound codec', () => {
   });
 
   describe('streamEncoder', () => {
-    const chunk = (delta: object, finish: string | null = null): StreamEvent => ({ data: { id: 'msg_1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish as any }] } });
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null): StreamEvent => ({ data: { id: 'msg_1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish as any }] } });
 
     it("writes the documented event sequence for a text answer (Anthropic's basic streaming example)", () => {
       const enc = anthropicCodec.streamEncoder(ctx());

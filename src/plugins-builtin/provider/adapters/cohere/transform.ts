@@ -1,0 +1,88 @@
+/**
+ * Canonical ↔ Cohere Chat v2 and Embed v2. Chat v2's messages are close to OpenAI's
+ * (roles, tool_calls, tool_call_id); the differences are parameter names, the content
+ * array of the answer, upper-case finish reasons and usage under `tokens`/`billed_units`.
+ *
+ * @example
+ *   toCohereChat({ model: 'command-r', messages: [{ role: 'user', content: 'Hi' }], top_p: 0.9 })
+ *   // { model: 'command-r', messages: [{ role: 'user', content: 'Hi' }], p: 0.9 }
+ */
+import type { ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse, FinishReason, ToolCall, Usage } from '../../../../engine/openai-types.ts';
+import { expectObject } from '../../http/parse.ts';
+import { badUpstream } from '../../http/errors.ts';
+import { makeUsage } from '../shared/chunks.ts';
+
+export interface CohereUsage { billed_units?: { input_tokens?: number; output_tokens?: number }; tokens?: { input_tokens?: number; output_tokens?: number } }
+
+const FINISH: Record<string, FinishReason> = { COMPLETE: 'stop', STOP_SEQUENCE: 'stop', MAX_TOKENS: 'length', TOOL_CALL: 'tool_calls', ERROR: 'stop', TIMEOUT: 'length' };
+export const cohereFinish = (r: string | undefined): FinishReason => (r ? FINISH[r.toUpperCase()] ?? 'stop' : 'stop');
+
+/** `tokens` are what the model processed; `billed_units` what is charged. Prefer the former, as OpenAI reports. */
+export function cohereUsage(u: CohereUsage | undefined): Usage {
+  const t = u?.tokens ?? u?.billed_units;
+  return makeUsage(t?.input_tokens ?? 0, t?.output_tokens ?? 0);
+}
+
+export function toCohereChat(req: ChatRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    model: req.model,
+    messages: req.messages.map((m) => {
+      const msg: Record<string, unknown> = { role: m.role === 'developer' ? 'system' : m.role };
+      if (m.content !== null && m.content !== undefined) msg.content = m.content;
+      if (m.tool_calls?.length) msg.tool_calls = m.tool_calls;
+      if (m.tool_call_id) msg.tool_call_id = m.tool_call_id;
+      return msg;
+    }),
+  };
+  if (req.stream) out.stream = true;
+  const max = req.max_completion_tokens ?? req.max_tokens;
+  if (max != null) out.max_tokens = max;
+  if (req.temperature != null) out.temperature = req.temperature;
+  if (req.top_p != null) out.p = req.top_p;
+  if (typeof req.top_k === 'number') out.k = req.top_k;
+  if (req.seed != null) out.seed = req.seed;
+  if (req.stop != null) out.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
+  if (typeof req.frequency_penalty === 'number') out.frequency_penalty = req.frequency_penalty;
+  if (typeof req.presence_penalty === 'number') out.presence_penalty = req.presence_penalty;
+  if (req.tools?.length) out.tools = req.tools;
+  if (req.tool_choice === 'required') out.tool_choice = 'REQUIRED';
+  else if (req.tool_choice === 'none') out.tool_choice = 'NONE';
+  if (req.response_format?.type === 'json_object') out.response_format = { type: 'json_object' };
+  else if (req.response_format?.type === 'json_schema') {
+    out.response_format = { type: 'json_object', json_schema: (req.response_format.json_schema as { schema?: unknown } | undefined)?.schema };
+  }
+  return out;
+}
+
+export function fromCohereChat(json: unknown, status: number): ChatCompletion {
+  const r = expectObject(json, 'a Cohere chat response', status);
+  const m = r.message as { content?: Array<{ type: string; text?: string }>; tool_calls?: ToolCall[] } | undefined;
+  if (!m || typeof m !== 'object') throw badUpstream('the response has no message', status);
+  const text = (m.content ?? []).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('');
+  const message: ChatCompletion['choices'][0]['message'] = { role: 'assistant', content: text || (m.tool_calls?.length ? null : '') };
+  if (m.tool_calls?.length) message.tool_calls = m.tool_calls.map((t) => ({ id: t.id, type: 'function', function: { name: t.function.name, arguments: t.function.arguments ?? '{}' } }));
+  return {
+    id: String(r.id ?? ''), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: '',
+    choices: [{ index: 0, message, finish_reason: cohereFinish(r.finish_reason as string | undefined) }],
+    usage: cohereUsage(r.usage as CohereUsage | undefined),
+  };
+}
+
+export function toCohereEmbed(req: EmbeddingsRequest, inputType: string): Record<string, unknown> {
+  const texts = Array.isArray(req.input) ? req.input : [req.input];
+  const out: Record<string, unknown> = { model: req.model, texts, input_type: inputType, embedding_types: ['float'] };
+  if (req.dimensions) out.output_dimension = req.dimensions;
+  return out;
+}
+
+export function fromCohereEmbed(json: unknown, status: number, model: string): EmbeddingsResponse {
+  const r = expectObject(json, 'a Cohere embed response', status);
+  const vectors = (r.embeddings as { float?: number[][] } | undefined)?.float;
+  if (!Array.isArray(vectors)) throw badUpstream('the response has no float embeddings', status);
+  const tokens = (r.meta as { billed_units?: { input_tokens?: number } } | undefined)?.billed_units?.input_tokens ?? 0;
+  return {
+    object: 'list', model,
+    data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  };
+}
