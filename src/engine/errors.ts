@@ -72,7 +72,19 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Brand shared by every copy of this module: a plugin may bundle its own copy, and a test
+ * runner may load the engine twice (require and import), so `instanceof` on the class
+ * alone would miss errors made by the other copy.
+ */
+const BRAND = Symbol.for('llm-gateway.GatewayError');
+
 export class GatewayError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly status: number;
   readonly type: string;
