@@ -80,7 +80,7 @@ export interface GatewayErrorOptions {
 const BRAND = Symbol.for('llm-gateway.GatewayError');
 
 export class GatewayError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 
