@@ -11,4 +11,5 @@ export const BUILTIN_PLUGINS: Record<string, () => Promise<{ default?: unknown }
   'rate-limit': () => import('./rate-limit/index.ts'),
   budget: () => import('./budget/index.ts'),
   audit: () => import('./audit/index.ts'),
+  router: () => import('./router/index.ts'),
 };
