@@ -1,0 +1,74 @@
+/**
+ * The router plugin's config, compiled once per generation: regexes built, keywords
+ * lower-cased, example prompts embedded, A/B weights normalised, the routing policy
+ * compiled. `plan()` reads only this compiled form.
+ *
+ * @example
+ *   const router = compileRouter({ aliases: { auto: ['mini', 'big'] }, rules: [{ model: 'big', keywords: ['prove'] }] });
+ */
+import { compilePolicy, type RoutingConfig, type RoutingPolicy } from './policy.ts';
+import { embedderFor, type Embedder } from './embed.ts';
+
+export const STEPS = ['rules', 'embedding', 'ab', 'context_window', 'capabilities', 'cost_ceiling', 'strategy'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export interface RouterConfig extends RoutingConfig {
+  /** Seed for every random choice; with it, a request's plan is reproducible (explain, tests). */
+  seed?: number;
+  aliases?: Record<string, string[]>;
+  steps?: StepName[];
+  rules?: Array<{ name?: string; model: string; regex?: string; flags?: string; keywords?: string[]; roles?: string[] }>;
+  embedding?: { embedder?: string; dims?: number; min_similarity?: number; routes: Record<string, string[]> };
+  ab?: Array<{ name: string; model: string; sticky?: 'key' | 'user' | 'none'; variants: Array<{ model: string; weight: number }> }>;
+  cost_ceiling?: { max_usd: number };
+}
+
+export interface CompiledRule { name: string; model: string; regex?: RegExp; keywords: string[]; roles: ReadonlySet<string> }
+export interface CompiledAb { name: string; model: string; sticky: 'key' | 'user' | 'none'; variants: Array<{ model: string; upTo: number }> }
+
+export interface CompiledRouter {
+  seed?: number;
+  aliases: ReadonlyMap<string, readonly string[]>;
+  steps: readonly StepName[];
+  rules: readonly CompiledRule[];
+  embedding?: { embedder: Embedder; name: string; minSimilarity: number; rows: Float32Array[]; rowModel: string[] };
+  ab: ReadonlyMap<string, CompiledAb>;
+  costCeiling?: number;
+  policy: RoutingPolicy;
+}
+
+export function compileRouter(cfg: Readonly<RouterConfig> = {}): CompiledRouter {
+  const rules = (cfg.rules ?? []).map((r, i): CompiledRule => ({
+    name: r.name ?? `rule${i + 1}`,
+    model: r.model,
+    regex: r.regex ? new RegExp(r.regex, r.flags ?? 'i') : undefined,
+    keywords: (r.keywords ?? []).map((k) => k.toLowerCase()),
+    roles: new Set(r.roles ?? ['user']),
+  }));
+  const ab = new Map<string, CompiledAb>();
+  for (const e of cfg.ab ?? []) {
+    const total = e.variants.reduce((s, v) => s + v.weight, 0) || 1;
+    let acc = 0;
+    ab.set(e.model, { name: e.name, model: e.model, sticky: e.sticky ?? 'key', variants: e.variants.map((v) => ({ model: v.model, upTo: (acc += v.weight) / total })) });
+  }
+  return Object.freeze({
+    seed: cfg.seed,
+    aliases: new Map(Object.entries(cfg.aliases ?? {})),
+    steps: cfg.steps ?? STEPS,
+    rules,
+    embedding: cfg.embedding ? compileEmbedding(cfg.embedding) : undefined,
+    ab,
+    costCeiling: cfg.cost_ceiling?.max_usd,
+    policy: compilePolicy(cfg),
+  });
+}
+
+function compileEmbedding(e: NonNullable<RouterConfig['embedding']>): CompiledRouter['embedding'] {
+  const name = e.embedder ?? 'hashed-ngram';
+  const embedder = embedderFor(name, e.dims ?? 256);
+  const rows: Float32Array[] = [], rowModel: string[] = [];
+  for (const [model, examples] of Object.entries(e.routes)) {
+    for (const ex of examples) { rows.push(embedder.embed(ex)); rowModel.push(model); }
+  }
+  return { embedder, name, minSimilarity: e.min_similarity ?? 0.2, rows, rowModel };
+}

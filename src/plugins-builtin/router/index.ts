@@ -1,0 +1,56 @@
+/**
+ * The router plugin (`use: router`): for a request naming a model group, an alias or
+ * `auto`, it plans the route (content rules, embedding routing, A/B split, context
+ * window, capabilities, cost ceiling, balancing strategy — in the declared `steps`
+ * order) and sets ctx.model, ctx.candidates and ctx.routeReason; it leaves its routing
+ * policy (fallbacks, hedging, breakers) on the request for dispatch. The plan comes from
+ * the same `plan()` that `POST /admin/route/explain` runs.
+ *
+ * @example
+ *   pipeline:
+ *     - use: router
+ *       config: { aliases: { auto: [gpt-4o-mini, gpt-4o] }, rules: [{ model: gpt-4o, keywords: [prove] }] }
+ */
+import type { PluginDefinition } from '../../engine/types.ts';
+import { routingState } from '../../engine/routing/board.ts';
+import { POLICY_KEY, PROMPT_TOKENS_KEY } from '../../engine/routing/policy.ts';
+import { compileRouter, type RouterConfig } from '../../engine/routing/router-config.ts';
+import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
+import schema from './schema.json' with { type: 'json' };
+
+const router: PluginDefinition<RouterConfig> = {
+  name: 'router',
+  version: '1.0.0',
+  engine: '^1.0.0',
+  description: 'Routes requests to model deployments: aliases, rules, embeddings, A/B, context window, cost, balancing strategies.',
+  configSchema: schema,
+  create(config, env) {
+    const compiled = compileRouter(config);
+    const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
+    const planner = createPlanner(compiled, { catalog: env.models, state, pool: env.pool });
+    registerPlanner(env.generation, planner);
+    const policy = compiled.policy;
+    return {
+      async onRequest(ctx) {
+        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'embeddings') return;
+        const p = await planner.route({ endpoint: ctx.endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
+        if (p.error) throw p.error;
+        ctx.model = p.model;
+        ctx.candidates = p.candidates;
+        ctx.routeReason = p.reason;
+        ctx.set(POLICY_KEY, policy);
+        ctx.set(PROMPT_TOKENS_KEY, p.promptTokens);
+        if (p.variant) {
+          state.metrics?.abVariants.inc({ experiment: p.variant.experiment, variant: p.variant.variant });
+          ctx.log = ctx.log.child({ ab_experiment: p.variant.experiment, ab_variant: p.variant.variant });
+          ctx.responseHeaders['x-gateway-ab-variant'] = `${p.variant.experiment}=${p.variant.variant}`;
+        }
+      },
+      async close() {
+        unregisterPlanner(env.generation, planner);
+      },
+    };
+  },
+};
+
+export default router;
