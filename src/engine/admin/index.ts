@@ -7,6 +7,7 @@ import express, { type Router } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { adminAuth } from './auth.ts';
 import { mountConfigRoutes } from './routes/config.ts';
+import { mountRoutingRoutes } from './routes/routing.ts';
 import { mountKeyRoutes } from './routes/keys.ts';
 import { mountUserRoutes } from './routes/users.ts';
 import { mountTeamRoutes } from './routes/teams.ts';
@@ -24,6 +25,7 @@ const ADMIN_ROUTES: MountAdminRoutes[] = [
   mountTeamRoutes,
   mountUsageRoutes,
   mountAuditRoutes,
+  mountRoutingRoutes,
 ];
 
 export function createAdminRouter(deps: AdminDeps): Router {
