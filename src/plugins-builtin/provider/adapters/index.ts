@@ -12,6 +12,7 @@ export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderA
   openai: () => import('./openai/index.ts'),
   anthropic: () => import('./anthropic/index.ts'),
   cohere: () => import('./cohere/index.ts'),
+  gemini: () => import('./gemini/index.ts'),
 };
 
 const cache = new Map<string, Promise<ProviderAdapterDefinition>>();
