@@ -13,6 +13,7 @@ export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderA
   anthropic: () => import('./anthropic/index.ts'),
   cohere: () => import('./cohere/index.ts'),
   gemini: () => import('./gemini/index.ts'),
+  'azure-openai': () => import('./azure-openai/index.ts'),
 };
 
 const cache = new Map<string, Promise<ProviderAdapterDefinition>>();
