@@ -53,20 +53,24 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Bring `db` to the latest schema; returns the version it is at. */
+/**
+ * Bring `db` to the latest schema; returns the version it is at. Runs in one IMMEDIATE
+ * transaction, so replicas starting together on one file migrate it once.
+ */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const currentVersion = db.prepare('SELECT MAX(version) AS v FROM schema_migrations');
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  let version = current;
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
+  const run = db.transaction((): number => {
+    let version = (currentVersion.get() as { v: number | null }).v ?? 0;
+    for (const m of migrations) {
+      if (m.version <= version) continue;
       db.exec(m.sql);
       record.run(m.version, m.name, new Date().toISOString());
-    })();
-    version = m.version;
-  }
-  return version;
+      version = m.version;
+    }
+    return version;
+  });
+  return run.immediate();
 }
