@@ -23,8 +23,21 @@ export function createStateStore(cfg: GatewayConfig['stores']['state'] | undefin
   return createMemoryStateStore(DEFAULT_PREFIX);
 }
 
+/** Wait (bounded) for Redis to be ready: commands fail fast without an offline queue. */
+async function ready(state: StateStore, timeoutMs: number): Promise<void> {
+  const r = state.redis;
+  if (!r || r.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(done, timeoutMs);
+    r.once('ready', done);
+    function done() { clearTimeout(t); r!.off('ready', done); resolve(); }
+  });
+}
+
 export async function createStores(config: GatewayConfig['stores'] | undefined, logger: Logger): Promise<Stores> {
   const state = createStateStore(config?.state, logger);
+  // Unreachable Redis must not stop start-up: limits then fail open/closed as configured.
+  await ready(state, 3000);
   const db = openDb(config?.db, (err) => logger.error({ err: err.message }, 'usage write failed'));
   return { state, db };
 }
