@@ -66,10 +66,14 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const app = createApp({ runtime, stores, logger, metrics, isDraining, onPluginFailure });
   const llm = createLlmHandler({ runtime, logger, onPluginFailure, isDraining });
   const server = createHttpServer(app, llm);
+  // Upgraded sockets leave the server's bookkeeping: track them so shutdown can end them.
+  const upgraded = new Set<import('node:stream').Duplex>();
   server.on('upgrade', (req, socket, head) => {
     const gen = runtime.current;
     const route = gen?.routes.find((r) => r.ws && r.matches(req.url ?? '/'));
-    if (!gen || !route) return socket.destroy();
+    if (!gen || !route || draining) return socket.destroy();
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     void handleProxyUpgrade(req, socket as import('node:net').Socket, head, gen, route, { logger, onPluginFailure });
   });
 
@@ -94,6 +98,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     const deadline = Date.now() + graceMs;
     while ((runtime.current?.inflight ?? 0) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     server.closeAllConnections();
+    for (const s of upgraded) s.destroy();
     await closed;
     await runtime.close();
     await pool.close();

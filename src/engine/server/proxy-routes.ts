@@ -33,6 +33,9 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
   const prefix = r.path.replace(/\/+$/, '') || '/';
   const secure = r.proxy.target.startsWith('https:');
   const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 256 }) : new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const timeoutMs = r.proxy.timeout_ms ?? 60_000;
+  // http-proxy reports its own timeout as a plain socket hang-up; the start time tells them apart.
+  const startedAt = new WeakMap<object, number>();
   const set = r.proxy.headers?.set ?? {};
   const remove = r.proxy.headers?.remove ?? [];
   const proxy = createProxyMiddleware({
@@ -40,11 +43,12 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
     changeOrigin: true,
     ws: r.proxy.ws === true,
     agent,
-    proxyTimeout: r.proxy.timeout_ms ?? 60_000,
+    proxyTimeout: timeoutMs,
     pathRewrite: r.proxy.path_rewrite,
     xfwd: true,
     on: {
-      proxyReq(proxyReq) {
+      proxyReq(proxyReq, req) {
+        startedAt.set(req, performance.now());
         for (const h of remove) proxyReq.removeHeader(h);
         for (const [k, v] of Object.entries(set)) proxyReq.setHeader(k, v);
       },
@@ -52,9 +56,11 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
         for (const h of remove) proxyReq.removeHeader(h);
         for (const [k, v] of Object.entries(set)) proxyReq.setHeader(k, v);
       },
-      error(err, _req, resOrSocket) {
+      error(err, req, resOrSocket) {
         const code = (err as NodeJS.ErrnoException).code;
-        const e = code === 'ECONNRESET' && /timeout/i.test(err.message)
+        const started = startedAt.get(req);
+        const timedOut = code === 'ECONNRESET' && started !== undefined && performance.now() - started >= timeoutMs - 5;
+        const e = timedOut
           ? gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { message: 'The upstream app did not answer in time.' })
           : gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { message: 'The upstream app is unavailable.' });
         if (resOrSocket instanceof http.ServerResponse) {
