@@ -14,6 +14,7 @@ export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderA
   cohere: () => import('./cohere/index.ts'),
   gemini: () => import('./gemini/index.ts'),
   'azure-openai': () => import('./azure-openai/index.ts'),
+  huggingface: () => import('./huggingface/index.ts'),
 };
 
 const cache = new Map<string, Promise<ProviderAdapterDefinition>>();
