@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const BIN = path.join(ROOT, 'bin/llm-gateway.js');
+
+const CONFIG = `version: 1
+stores: { state: { type: memory }, db: { type: memory } }
+providers: { local: { type: mock, options: { chunk_delay_ms: 100 } } }
+models: [ { name: mock-gpt, provider: local, model: mock-gpt } ]
+pipeline: [ { use: provider } ]
+`;
+
+function run(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function listening(child: ChildProcess): Promise<string> {
+  let out = '';
+  for await (const chunk of child.stdout!) {
+    out += chunk;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) return m[1]!;
+  }
+  throw new Error(`gateway did not start: ${out}`);
+}
+
+describe('the llm-gateway CLI', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let file: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gw-cli-'));
+    file = path.join(dir, 'gateway.yaml');
+    await writeFile(file, CONFIG);
+  });
+  after(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('validate: exit 0 for a valid file, 1 with located messages for an invalid one', async () => {
+    const good = run(['validate', file]);
+    assert.equal((await once(good, 'exit'))[0], 0);
+    const badFile = path.join(dir, 'bad.yaml');
+    await writeFile(badFile, CONFIG.replace('pipeline: [ { use: provider } ]', 'pipeline: [ { use: provider, config: { nope: 1 } } ]'));
+    const bad = run(['validate', badFile]);
+    let err = '';
+    bad.stderr!.on('data', (c) => { err += c; });
+    bad.stdout!.on('data', (c) => { err += c; });
+    assert.equal((await once(bad, 'exit'))[0], 1);
+    assert.match(err, /bad\.yaml:5:\d+ pipeline\[0\]\.config/);
+  });
+
+  it('start --config with PORT, answers, and on SIGTERM finishes in-flight streams then exits 0', async () => {
+    const child = run(['start', '--config', file], { PORT: '0' });
+    const url = await listening(child);
+    const inflight = fetch(`${url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-gpt', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] }),
+    }).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 250));
+    child.kill('SIGTERM');
+    const text = await inflight;
+    assert.ok(text.trimEnd().endsWith('data: [DONE]'), 'the in-flight stream was cut');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+  });
+
+  it('GATEWAY_CONFIG names the file; a bad one exits 1 with the location', async () => {
+    const badFile = path.join(dir, 'bad2.yaml');
+    await writeFile(badFile, 'version: 2\n');
+    const child = run(['start'], { GATEWAY_CONFIG: badFile, PORT: '0' });
+    let err = '';
+    child.stderr!.on('data', (c) => { err += c; });
+    assert.equal((await once(child, 'exit'))[0], 1);
+    assert.match(err, /bad2\.yaml:1:\d+ version/);
+  });
+});
