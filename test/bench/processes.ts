@@ -1,0 +1,32 @@
+/** Spawning the benchmark's processes (upstream, gateway) and reading their URLs. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface Proc { url: string; child: ChildProcess; stop(): Promise<void> }
+
+export async function spawnWithUrl(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<Proc> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  for await (const chunk of child.stdout!) {
+    out += chunk;
+    const m = pattern.exec(out);
+    if (m) {
+      child.stdout!.resume();
+      return {
+        url: m[1]!, child,
+        stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); }),
+      };
+    }
+  }
+  throw new Error(`process did not start: ${args.join(' ')}\n${out}`);
+}
+
+export function startUpstream(env: Record<string, string> = {}): Promise<Proc> {
+  return spawnWithUrl(['--import', 'tsx', 'test/bench/upstream.ts'], /UPSTREAM (http:\S+)/, env);
+}
+
+export function startGatewayProcess(configPath: string): Promise<Proc> {
+  return spawnWithUrl(['bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
+}
