@@ -100,8 +100,10 @@ export class RoutingState {
   }
 }
 
-const boards = new WeakMap<object, RoutingState>();
-let processBoard: RoutingState | undefined;
+// On globalThis: under tsx this module may be instantiated twice (static CJS-transformed
+// imports and the plugins' dynamic ESM imports); admin and plugins must share one board.
+interface Boards { byStore: WeakMap<object, RoutingState>; process?: RoutingState }
+const shared: Boards = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-gateway.routing.boards')] ??= { byStore: new WeakMap() }) as Boards;
 
 /**
  * The board for these stores (one per process and store); with Redis, breaker state is
@@ -109,11 +111,11 @@ let processBoard: RoutingState | undefined;
  */
 export function routingState(deps?: { stores?: { state: StateStore }; metrics?: MetricsRegistry; logger?: Logger }): RoutingState {
   const store = deps?.stores?.state;
-  if (!store) return processBoard ??= new RoutingState(deps?.metrics, deps?.logger);
-  let b = boards.get(store);
+  if (!store) return shared.process ??= new RoutingState(deps?.metrics, deps?.logger);
+  let b = shared.byStore.get(store);
   if (!b) {
     b = new RoutingState(deps.metrics, deps.logger);
-    boards.set(store, b);
+    shared.byStore.set(store, b);
     if (store.kind === 'redis') b.share(store).catch((err) => deps.logger?.warn({ err }, 'breaker sharing unavailable'));
   }
   return b;

@@ -15,7 +15,7 @@ import { gatewayError, isGatewayError } from '../errors.ts';
 import { assertCapabilities, missingCapabilities, requiredCapabilities } from '../capabilities.ts';
 import { estimateTokens } from '../tokens/encoding.ts';
 import { routingState, type RoutingState } from './board.ts';
-import { DEFAULT_POLICY, POLICY_KEY, PROMPT_TOKENS_KEY, type RoutingPolicy } from './policy.ts';
+import { DEFAULT_POLICY, POLICY_KEY, PROMPT_TOKENS_KEY, STATE_KEY, type RoutingPolicy } from './policy.ts';
 import { rankGroup, outputTokensOf } from './ranking.ts';
 import { startAttempt, type Attempt, type AttemptEnv } from './attempt.ts';
 import { runRound } from './hedge.ts';
@@ -25,7 +25,7 @@ import type { Rng } from './rng.ts';
 
 export interface DispatchDeps {
   catalog: ModelCatalog;
-  /** Routing state (health, breakers); default: the process-wide board. */
+  /** Routing state (health, breakers); default: the router's board, else the process-wide one. */
   state?: RoutingState;
   /** Routing policy; default: the router's (ctx.get(POLICY_KEY)), else defaults. */
   policy?: RoutingPolicy;
@@ -45,7 +45,7 @@ export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): reado
 
 export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: DispatchDeps): Promise<UpstreamResponse> {
   const policy = deps.policy ?? ctx.get(POLICY_KEY) ?? DEFAULT_POLICY;
-  const state = deps.state ?? routingState();
+  const state = deps.state ?? ctx.get(STATE_KEY) ?? routingState();
   const rng = deps.rng ?? Math.random;
   const need = requiredCapabilities(ctx.endpoint, ctx.body);
   const promptTokens = ctx.get(PROMPT_TOKENS_KEY) ?? estimateTokens(ctx.rawBody?.length ?? 0);

@@ -12,6 +12,7 @@
  *   policy.group('gpt-4o').fallbacks.any; // ['claude']
  */
 import { stateKey } from '../context.ts';
+import type { RoutingState } from './board.ts';
 import type { FailureClass } from './classify.ts';
 
 export const STRATEGIES = ['weighted', 'round-robin', 'least-busy', 'latency', 'cost', 'usage'] as const;
@@ -113,3 +114,6 @@ export const POLICY_KEY = stateKey<RoutingPolicy>('routing.policy');
 
 /** Prompt tokens the router counted (dispatch falls back to a bytes/4 estimate). */
 export const PROMPT_TOKENS_KEY = stateKey<number>('routing.promptTokens');
+
+/** The routing state the router plugin used (dispatch records health on the same board). */
+export const STATE_KEY = stateKey<RoutingState>('routing.state');

@@ -13,7 +13,7 @@
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import { routingState } from '../../engine/routing/board.ts';
-import { POLICY_KEY, PROMPT_TOKENS_KEY } from '../../engine/routing/policy.ts';
+import { POLICY_KEY, PROMPT_TOKENS_KEY, STATE_KEY } from '../../engine/routing/policy.ts';
 import { compileRouter, type RouterConfig } from '../../engine/routing/router-config.ts';
 import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
 import schema from './schema.json' with { type: 'json' };
@@ -28,7 +28,7 @@ const router: PluginDefinition<RouterConfig> = {
     const compiled = compileRouter(config);
     const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
     const planner = createPlanner(compiled, { catalog: env.models, state, pool: env.pool });
-    registerPlanner(env.generation, planner);
+    registerPlanner(env.models, planner); 
     const policy = compiled.policy;
     return {
       async onRequest(ctx) {
@@ -39,6 +39,7 @@ const router: PluginDefinition<RouterConfig> = {
         ctx.candidates = p.candidates;
         ctx.routeReason = p.reason;
         ctx.set(POLICY_KEY, policy);
+        ctx.set(STATE_KEY, state);
         ctx.set(PROMPT_TOKENS_KEY, p.promptTokens);
         if (p.variant) {
           state.metrics?.abVariants.inc({ experiment: p.variant.experiment, variant: p.variant.variant });
@@ -47,7 +48,7 @@ const router: PluginDefinition<RouterConfig> = {
         }
       },
       async close() {
-        unregisterPlanner(env.generation, planner);
+        unregisterPlanner(env.models, planner);
       },
     };
   },

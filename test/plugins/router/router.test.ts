@@ -99,17 +99,17 @@ describe('plugins/router', () => {
   });
 
   it('explain (the registered planner) returns exactly the order the router chose, randomness seeded', async () => {
-    const { inst, gen } = await make({ seed: 7, strategy: 'weighted', aliases: { auto: ['big'] } });
+    const { inst } = await make({ seed: 7, strategy: 'weighted', aliases: { auto: ['big'] } });
     for (let i = 0; i < 20; i++) {
       const body = ask(`question number ${i}`);
-      const explained = await plannerFor(gen)!.route({ endpoint: 'chat', body }, { advance: false });
+      const explained = await plannerFor(catalog)!.route({ endpoint: 'chat', body }, { advance: false });
       const ctx = ctxFor(body);
       await inst.onRequest!(ctx);
       assert.deepEqual(explained.candidates.map((d) => d.id), ctx.candidates!.map((d) => d.id));
       assert.equal(explained.reason, ctx.routeReason);
     }
     await inst.close!();
-    assert.equal(plannerFor(gen), undefined);
+    assert.equal(plannerFor(catalog), undefined);
   });
 
   it('names an unknown model with a 404 error', async () => {

@@ -37,7 +37,7 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
         throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Send the request as a client would ({"model", "messages"}), optionally inside {"body", "principal", "headers"}.', param: 'model' });
       }
       const endpoint = input.endpoint === 'embeddings' ? 'embeddings' : 'chat';
-      let planner = plannerFor(gen.id);
+      let planner = plannerFor(gen.catalog);
       if (!planner) {
         planner = defaults.get(gen) ?? createPlanner(compileRouter({}), { catalog: gen.catalog, state: state() });
         defaults.set(gen, planner);
@@ -55,7 +55,7 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
         reason: p.reason,
         prompt_tokens: p.promptTokens,
         error: p.error ? p.error.toOpenAI().error : null,
-        router: plannerFor(gen.id) ? 'router plugin' : 'defaults (no router in the pipeline)',
+        router: plannerFor(gen.catalog) ? 'router plugin' : 'defaults (no router in the pipeline)',
       });
     } catch (err) {
       sendError(res, err);
