@@ -90,7 +90,13 @@ export async function startFakeOpenAI(initial: Partial<FakeBehaviour> = {}): Pro
     const send = async (data: unknown) => {
       const ok = res.write(`data: ${JSON.stringify(data)}\n\n`);
       fake.maxBufferedBytes = Math.max(fake.maxBufferedBytes, res.writableLength);
-      if (!ok) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+      if (!ok) {
+        await new Promise<void>((r) => {
+          const done = () => { res.off('drain', done); res.off('close', done); r(); };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
     };
     const chunk = (delta: Record<string, unknown>, finish: string | null) => ({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] });
     await send(chunk({ role: 'assistant', content: '' }, null));

@@ -14,6 +14,7 @@ import { createLogger } from '../logger.ts';
 import { MetricsRegistry, engineMetrics } from '../metrics.ts';
 import { createWorkerPool, type WorkerPool } from '../workers/pool.ts';
 import { createStores, closeStores } from '../stores/index.ts';
+import { dbOf, recordConfigReload } from '../stores/db/index.ts';
 import { Runtime, type ReloadOutcome } from '../runtime.ts';
 import { watchConfig, loadConfig } from '../config/index.ts';
 import { createApp } from './app.ts';
@@ -56,7 +57,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const metrics = new MetricsRegistry({ defaultMetrics: opts.defaultMetrics });
   const stores = await createStores(first.config.stores, logger);
   const pool: WorkerPool = createWorkerPool();
-  const runtime = new Runtime({ configPath: opts.configPath, env, logger, stores, metrics, pool, onReload: opts.onReload });
+  const onReload = (o: ReloadOutcome) => {
+    // Every reload attempt leaves an audit row (generation, hash, outcome; never a secret).
+    recordConfigReload(dbOf(stores), { generation: o.generation, hash: o.hash ?? '', outcome: o.ok ? 'ok' : 'failed', error: o.error });
+    opts.onReload?.(o);
+  };
+  const runtime = new Runtime({ configPath: opts.configPath, env, logger, stores, metrics, pool, onReload });
   await runtime.start();
 
   let draining = false;

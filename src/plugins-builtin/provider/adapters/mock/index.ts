@@ -46,7 +46,6 @@ function chat(req: ChatRequest, opts: MockOptions, signal: AbortSignal): Promise
   const created = Math.floor(Date.now() / 1000);
   if (req.stream) {
     const words = text.split(/(?<=\s)/);
-    const includeUsage = req.stream_options?.include_usage === true;
     async function* events(): AsyncGenerator<StreamEvent> {
       if (opts.latency_ms) await sleep(opts.latency_ms, undefined, { signal });
       const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk =>
@@ -57,7 +56,9 @@ function chat(req: ChatRequest, opts: MockOptions, signal: AbortSignal): Promise
         yield { data: chunk({ content: w }, null) };
       }
       yield { data: chunk({}, 'stop') };
-      if (includeUsage) yield { data: { id, object: 'chat.completion.chunk', created, model: req.model, choices: [], usage } };
+      // Always report usage, as the OpenAI adapter asks its upstreams to: the server drops
+      // this chunk for clients that did not ask for stream_options.include_usage.
+      yield { data: { id, object: 'chat.completion.chunk', created, model: req.model, choices: [], usage } };
     }
     return { kind: 'stream', status: 200, headers: {}, events: events() };
   }
