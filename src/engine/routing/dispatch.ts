@@ -27,7 +27,7 @@ export interface DispatchDeps {
   catalog: ModelCatalog;
   /** Routing state (health, breakers); default: the router's board, else the process-wide one. */
   state?: RoutingState;
-  /** Routing policy; default: the router's (ctx.get(POLICY_KEY)), else defaults. */
+  /** Routing policy when no router plugin put one on the request (the router's wins), else defaults. */
   policy?: RoutingPolicy;
   /** Randomness for jitter and ranking (tests seed it). */
   rng?: Rng;
@@ -44,7 +44,7 @@ export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): reado
 }
 
 export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: DispatchDeps): Promise<UpstreamResponse> {
-  const policy = deps.policy ?? ctx.get(POLICY_KEY) ?? DEFAULT_POLICY;
+  const policy = ctx.get(POLICY_KEY) ?? deps.policy ?? DEFAULT_POLICY;
   const state = deps.state ?? ctx.get(STATE_KEY) ?? routingState();
   const rng = deps.rng ?? Math.random;
   const need = requiredCapabilities(ctx.endpoint, ctx.body);
