@@ -10,15 +10,18 @@ const ROOT = path.dirname(DASHBOARD_DIR);
 const read = (rel: string) => parse(readFileSync(path.join(ROOT, rel), 'utf8'));
 
 interface Compose { services: Record<string, { image: string; command?: string[]; volumes?: string[]; extra_hosts?: string[] }> }
+interface Datasource { type: string; uid: string; url: string; jsonData: { timeInterval: string } }
+interface Provider { type: string; options: { path: string } }
+interface PromConfig { global: { scrape_interval: string }; scrape_configs: { static_configs: { targets: string[] }[] }[] }
 
 describe('grafana provisioning, Prometheus config and compose file', () => {
   // Read in before(), so a broken file fails these tests instead of mocha's loading.
-  let compose: Compose, datasource: any, provider: any, prometheus: any;
+  let compose: Compose, datasource: Datasource, provider: Provider, prometheus: PromConfig;
   before(() => {
     compose = read('docker-compose.yml') as Compose;
-    datasource = read('provisioning/datasources/prometheus.yaml').datasources[0];
-    provider = read('provisioning/dashboards/llm-gateway.yaml').providers[0];
-    prometheus = read('prometheus.yml');
+    datasource = read('provisioning/datasources/prometheus.yaml').datasources[0] as Datasource;
+    provider = read('provisioning/dashboards/llm-gateway.yaml').providers[0] as Provider;
+    prometheus = read('prometheus.yml') as PromConfig;
   });
 
   it('provisions the Prometheus datasource with the uid the dashboards default to', () => {
@@ -43,7 +46,7 @@ describe('grafana provisioning, Prometheus config and compose file', () => {
     assert.ok(prom.volumes?.includes('./prometheus.yml:/etc/prometheus/prometheus.yml:ro'));
     assert.ok(prom.command?.includes('--config.file=/etc/prometheus/prometheus.yml'));
     assert.ok(prom.extra_hosts?.includes('host.docker.internal:host-gateway'));
-    const targets = prometheus.scrape_configs.flatMap((s: { static_configs: { targets: string[] }[] }) => s.static_configs.flatMap((c) => c.targets));
+    const targets = prometheus.scrape_configs.flatMap((s) => s.static_configs.flatMap((c) => c.targets));
     assert.deepEqual(targets, ['host.docker.internal:8080', 'gateway:8080']);
   });
 
