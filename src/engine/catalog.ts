@@ -30,10 +30,12 @@ export async function buildCatalog(
   const defaults = new Map<string, readonly Capability[]>();
   for (const [name, p] of Object.entries(config.providers)) {
     const adapter = await loadAdapter(p.type, configDir);
-    defaults.set(name, adapter.defaultCapabilities);
     const key = clientKey(p);
     const prev = previous?.get(name);
-    clients.set(name, prev && prev.key === key ? prev : { key, client: adapter.create(name, p, { logger: logger.child({ provider: name }) }) });
+    const cached = prev && prev.key === key ? prev : { key, client: adapter.create(name, p, { logger: logger.child({ provider: name }) }) };
+    clients.set(name, cached);
+    // The client knows its options (e.g. Hugging Face's hosted API cannot stream).
+    defaults.set(name, cached.client.defaultCapabilities);
   }
 
   const groups = new Map<string, Deployment[]>();

@@ -27,8 +27,11 @@ export interface Generation {
   readonly inflight: number;
   acquire(): void;
   release(): void;
-  /** Close plugins (and run `extra`) once no request holds this generation. */
-  retire(extra: () => Promise<void>, logger: Logger): void;
+  /**
+   * Close plugins (and run `extra`) once no request holds this generation, or after
+   * `forceAfterMs` at the latest (shutdown must end even if a request never finishes).
+   */
+  retire(extra: () => Promise<void>, logger: Logger, forceAfterMs?: number): void;
 }
 
 async function specsOf(entries: readonly PipelineEntry[], dir: string): Promise<PluginSpec[]> {
@@ -62,8 +65,11 @@ export async function buildGeneration(
     get inflight() { return inflight; },
     acquire() { inflight++; },
     release() { if (--inflight === 0 && onDrained) onDrained(); },
-    retire(extra, logger) {
+    retire(extra, logger, forceAfterMs) {
+      let closed = false;
       const close = async () => {
+        if (closed) return;
+        closed = true;
         onDrained = null;
         const errors = await closePipeline([...llm.plugins, ...routePipelines.flatMap((p) => p.plugins)]);
         for (const r of routes) r.close();
@@ -71,8 +77,12 @@ export async function buildGeneration(
         if (errors.length) logger.warn({ generation: id, errors: errors.map(String) }, 'plugins failed to close');
         logger.debug({ generation: id }, 'generation closed');
       };
-      if (inflight === 0) void close();
-      else onDrained = () => void close();
+      if (inflight === 0) return void close();
+      onDrained = () => void close();
+      if (forceAfterMs !== undefined) setTimeout(() => {
+        if (!closed) logger.warn({ generation: id, inflight }, 'closing a generation with requests still in flight');
+        void close();
+      }, forceAfterMs).unref();
     },
   };
 }

@@ -159,10 +159,10 @@ export class Runtime {
     };
   }
 
-  /** Stop: retire the current generation once it drains. */
-  async close(): Promise<void> {
+  /** Stop: retire the current generation once it drains, or after `graceMs` regardless. */
+  async close(graceMs = 0): Promise<void> {
     const g = this.current;
     this.current = undefined;
-    if (g) await new Promise<void>((resolve) => g.retire(async () => { await closeUnusedClients(g.clients, undefined); resolve(); }, this.deps.logger));
+    if (g) await new Promise<void>((resolve) => g.retire(async () => { await closeUnusedClients(g.clients, undefined); resolve(); }, this.deps.logger, graceMs));
   }
 }

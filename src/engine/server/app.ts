@@ -20,6 +20,7 @@ export interface AppDeps {
   metrics: MetricsRegistry;
   isDraining(): boolean;
   onPluginFailure: PluginFailureHook;
+  inflight: import('prom-client').Gauge<'endpoint'>;
 }
 
 export function createApp(deps: AppDeps): Express {

@@ -69,8 +69,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const em = engineMetrics(metrics);
   const onPluginFailure = (plugin: string, phase: string) => em.pluginErrors.inc({ plugin, phase });
   const isDraining = () => draining;
-  const app = createApp({ runtime, stores, logger, metrics, isDraining, onPluginFailure });
-  const llm = createLlmHandler({ runtime, logger, onPluginFailure, isDraining });
+  const app = createApp({ runtime, stores, logger, metrics, isDraining, onPluginFailure, inflight: em.inflight });
+  const llm = createLlmHandler({ runtime, logger, onPluginFailure, isDraining, inflight: em.inflight });
   const server = createHttpServer(app, llm);
   // Upgraded sockets leave the server's bookkeeping: track them so shutdown can end them.
   const upgraded = new Set<import('node:stream').Duplex>();
@@ -106,7 +106,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     server.closeAllConnections();
     for (const s of upgraded) s.destroy();
     await closed;
-    await runtime.close();
+    await runtime.close(Math.max(0, deadline - Date.now()));
     await pool.close();
     await closeStores(stores);
     logger.info('gateway stopped');

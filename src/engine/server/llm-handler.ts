@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Gauge } from 'prom-client';
 import type { Runtime } from '../runtime.ts';
 import type { Codec } from './codec.ts';
 import type { Endpoint } from '../context.ts';
@@ -32,6 +33,7 @@ export interface LlmHandlerDeps {
   onPluginFailure: PluginFailureHook;
   /** True once SIGTERM arrived: answer, but ask clients to reconnect elsewhere. */
   isDraining(): boolean;
+  inflight: Gauge<'endpoint'>;
 }
 
 const REQUEST_ID = /^[\w.:\-]{1,128}$/;
@@ -42,7 +44,7 @@ export function requestIdOf(req: IncomingMessage): string {
 }
 
 export function createLlmHandler(deps: LlmHandlerDeps) {
-  const { runtime, logger, onPluginFailure } = deps;
+  const { runtime, logger, onPluginFailure, inflight } = deps;
 
   return async function handleLlmRequest(req: IncomingMessage, res: ServerResponse, spec: EndpointSpec): Promise<void> {
     const id = requestIdOf(req);
@@ -50,8 +52,9 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
     if (deps.isDraining()) headers.connection = 'close';
     const gen = runtime.current;
     if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN')));
+    if (gen.cors.apply(req, res)) return;
     gen.acquire();
-    if (gen.cors.apply(req, res)) { gen.release(); return; }
+    inflight.inc({ endpoint: spec.endpoint });
     const ac = new AbortController();
     res.once('close', () => { if (!res.writableFinished) ac.abort(); });
     const ctx = new RequestContext({
@@ -95,7 +98,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       if (ctx.usage && ctx.cost === undefined) ctx.cost = costOf(ctx.usage, ctx.deployment);
       // onDone runs after the last byte went out, off the request's critical path.
       setImmediate(() => {
-        try { runDone(gen.llm, ctx, onPluginFailure); } finally { gen.release(); }
+        try { runDone(gen.llm, ctx, onPluginFailure); } finally { gen.release(); inflight.dec({ endpoint: spec.endpoint }); }
       });
     }
   };

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { Gauge } from 'prom-client';
 import type { Generation } from '../generation.ts';
 import type { ProxyRoute } from './proxy-routes.ts';
 import type { PluginFailureHook } from '../executor.ts';
@@ -17,7 +18,7 @@ import { toGatewayError } from '../errors.ts';
 import { requestIdOf } from './llm-handler.ts';
 import { writeError, writeJson } from './respond.ts';
 
-interface Deps { logger: Logger; onPluginFailure: PluginFailureHook }
+interface Deps { logger: Logger; onPluginFailure: PluginFailureHook; inflight?: Gauge<'endpoint'> }
 
 function contextFor(req: IncomingMessage, gen: Generation, logger: Logger, signal: AbortSignal): RequestContext {
   const id = requestIdOf(req);
@@ -41,8 +42,9 @@ async function requestPhase(ctx: RequestContext, route: ProxyRoute, onFail: Plug
 }
 
 export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
+  if (gen.cors.apply(req, res)) return;
   gen.acquire();
-  if (gen.cors.apply(req, res)) { gen.release(); return; }
+  deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();
   const ctx = contextFor(req, gen, deps.logger, ac.signal);
   res.setHeader('x-request-id', ctx.id);
@@ -55,7 +57,7 @@ export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse
           try { void p.instance.onResponse!(ctx); } catch (err) { pluginFailure(ctx, p, 'onResponse', err, deps.onPluginFailure); }
         }
         runDone(route.pipeline, ctx, deps.onPluginFailure);
-      } finally { gen.release(); }
+      } finally { gen.release(); deps.inflight?.dec({ endpoint: 'proxy' }); }
     });
   });
   try {

@@ -8,6 +8,8 @@ import type { PluginDefinition, UpstreamResponse, ModelCatalog } from '../../eng
 import type { RequestContext } from '../../engine/context.ts';
 import type { Usage } from '../../engine/openai-types.ts';
 import { dispatch } from '../../engine/routing/dispatch.ts';
+import { routingState } from '../../engine/routing/board.ts';
+import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import { costOf } from '../../engine/usage.ts';
 import schema from './schema.json' with { type: 'json' };
@@ -29,19 +31,26 @@ function listModels(ctx: RequestContext, catalog: ModelCatalog): UpstreamRespons
   return { kind: 'json', status: 200, headers: {}, body: { object: 'list', data: catalog.names().map((n) => modelEntry(n, catalog)) } };
 }
 
-const provider: PluginDefinition = {
+interface ProviderPluginConfig { routing?: RoutingConfig }
+
+const provider: PluginDefinition<ProviderPluginConfig> = {
   name: 'provider',
   version: '1.0.0',
   engine: '^1.0.0',
   terminal: true,
   description: 'Sends requests to the model deployments declared in models:.',
   configSchema: schema,
-  create(_config, env) {
+  create(config, env) {
     const catalog = env.models;
+    // Breaker state and latency stats live per state store (shared through Redis when
+    // configured), so they survive reloads; the policy is compiled once per generation.
+    const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
+    const policy = config.routing ? compilePolicy(config.routing) : undefined;
+    const deps = { catalog, state, policy };
     return {
       async invoke(ctx, signal) {
         if (ctx.endpoint === 'models') return listModels(ctx, catalog);
-        const res = await dispatch(ctx, signal, { catalog });
+        const res = await dispatch(ctx, signal, deps);
         if (res.kind === 'json') {
           const usage = (res.body as { usage?: Usage } | undefined)?.usage;
           if (usage) {
