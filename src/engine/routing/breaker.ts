@@ -10,6 +10,7 @@
  *   if (ticket) b.record(ticket, ok, latencyMs, Date.now());
  */
 import type { BreakerPolicy } from './policy.ts';
+import { OutcomeWindow } from './outcome-window.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 export const STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, half_open: 2 };
@@ -25,11 +26,14 @@ export class CircuitBreaker {
   consecutive = 0;
   lastReason = '';
   private probes = 0;
-  /** Window of outcomes: [time, ok (1/0), latency]. */
-  private readonly window: Array<[number, number, number]> = [];
+  private window: OutcomeWindow;
+  private windowMs: number;
   private baseline?: number;
 
-  constructor(readonly id: string, public policy: Readonly<BreakerPolicy>, private readonly onTransition?: TransitionListener) {}
+  constructor(readonly id: string, public policy: Readonly<BreakerPolicy>, private readonly onTransition?: TransitionListener) {
+    this.windowMs = policy.window_ms;
+    this.window = new OutcomeWindow(policy.window_ms);
+  }
 
   /** May a request go to this deployment now? undefined means shed it. */
   acquire(now: number): Ticket | undefined {
@@ -67,15 +71,15 @@ export class CircuitBreaker {
     }
     if (this.state !== 'closed') return;
     this.consecutive = ok ? 0 : this.consecutive + 1;
-    this.window.push([now, ok ? 1 : 0, latencyMs]);
-    while (this.window.length && now - this.window[0]![0] > this.policy.window_ms) this.window.shift();
     const p = this.policy;
+    // A reload may change the policy's window: start a fresh one of the new length.
+    if (p.window_ms !== this.windowMs) { this.windowMs = p.window_ms; this.window = new OutcomeWindow(p.window_ms); }
+    this.window.record(now, ok, latencyMs);
     if (this.consecutive >= p.failure_threshold) return this.to('open', now, `${this.consecutive} consecutive failures`);
-    if (this.window.length >= p.min_requests) {
-      let bad = 0;
-      for (const w of this.window) bad += 1 - w[1];
-      const rate = bad / this.window.length;
-      if (rate >= p.error_rate) return this.to('open', now, `error rate ${(rate * 100).toFixed(0)}% over ${this.window.length} requests`);
+    const w = this.window;
+    if (w.total >= p.min_requests) {
+      const rate = w.bad / w.total;
+      if (rate >= p.error_rate) return this.to('open', now, `error rate ${(rate * 100).toFixed(0)}% over ${w.total} requests`);
     }
     if (ok) this.latencyCheck(latencyMs, now);
   }
@@ -85,11 +89,8 @@ export class CircuitBreaker {
     // The baseline moves slowly so a sustained slowdown shows up against it before it is absorbed.
     this.baseline = this.baseline === undefined ? latencyMs : 0.98 * this.baseline + 0.02 * latencyMs;
     if (p.latency_factor <= 0) return;
-    const lat: number[] = [];
-    for (const w of this.window) if (w[1] === 1) lat.push(w[2]);
-    if (lat.length < p.latency_min_samples) return;
-    lat.sort((a, b) => a - b);
-    const p99 = lat[Math.min(lat.length - 1, Math.floor(0.99 * lat.length))]!;
+    if (this.window.okCount < p.latency_min_samples) return;
+    const p99 = this.window.quantile(0.99)!;
     if (p99 > p.latency_factor * this.baseline) this.to('open', now, `p99 ${p99.toFixed(0)}ms > ${p.latency_factor}x baseline ${this.baseline.toFixed(0)}ms`);
   }
 
@@ -109,6 +110,6 @@ export class CircuitBreaker {
     this.openUntil = openUntil;
     this.lastReason = reason;
     this.probes = 0;
-    if (to !== 'half_open') { this.consecutive = 0; this.window.length = 0; }
+    if (to !== 'half_open') { this.consecutive = 0; this.window.clear(); }
   }
 }
