@@ -51,6 +51,7 @@ export interface RequestContextInit {
   headers: IncomingHttpHeaders;
   clientIp: string;
   generation: number;
+  /** The base logger; the context binds request_id to it when first used. */
   log: Logger;
   signal: AbortSignal;
   body?: unknown;
@@ -69,7 +70,8 @@ export class RequestContext {
   readonly startedAt: number;
   /** Aborted when the client goes away (or the gateway gives up on the request). */
   readonly signal: AbortSignal;
-  log: Logger;
+  private readonly baseLog: Logger;
+  private requestLog?: Logger;
 
   /** The parsed, canonical (OpenAI-shaped) request body. */
   body: unknown;
@@ -113,13 +115,22 @@ export class RequestContext {
     this.headers = init.headers;
     this.clientIp = init.clientIp;
     this.generation = init.generation;
-    this.log = init.log;
+    this.baseLog = init.log;
     this.signal = init.signal;
     this.body = init.body;
     this.rawBody = init.rawBody;
     this.startedAt = performance.now();
     const model = (init.body as { model?: unknown } | undefined)?.model;
     if (typeof model === 'string') this.model = model;
+  }
+
+  /** The request's logger (request_id bound), made on first use: most requests log nothing. */
+  get log(): Logger {
+    return this.requestLog ??= this.baseLog.child({ request_id: this.id });
+  }
+
+  set log(logger: Logger) {
+    this.requestLog = logger;
   }
 
   get<T>(key: StateKey<T>): T | undefined {

@@ -59,7 +59,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
     res.once('close', () => { if (!res.writableFinished) ac.abort(); });
     const ctx = new RequestContext({
       id, endpoint: spec.endpoint, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers,
-      clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger.child({ request_id: id }), signal: ac.signal,
+      clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger, signal: ac.signal,
     });
     try {
       if (spec.method === 'POST') {

@@ -24,7 +24,7 @@ function contextFor(req: IncomingMessage, gen: Generation, logger: Logger, signa
   const id = requestIdOf(req);
   return new RequestContext({
     id, endpoint: 'proxy', method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers,
-    clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger.child({ request_id: id }), signal,
+    clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger, signal,
   });
 }
 

@@ -16,6 +16,7 @@ import { routingState } from '../../engine/routing/board.ts';
 import { POLICY_KEY, PROMPT_TOKENS_KEY, STATE_KEY } from '../../engine/routing/policy.ts';
 import { compileRouter, type RouterConfig } from '../../engine/routing/router-config.ts';
 import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
+import { warmTokenizers } from '../../engine/tokens/exact.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const router: PluginDefinition<RouterConfig> = {
@@ -26,14 +27,18 @@ const router: PluginDefinition<RouterConfig> = {
   configSchema: schema,
   create(config, env) {
     const compiled = compileRouter(config);
+    // Plans count prompt tokens exactly for OpenAI-family models: load the tables now,
+    // at config load, rather than on the first request.
+    warmTokenizers();
     const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
     const planner = createPlanner(compiled, { catalog: env.models, state, pool: env.pool });
     registerPlanner(env.models, planner); 
     const policy = compiled.policy;
     return {
       async onRequest(ctx) {
-        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'embeddings') return;
-        const p = await planner.route({ endpoint: ctx.endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
+        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'embeddings') return;
+        // /v1/messages bodies are already canonical chat requests: route them as chat.
+        const p = await planner.route({ endpoint: ctx.endpoint === 'messages' ? 'chat' : ctx.endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
         if (p.error) throw p.error;
         ctx.model = p.model;
         ctx.candidates = p.candidates;
