@@ -28,5 +28,5 @@ export function startUpstream(env: Record<string, string> = {}): Promise<Proc> {
 }
 
 export function startGatewayProcess(configPath: string): Promise<Proc> {
-  return spawnWithUrl(['bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
+  return spawnWithUrl([...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : []), 'bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
 }
