@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { startTestGateway, postJson, type TestGateway } from '../../helpers/gateway.ts';
+
+/** A free TCP port on loopback. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  s.close();
+  return port;
+}
+
+/** A throwaway Redis of the test's own (Debian's redis-server; .ci/run installs it). */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  for await (const c of child.stdout!) {
+    out += c;
+    if (out.includes('Ready to accept connections')) { child.stdout!.resume(); return child; }
+  }
+  throw new Error(`redis-server did not start: ${out}`);
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+const config = (port: number, mode: 'open' | 'closed') => `version: 1
+stores: { state: { type: redis, url: "redis://127.0.0.1:${port}", prefix: "test:outage:" }, db: { type: memory } }
+providers: { local: { type: mock } }
+models: [ { name: mock-gpt, provider: local, model: mock-gpt } ]
+pipeline:
+  - use: metrics
+  - use: rate-limit
+    config: { on_store_error: ${mode}, limits: [ { per: ip, rpm: 5 } ] }
+  - use: provider
+`;
+
+const ask = (gw: TestGateway) => postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] });
+
+async function eventually(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (await fn()) return true; await new Promise((r) => setTimeout(r, 100)); }
+  return false;
+}
+
+describe('rate limits when Redis goes away and comes back', function () {
+  this.timeout(30_000);
+  for (const mode of ['closed', 'open'] as const) {
+    it(`fails ${mode} during the outage, counts it, and recovers by itself`, async () => {
+      const port = await freePort();
+      let redis = await startRedis(port);
+      const gw = await startTestGateway(config(port, mode));
+      try {
+        assert.equal((await ask(gw)).status, 200);
+        await stopRedis(redis);
+        const during = await ask(gw);
+        if (mode === 'closed') {
+          assert.equal(during.status, 503);
+          assert.equal(during.json.error.code, 'limiter_unavailable');
+        } else {
+          assert.equal(during.status, 200);
+          assert.equal(during.headers.get('x-ratelimit-limit-requests'), null, 'no limit was applied');
+        }
+        const m = await (await fetch(`${gw.url}/metrics`)).text();
+        assert.match(m, /gateway_ratelimit_store_errors_total(\{[^}]*\})? [1-9]/);
+
+        redis = await startRedis(port);
+        // Recovery: the limiter answers again (its headers are back: failing open sends none),
+        // and requests are limited again — the 6th in this minute is refused.
+        const limited = async () => { const r = await ask(gw); return r.status === 200 && r.headers.get('x-ratelimit-limit-requests') === '5'; };
+        assert.ok(await eventually(limited, 10_000), 'did not recover');
+        const statuses: number[] = [];
+        for (let i = 0; i < 6; i++) statuses.push((await ask(gw)).status);
+        assert.ok(statuses.includes(429), `limit not enforced after recovery: ${statuses}`);
+      } finally {
+        await gw.stop();
+        await stopRedis(redis);
+      }
+    });
+  }
+});
