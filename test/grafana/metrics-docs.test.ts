@@ -21,10 +21,10 @@ function metricsInCode(): Map<string, string> {
   return found;
 }
 
-describe('grafana: the metrics table in docs/readme/observability.md matches the code', () => {
+describe('grafana: the metrics table in README.md matches the code', () => {
   let documented: Set<string>, inCode: Map<string, string>;
   before(() => {
-    const docs = readFileSync(path.join(REPO, 'docs/readme/observability.md'), 'utf8');
+    const docs = readFileSync(path.join(REPO, 'README.md'), 'utf8');
     documented = new Set([...docs.matchAll(/^\| `(gateway_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
     inCode = metricsInCode();
   });
