@@ -36,8 +36,12 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
   const timeoutMs = r.proxy.timeout_ms ?? 60_000;
   // http-proxy reports its own timeout as a plain socket hang-up; the start time tells them apart.
   const startedAt = new WeakMap<object, number>();
-  const set = r.proxy.headers?.set ?? {};
+  const set = Object.entries(r.proxy.headers?.set ?? {});
   const remove = r.proxy.headers?.remove ?? [];
+  const changeHeaders = (proxyReq: http.ClientRequest) => {
+    for (const h of remove) proxyReq.removeHeader(h);
+    for (const [k, v] of set) proxyReq.setHeader(k, v);
+  };
   const proxy = createProxyMiddleware({
     target: r.proxy.target,
     changeOrigin: true,
@@ -49,13 +53,9 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
     on: {
       proxyReq(proxyReq, req) {
         startedAt.set(req, performance.now());
-        for (const h of remove) proxyReq.removeHeader(h);
-        for (const [k, v] of Object.entries(set)) proxyReq.setHeader(k, v);
+        changeHeaders(proxyReq);
       },
-      proxyReqWs(proxyReq) {
-        for (const h of remove) proxyReq.removeHeader(h);
-        for (const [k, v] of Object.entries(set)) proxyReq.setHeader(k, v);
-      },
+      proxyReqWs: changeHeaders,
       error(err, req, resOrSocket) {
         const code = (err as NodeJS.ErrnoException).code;
         const started = startedAt.get(req);
