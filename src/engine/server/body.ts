@@ -21,9 +21,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(c);
     };
+    let ended = false;
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('end', () => { ended = true; resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)); });
     req.once('error', reject);
+    // A client that vanishes mid-body must not leave the request (and its generation) pending.
+    req.once('close', () => { if (!ended) reject(gatewayError('GW_ERR_CLIENT_CLOSED')); });
   });
 }
 

@@ -109,3 +109,20 @@ describe('bad input gets a 4xx OpenAI-shaped error, never a 5xx or a crash', () 
     assert.match(m, /gateway_request_duration_seconds_bucket/);
   });
 });
+
+describe('a client that disconnects mid-body', () => {
+  it('leaves no request in flight (the generation can drain)', async () => {
+    const gw = await startTestGateway(mockConfig());
+    try {
+      const port = Number(new URL(gw.url).port);
+      await new Promise<void>((resolve) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+        req.on('error', () => resolve());
+        req.write('{"model":"mock-gpt","messages":[');
+        setTimeout(() => { req.destroy(); resolve(); }, 50);
+      });
+      for (let i = 0; i < 40 && gw.runtime.current!.inflight > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(gw.runtime.current!.inflight, 0);
+    } finally { await gw.stop(); }
+  });
+});
