@@ -27,6 +27,8 @@ export function startUpstream(env: Record<string, string> = {}): Promise<Proc> {
   return spawnWithUrl(['--import', 'tsx', 'test/bench/upstream.ts'], /UPSTREAM (http:\S+)/, env);
 }
 
+/** The gateway as `npm start` runs it (same node flags), plus GW_NODE_FLAGS for experiments. */
 export function startGatewayProcess(configPath: string): Promise<Proc> {
-  return spawnWithUrl([...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : []), 'bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
+  const flags = ['--max-semi-space-size=64', ...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : [])];
+  return spawnWithUrl([...flags, 'bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
 }
