@@ -32,8 +32,9 @@ export async function pumpStream(
   const it = resp.events[Symbol.asyncIterator]();
   let r = await it.next();
   for (const k in headers) res.setHeader(k, headers[k]!);
+  // No flushHeaders(): the first event is already here, and Node sends the headers with
+  // it in one write (one packet instead of two).
   res.writeHead(200, SSE_HEADERS);
-  res.flushHeaders();
   ctx.status = 200;
   ctx.firstByteAt = performance.now();
   const enc = codec.streamEncoder(ctx);
