@@ -2,7 +2,9 @@
  * `llm-gateway start [--config F]` and `llm-gateway validate [F]`.
  * The config file is `--config`, else GATEWAY_CONFIG, else ./gateway.yaml.
  */
+import path from 'node:path';
 import { runValidate } from './config/index.ts';
+import { providerIssues } from './provider-checks.ts';
 import { startGateway } from './server/gateway.ts';
 
 const USAGE = `usage:
@@ -21,7 +23,9 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
   if (cmd === 'validate') {
     const file = args.find((a) => !a.startsWith('-')) ?? configArg(args);
-    return runValidate(file, { log: (s) => console.log(s), error: (s) => console.error(s) });
+    // The same checks a reload runs, provider adapters' options included.
+    const dir = path.dirname(path.resolve(file));
+    return runValidate(file, { log: (s) => console.log(s), error: (s) => console.error(s) }, { extraChecks: (c) => providerIssues(c, dir) });
   }
   if (cmd === 'start' || cmd === undefined) {
     let gw;

@@ -5,16 +5,17 @@
  * generation it started on (`acquire`/`release`); a replaced generation closes its
  * plugin instances once its last request has finished.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
-import type { LoadedConfig, GatewayConfig } from './config/types.ts';
+import type { LoadedConfig } from './config/types.ts';
 import type { PluginEnv, Stores } from './types.ts';
 import type { MetricsRegistry } from './metrics.ts';
 import type { WorkerPool } from './workers/pool.ts';
-import { loadConfig, ConfigError, type ExtraIssue } from './config/index.ts';
+import { loadConfig, ConfigError } from './config/index.ts';
 import { buildCatalog, closeUnusedClients } from './catalog.ts';
 import { buildGeneration, type Generation } from './generation.ts';
 import { engineMetrics } from './metrics.ts';
-import { isBuiltinAdapter } from '../plugins-builtin/provider/adapters/index.ts';
+import { providerIssues } from './provider-checks.ts';
 
 export type { Generation } from './generation.ts';
 
@@ -46,14 +47,6 @@ export interface ConfigStatus {
   last_attempt_at: string | null;
 }
 
-/** Provider types must name a built-in adapter or a module path (checked with a location). */
-export function providerTypeIssues(config: Readonly<GatewayConfig>): ExtraIssue[] {
-  return Object.entries(config.providers).flatMap(([name, p]) =>
-    isBuiltinAdapter(p.type) || /^(\.{1,2}\/|\/)/.test(p.type)
-      ? []
-      : [{ path: `providers.${name}.type`, message: `unknown provider type "${p.type}"` }]);
-}
-
 export class Runtime {
   current: Generation | undefined;
   private nextId = 1;
@@ -63,8 +56,11 @@ export class Runtime {
   private again = false;
   private readonly m;
 
+  private readonly configDir: string;
+
   constructor(readonly deps: RuntimeDeps) {
     this.m = engineMetrics(deps.metrics);
+    this.configDir = path.dirname(path.resolve(deps.configPath));
   }
 
   /** Load and serve; rejects (with the located config error) when the first load fails. */
@@ -99,7 +95,7 @@ export class Runtime {
     this.lastAttemptAt = new Date().toISOString();
     let loaded: LoadedConfig;
     try {
-      loaded = await loadConfig(this.deps.configPath, { env: this.deps.env, extraChecks: providerTypeIssues });
+      loaded = await loadConfig(this.deps.configPath, { env: this.deps.env, extraChecks: (c) => providerIssues(c, this.configDir) });
     } catch (err) {
       return this.failed(err instanceof ConfigError ? err.message : `config load failed: ${(err as Error).message}`, err);
     }

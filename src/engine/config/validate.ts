@@ -28,7 +28,7 @@ export interface ValidateOptions {
   /** Variables for `${VAR}` and PORT; default process.env. */
   env?: Env;
   /** Runs after every built-in check passed; its issues are located and reported alike. */
-  extraChecks?: (config: Readonly<GatewayConfig>) => ExtraIssue[] | readonly ExtraIssue[];
+  extraChecks?: (config: Readonly<GatewayConfig>) => readonly ExtraIssue[] | Promise<readonly ExtraIssue[]>;
 }
 
 /**
@@ -64,7 +64,7 @@ export async function validateConfigText(
   const config = tree as GatewayConfig;
   issues.push(...semanticIssues(config, plugins.resolved, (p) => isInterpolated(interp, p)));
   if (issues.length) fail(issues);
-  const extra = opts.extraChecks?.(config) ?? [];
+  const extra = (await opts.extraChecks?.(config)) ?? [];
   if (extra.length) fail(extra.map((e) => ({ path: parsePath(e.path), message: e.message })));
 
   const portIssue = applyPortOverride(config, env);

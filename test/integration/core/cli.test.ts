@@ -53,6 +53,26 @@ describe('the llm-gateway CLI', function () {
     assert.match(err, /bad\.yaml:5:\d+ pipeline\[0\]\.config/);
   });
 
+  it('validate checks provider types and adapter options, located', async () => {
+    const badFile = path.join(dir, 'bad-provider.yaml');
+    await writeFile(badFile, CONFIG.replace('{ type: mock, options: { chunk_delay_ms: 100 } }', '{ type: mock, options: { chunk_delay_ms: -1, colour: red } }'));
+    const bad = run(['validate', badFile]);
+    let out = '';
+    bad.stderr!.on('data', (c) => { out += c; });
+    bad.stdout!.on('data', (c) => { out += c; });
+    assert.equal((await once(bad, 'exit'))[0], 1);
+    assert.match(out, /bad-provider\.yaml:3:\d+ providers\.local\.options\.chunk_delay_ms: must be >= 0/);
+    assert.match(out, /bad-provider\.yaml:3:\d+ providers\.local\.options\.colour: unknown option for type mock/);
+    const typo = path.join(dir, 'bad-type.yaml');
+    await writeFile(typo, CONFIG.replace('type: mock', 'type: opneai'));
+    const t = run(['validate', typo]);
+    let err = '';
+    t.stderr!.on('data', (c) => { err += c; });
+    t.stdout!.on('data', (c) => { err += c; });
+    assert.equal((await once(t, 'exit'))[0], 1);
+    assert.match(err, /bad-type\.yaml:3:\d+ providers\.local\.type: unknown provider type "opneai"/);
+  });
+
   it('start --config with PORT, answers, and on SIGTERM finishes in-flight streams then exits 0', async () => {
     const child = run(['start', '--config', file], { PORT: '0' });
     const url = await listening(child);
