@@ -8,6 +8,12 @@
 import type { ChatCompletion } from '../../openai-types.ts';
 import { stopReasonOf, usageToAnthropic } from '../../../plugins-builtin/provider/adapters/anthropic/mapping.ts';
 
+/** Anthropic message ids start with `msg_`; an id from another provider gets the prefix. */
+export function anthropicMessageId(id: string | undefined): string {
+  if (!id) return `msg_${Date.now().toString(36)}`;
+  return id.startsWith('msg_') ? id : `msg_${id}`;
+}
+
 export function encodeAnthropicMessage(body: ChatCompletion): Record<string, unknown> {
   const choice = body.choices?.[0];
   const msg = choice?.message;
@@ -18,7 +24,7 @@ export function encodeAnthropicMessage(body: ChatCompletion): Record<string, unk
   for (const tc of msg?.tool_calls ?? []) content.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) });
   if (content.length === 0) content.push({ type: 'text', text: '' });
   return {
-    id: body.id,
+    id: anthropicMessageId(body.id),
     type: 'message',
     role: 'assistant',
     model: body.model,

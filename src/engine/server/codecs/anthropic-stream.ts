@@ -14,6 +14,7 @@ import type { GatewayError } from '../../errors.ts';
 import type { StreamEvent } from '../../types.ts';
 import type { FinishReason, Usage } from '../../openai-types.ts';
 import { stopReasonOf, usageToAnthropic } from '../../../plugins-builtin/provider/adapters/anthropic/mapping.ts';
+import { anthropicMessageId } from './anthropic-encode.ts';
 
 const sse = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
@@ -61,7 +62,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private start(id: string, model: string): string {
     this.started = true;
     return sse('message_start', {
-      message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+      message: { id: anthropicMessageId(id), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
     });
   }
 

@@ -103,11 +103,15 @@ describe('anthropic inbound codec', () => {
     };
     it('encodes text and tool_use blocks, stop_reason and usage', () => {
       assert.deepEqual(anthropicCodec.encodeResponse!(completion, ctx()), {
-        id: 'chatcmpl-9', type: 'message', role: 'assistant', model: 'gpt-4o',
+        id: 'msg_chatcmpl-9', type: 'message', role: 'assistant', model: 'gpt-4o',
         content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { location: 'Paris' } }],
         stop_reason: 'tool_use', stop_sequence: null,
         usage: { input_tokens: 20, output_tokens: 12, cache_read_input_tokens: 10, cache_creation_input_tokens: 0 },
       });
+    });
+    it('gives ids Anthropic\'s msg_ prefix, keeping ones that have it', () => {
+      assert.equal((anthropicCodec.encodeResponse!({ ...completion, id: 'msg_01XYZ' }, ctx()) as { id: string }).id, 'msg_01XYZ');
+      assert.match((anthropicCodec.encodeResponse!({ ...completion, id: '' }, ctx()) as { id: string }).id, /^msg_[a-z0-9]+$/);
     });
     it('round-trips through the adapter response transform', () => {
       const back = fromAnthropicMessage(anthropicCodec.encodeResponse!(completion, ctx()), 200);
