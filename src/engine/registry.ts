@@ -4,11 +4,10 @@
  * `use: metrics` → built-in; `use: ./plugins/x` → relative to the config file's folder;
  * anything else → an installed package.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BUILTIN_PLUGINS } from '../plugins-builtin/index.ts';
 import { ENGINE_API_VERSION, type PluginDefinition } from './types.ts';
 import { satisfiesMajor } from './semver.ts';
+import { localModuleUrl } from './module-path.ts';
 
 export class PluginLoadError extends Error {
   constructor(readonly use: string, message: string) {
@@ -26,11 +25,7 @@ export function isBuiltin(use: string): boolean {
 /** Where a `use` points; the cache key and what errors name. */
 export function resolveSpecifier(use: string, configDir: string): string {
   if (isBuiltin(use)) return `builtin:${use}`;
-  if (use.startsWith('./') || use.startsWith('../') || path.isAbsolute(use)) {
-    const abs = path.resolve(configDir, use);
-    return pathToFileURL(/\.[cm]?[jt]s$/.test(abs) ? abs : path.join(abs, 'index.ts')).href;
-  }
-  return use;
+  return localModuleUrl(use, configDir) ?? use;
 }
 
 /** Load (once) and check a plugin definition. Reload re-uses loaded modules. */

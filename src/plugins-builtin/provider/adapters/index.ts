@@ -3,9 +3,8 @@
  * path, or a package name containing '/') loads a third-party adapter module whose
  * default export is a ProviderAdapterDefinition, resolved against the config folder.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ProviderAdapterDefinition } from '../../../engine/types.ts';
+import { localModuleUrl } from '../../../engine/module-path.ts';
 
 export const BUILTIN_ADAPTERS: Record<string, () => Promise<{ default: ProviderAdapterDefinition }>> = {
   mock: () => import('./mock/index.ts'),
@@ -25,22 +24,22 @@ export function isBuiltinAdapter(type: string): boolean {
 
 /** Load an adapter definition once; throws an Error naming the type when it cannot. */
 export function loadAdapter(type: string, configDir: string): Promise<ProviderAdapterDefinition> {
-  let p = cache.get(`${configDir}\0${type}`);
+  const key = `${configDir}\0${type}`;
+  let p = cache.get(key);
   if (!p) {
     p = importAdapter(type, configDir);
-    cache.set(`${configDir}\0${type}`, p);
-    p.catch(() => cache.delete(`${configDir}\0${type}`));
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
   }
   return p;
 }
 
 async function importAdapter(type: string, configDir: string): Promise<ProviderAdapterDefinition> {
   let mod: { default?: ProviderAdapterDefinition };
+  const local = localModuleUrl(type, configDir);
   if (isBuiltinAdapter(type)) mod = await BUILTIN_ADAPTERS[type]!();
-  else if (type.startsWith('./') || type.startsWith('../') || path.isAbsolute(type)) {
-    const abs = path.resolve(configDir, type);
-    mod = await import(pathToFileURL(/\.[cm]?[jt]s$/.test(abs) ? abs : path.join(abs, 'index.ts')).href);
-  } else {
+  else if (local) mod = await import(local);
+  else {
     throw new Error(`unknown provider type "${type}" (built-in: ${Object.keys(BUILTIN_ADAPTERS).join(', ')}; or ./plugins/<adapter>)`);
   }
   const def = mod.default;
