@@ -19,6 +19,16 @@ function run(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Runs the CLI to its exit; stdout and stderr together. */
+async function runToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = run(args, env);
+  let output = '';
+  child.stdout!.on('data', (c) => { output += c; });
+  child.stderr!.on('data', (c) => { output += c; });
+  const [code] = await once(child, 'exit');
+  return { code, output };
+}
+
 async function listening(child: ChildProcess): Promise<string> {
   let out = '';
   for await (const chunk of child.stdout!) {
@@ -41,36 +51,26 @@ describe('the llm-gateway CLI', function () {
   after(async () => { await rm(dir, { recursive: true, force: true }); });
 
   it('validate: exit 0 for a valid file, 1 with located messages for an invalid one', async () => {
-    const good = run(['validate', file]);
-    assert.equal((await once(good, 'exit'))[0], 0);
+    assert.equal((await runToExit(['validate', file])).code, 0);
     const badFile = path.join(dir, 'bad.yaml');
     await writeFile(badFile, CONFIG.replace('pipeline: [ { use: provider } ]', 'pipeline: [ { use: provider, config: { nope: 1 } } ]'));
-    const bad = run(['validate', badFile]);
-    let err = '';
-    bad.stderr!.on('data', (c) => { err += c; });
-    bad.stdout!.on('data', (c) => { err += c; });
-    assert.equal((await once(bad, 'exit'))[0], 1);
-    assert.match(err, /bad\.yaml:5:\d+ pipeline\[0\]\.config/);
+    const bad = await runToExit(['validate', badFile]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.output, /bad\.yaml:5:\d+ pipeline\[0\]\.config/);
   });
 
   it('validate checks provider types and adapter options, located', async () => {
     const badFile = path.join(dir, 'bad-provider.yaml');
     await writeFile(badFile, CONFIG.replace('{ type: mock, options: { chunk_delay_ms: 100 } }', '{ type: mock, options: { chunk_delay_ms: -1, colour: red } }'));
-    const bad = run(['validate', badFile]);
-    let out = '';
-    bad.stderr!.on('data', (c) => { out += c; });
-    bad.stdout!.on('data', (c) => { out += c; });
-    assert.equal((await once(bad, 'exit'))[0], 1);
-    assert.match(out, /bad-provider\.yaml:3:\d+ providers\.local\.options\.chunk_delay_ms: must be >= 0/);
-    assert.match(out, /bad-provider\.yaml:3:\d+ providers\.local\.options\.colour: unknown option for type mock/);
+    const bad = await runToExit(['validate', badFile]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.output, /bad-provider\.yaml:3:\d+ providers\.local\.options\.chunk_delay_ms: must be >= 0/);
+    assert.match(bad.output, /bad-provider\.yaml:3:\d+ providers\.local\.options\.colour: unknown option for type mock/);
     const typo = path.join(dir, 'bad-type.yaml');
     await writeFile(typo, CONFIG.replace('type: mock', 'type: opneai'));
-    const t = run(['validate', typo]);
-    let err = '';
-    t.stderr!.on('data', (c) => { err += c; });
-    t.stdout!.on('data', (c) => { err += c; });
-    assert.equal((await once(t, 'exit'))[0], 1);
-    assert.match(err, /bad-type\.yaml:3:\d+ providers\.local\.type: unknown provider type "opneai"/);
+    const t = await runToExit(['validate', typo]);
+    assert.equal(t.code, 1);
+    assert.match(t.output, /bad-type\.yaml:3:\d+ providers\.local\.type: unknown provider type "opneai"/);
   });
 
   it('start --config with PORT, answers, and on SIGTERM finishes in-flight streams then exits 0', async () => {
@@ -91,10 +91,8 @@ describe('the llm-gateway CLI', function () {
   it('GATEWAY_CONFIG names the file; a bad one exits 1 with the location', async () => {
     const badFile = path.join(dir, 'bad2.yaml');
     await writeFile(badFile, 'version: 2\n');
-    const child = run(['start'], { GATEWAY_CONFIG: badFile, PORT: '0' });
-    let err = '';
-    child.stderr!.on('data', (c) => { err += c; });
-    assert.equal((await once(child, 'exit'))[0], 1);
-    assert.match(err, /bad2\.yaml:1:\d+ version/);
+    const r = await runToExit(['start'], { GATEWAY_CONFIG: badFile, PORT: '0' });
+    assert.equal(r.code, 1);
+    assert.match(r.output, /bad2\.yaml:1:\d+ version/);
   });
 });
