@@ -12,4 +12,5 @@ export const BUILTIN_PLUGINS: Record<string, () => Promise<{ default?: unknown }
   budget: () => import('./budget/index.ts'),
   audit: () => import('./audit/index.ts'),
   router: () => import('./router/index.ts'),
+  'semantic-cache': () => import('./semantic-cache/index.ts'),
 };

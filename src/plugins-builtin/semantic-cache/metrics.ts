@@ -1,0 +1,31 @@
+/**
+ * The cache's metrics, and what it does when its store fails: count it, log once per
+ * outage (never the prompt or the key), and log the recovery on the next success.
+ */
+import type { Logger } from 'pino';
+import type { MetricsRegistry } from '../../engine/metrics.ts';
+
+export function cacheMetrics(m: MetricsRegistry, logger: Logger) {
+  const requests = m.counter({
+    name: 'gateway_cache_requests_total', help: 'Semantic-cache outcomes: hit_exact, hit_semantic, miss, bypass per request; store and error per store call',
+    labelNames: ['result'] as const,
+  });
+  const lookup = m.histogram({
+    name: 'gateway_cache_lookup_duration_seconds', help: 'Semantic-cache lookup time (store read, embedding and similarity search) by result',
+    labelNames: ['result'] as const, buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+  });
+  let down = false;
+  return {
+    requests,
+    lookup,
+    failed(err: unknown, op: 'lookup' | 'store'): void {
+      requests.inc({ result: 'error' });
+      if (!down) logger.error({ err: (err as Error)?.message, op }, 'semantic-cache store failed; bypassing the cache');
+      down = true;
+    },
+    ok(): void {
+      if (down) logger.info('semantic-cache store reachable again');
+      down = false;
+    },
+  };
+}
