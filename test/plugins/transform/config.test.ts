@@ -1,0 +1,131 @@
+/**
+ * Transform configs the gateway must refuse at load, each problem located at its rule:
+ * shapes by the plugin's schema (file:line:column), meaning when the plugin is created
+ * (config path; every problem at once).
+ */
+import assert from 'node:assert/strict';
+import { startTestGateway, mockConfig, postJson } from '../../helpers/gateway.ts';
+import { ConfigError, validateConfigText } from '../../../src/engine/config/index.ts';
+
+const withRules = (rules: string, before = '', after = '') => `version: 1
+stores: { state: { type: memory }, db: { type: memory } }
+providers: { local: { type: mock } }
+models:
+  - { name: mock-gpt, provider: local, model: mock-gpt, capabilities: [chat, stream] }
+  - { name: mock-embed, provider: local, model: mock-embed, capabilities: [embeddings] }
+pipeline:
+${before}  - use: transform
+    config:
+      rules:
+${rules}
+${after}  - use: provider
+`;
+
+/** The load error of a config the gateway must refuse to start with. */
+async function startError(yaml: string): Promise<string> {
+  try {
+    const gw = await startTestGateway(yaml);
+    await gw.stop();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  assert.fail('expected the gateway to refuse the config');
+}
+
+describe('plugins/transform: config', () => {
+  it('schema: an unknown operation is located at its line and column', async () => {
+    const text = withRules('        - clamps: { max_tokens: { max: 1 } }');
+    const err = await validateConfigText(text, 'gateway.yaml', { env: {} }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.match(err.message, /^gateway\.yaml:11:11 pipeline\[0\]\.config\.rules\[0\]\.clamps: unknown property/m);
+  });
+
+  it('schema: a header value with a line break is refused', async () => {
+    const text = withRules('        - response_headers: { set: { x-a: "1\\r\\nx-b: 2" } }');
+    await assert.rejects(validateConfigText(text, 'gateway.yaml', { env: {} }), /pipeline\[0\]\.config\.rules\[0\]\.response_headers\.set\["x-a"\]: must match pattern/);
+  });
+
+  it('a bad path is located at its rule and operation', async () => {
+    const msg = await startError(withRules(`        - set: { "a..b": 1 }
+        - name: two
+          default: { "tools.*.x": 1 }
+        - remove: [__proto__.polluted]`));
+    assert.match(msg, /pipeline\[0\]\.config\.rules\[0\]\.set\["a\.\.b"\]: is not a dotted path/);
+    assert.match(msg, /pipeline\[0\]\.config\.rules\[1\]\.default\["tools\.\*\.x"\]: a `\*` segment is allowed in remove paths only/);
+    assert.match(msg, /pipeline\[0\]\.config\.rules\[2\]\.remove\[0\]: "__proto__" cannot be a path segment/);
+  });
+
+  it('fields that change what the request is are refused (model, messages, input, stream)', async () => {
+    const msg = await startError(withRules('        - { remove: [messages], set: { stream: true, model: x } }'));
+    assert.match(msg, /rules\[0\]\.remove\[0\]: "messages" cannot be changed here/);
+    assert.match(msg, /rules\[0\]\.set\.stream: "stream" cannot be changed here/);
+    assert.match(msg, /rules\[0\]\.set\.model: "model" cannot be changed here \(use rename_model\)/);
+  });
+
+  it('an operation on the wrong endpoint type is refused', async () => {
+    const msg = await startError(withRules(`        - endpoints: [embeddings]
+          system_prompt: { append: x }
+          clamp: { max_tokens: { max: 5 } }
+        - endpoints: [messages]
+          response_body: { remove: [id] }
+          default: { dimensions: 3 }`));
+    assert.match(msg, /rules\[0\]\.system_prompt: applies to chat and messages requests only, but the rule is scoped to embeddings/);
+    assert.match(msg, /rules\[0\]\.clamp\.max_tokens: applies to chat and messages requests only/);
+    assert.match(msg, /rules\[1\]\.response_body: applies to chat and embeddings requests only, but the rule is scoped to messages/);
+    assert.match(msg, /rules\[1\]\.default\.dimensions: applies to embeddings requests only/);
+  });
+
+  it('a clamp without bounds, or with min above max, is refused', async () => {
+    const msg = await startError(withRules('        - clamp: { max_tokens: {}, temperature: { min: 2, max: 1 } }'));
+    assert.match(msg, /rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
+    assert.match(msg, /rules\[0\]\.clamp\.temperature: min is greater than max/);
+  });
+
+  it('rename_model must name a configured model or an alias of a router after it', async () => {
+    const msg = await startError(withRules('        - rename_model: { old: nope }'));
+    assert.match(msg, /rules\[0\]\.rename_model\.old: "nope" is not a configured model/);
+    const aliased = withRules('        - rename_model: cheap', '', '  - use: router\n    config: { aliases: { cheap: [mock-gpt] } }\n');
+    const gw = await startTestGateway(aliased);
+    try {
+      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'anything', messages: [{ role: 'user', content: 'hi' }] });
+      assert.equal(r.status, 200);
+      assert.equal(r.json.model, 'mock-gpt');
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('rename_model after the router is refused (the route is already planned)', async () => {
+    const msg = await startError(withRules('        - rename_model: mock-gpt', '  - use: router\n'));
+    assert.match(msg, /pipeline\[1\]\.config: rename_model must run before the router/);
+  });
+
+  it('rules need an operation, unique names, and a pipeline of LLM requests', async () => {
+    const msg = await startError(withRules('        - { name: a, models: [x] }\n        - { name: a, set: { user: u } }'));
+    assert.match(msg, /rules\[0\]: has no operation/);
+    assert.match(msg, /rules\[1\]\.name: "a" names another rule too/);
+    const reserved = await startError(withRules('        - response_headers: { remove: [Content-Length] }'));
+    assert.match(reserved, /rules\[0\]\.response_headers: "content-length" is written by the server itself/);
+    const route = await startError(`${mockConfig()}routes:
+  - path: /apps/x
+    proxy: { target: "http://127.0.0.1:9" }
+    pipeline: [ { use: transform, config: { rules: [ { set: { user: u } } ] } } ]
+`);
+    assert.match(route, /routes\[0\]\.pipeline\[0\]\.config: transform rewrites LLM requests/);
+  });
+
+  it('a reload with a bad transform keeps the running config', async () => {
+    const good = withRules('        - set: { user: platform }');
+    const gw = await startTestGateway(good);
+    try {
+      await gw.writeConfig(withRules('        - clamp: { max_tokens: {} }'));
+      const outcome = await gw.runtime.reload();
+      assert.equal(outcome.ok, false);
+      assert.match(outcome.error!, /pipeline\[0\]\.config\.rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
+      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] });
+      assert.equal(r.status, 200);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
