@@ -8,18 +8,20 @@
  * Scenarios: closed-loop throughput; a fixed 500 requests/s through the core pipeline
  * (the issue-#2 target: p99 within 2 ms of direct); streams' time to first byte at 200/s;
  * and a fixed 1,000 requests/s through the full pipeline (auth, limits, budget, router,
- * audit: DESIGN.md's ≤ 1 ms reference target). Each fixed-rate scenario is warmed on both
- * paths, then run in BENCH_ROUNDS rounds (default 3) of BENCH_SECONDS (default 4), direct
- * and gateway alternating so drift hits both; percentiles are over all rounds' requests
- * pooled, and the per-round added p99 is printed so the spread is visible.
+ * audit: DESIGN.md's ≤ 1 ms reference target). Every scenario also runs through a bare
+ * Node pass-through proxy (bare-proxy.ts), the floor any Node proxy costs here. Each
+ * fixed-rate scenario is warmed on every path, then run in BENCH_ROUNDS rounds (default 3)
+ * of BENCH_SECONDS (default 4) per path, in rotating order so drift hits all; percentiles
+ * are over all rounds' requests pooled, and the gateway's added p99 per round is printed
+ * so the spread is visible.
  */
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { startGatewayProcess, ROOT, type Proc } from './processes.ts';
+import { startGatewayProcess, startBareProxy, ROOT, type Proc } from './processes.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
-import { loadChat, loadFixedRate, percentile, pool, type Samples } from './load.ts';
+import { loadChat, loadFixedRate, percentile, pool, type LoadResult, type Samples } from './load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -42,28 +44,33 @@ pipeline:
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
-interface Comparison { direct: Samples; via: Samples; roundsAdded: number[] }
+/** One fixed-rate scenario over several targets, each target's rounds pooled. */
+interface Comparison { pooled: Samples[]; roundsAdded: number[] }
 
-/** Warm both paths, then alternate direct/gateway rounds and pool each side's samples. */
-async function compareFixedRate(direct: string, via: string, o: { rate: number; stream: boolean; headers?: Record<string, string> }): Promise<Comparison> {
+/**
+ * Warm every target, then run rounds in a rotating order (so drift hits all of them) and
+ * pool each target's samples. Target 0 is the direct call; roundsAdded is the last
+ * target's (the gateway's) added p99 in each round.
+ */
+async function compareFixedRate(targets: string[], o: { rate: number; stream: boolean; headers?: Record<string, string> }): Promise<Comparison> {
   const metric = (s: Samples) => percentile([...(o.stream ? s.ttfb : s.total)].sort((a, b) => a - b), 0.99);
-  await loadFixedRate(direct, { ...o, seconds: 2 });
-  await loadFixedRate(via, { ...o, seconds: 2 });
-  const d: Samples[] = [];
-  const g: Samples[] = [];
+  for (const url of targets) await loadFixedRate(url, { ...o, seconds: 2 });
+  const runs: Samples[][] = targets.map(() => []);
   const roundsAdded: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const run = (url: string) => loadFixedRate(url, { ...o, seconds: SECONDS });
-    let rd: Samples, rg: Samples;
-    if (r % 2 === 0) { rd = await run(direct); rg = await run(via); } else { rg = await run(via); rd = await run(direct); }
-    d.push(rd); g.push(rg);
-    roundsAdded.push(metric(rg) - metric(rd));
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + r) % targets.length;
+      runs[i]!.push(await loadFixedRate(targets[i]!, { ...o, seconds: SECONDS }));
+    }
+    roundsAdded.push(metric(runs[targets.length - 1]![r]!) - metric(runs[0]![r]!));
   }
-  return { direct: pool(d), via: pool(g), roundsAdded };
+  return { pooled: runs.map(pool), roundsAdded };
 }
 
 const p = (xs: number[], q: number) => percentile(xs, q);
 const spread = (c: Comparison) => `rounds: ${c.roundsAdded.map((x) => (x >= 0 ? '+' : '') + f(x)).join(', ')}`;
+const cell = (xs: number[]) => `${f(p(xs, 0.5))} / ${f(p(xs, 0.99))}`;
+const plus = (a: number[], b: number[]) => `+${f(p(a, 0.99) - p(b, 0.99))} ms p99`;
 
 async function withGateway<T>(yaml: string, fn: (gw: Proc) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));
@@ -88,34 +95,42 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
   try {
     console.log(`# llm-gateway benchmark — ${os.cpus().length} cores; fixed-rate scenarios: ${ROUNDS} rounds × ${SECONDS} s per path, samples pooled`);
     const rows: string[] = [];
-    await withGateway(`${base}pipeline: ${CORE}\n`, async (gw) => {
-      // Closed loop (also warms JIT and keep-alive pools on both paths).
-      await loadChat(direct, { seconds: 2, connections: 16 });
-      await loadChat(gw.url, { seconds: 2, connections: 16 });
-      const cd = await loadChat(direct, { seconds: 2 * SECONDS, connections: 50 });
-      const cg = await loadChat(gw.url, { seconds: 2 * SECONDS, connections: 50 });
-      errors += cd.errors + cg.errors + cd.non2xx + cg.non2xx;
-      rows.push(`| core pipeline, closed loop, 50 conns: requests/s | ${f(cd.rps, 0)} | ${f(cg.rps, 0)} | ${f(cg.rps / cd.rps)} |`);
-      rows.push(`| core, closed loop: p50 / p99 ms | ${cd.p50} / ${cd.p99} | ${cg.p50} / ${cg.p99} | ${f(cg.p99 / cd.p99)} (p99) |`);
+    const bare = await startBareProxy(direct);
+    try {
+      await withGateway(`${base}pipeline: ${CORE}\n`, async (gw) => {
+        // Closed loop (also warms JIT and keep-alive pools on every path).
+        const closed: LoadResult[] = [];
+        for (const url of [direct, bare.url, gw.url]) await loadChat(url, { seconds: 2, connections: 16 });
+        for (const url of [direct, bare.url, gw.url]) closed.push(await loadChat(url, { seconds: 2 * SECONDS, connections: 50 }));
+        const [cd, cb, cg] = closed as [LoadResult, LoadResult, LoadResult];
+        errors += closed.reduce((n, c) => n + c.errors + c.non2xx, 0);
+        rows.push(`| core pipeline, closed loop, 50 conns: requests/s | ${f(cd.rps, 0)} | ${f(cb.rps, 0)} | ${f(cg.rps, 0)} | ${f(cg.rps / cd.rps)}× |`);
+        rows.push(`| core, closed loop: p50 / p99 ms | ${cd.p50} / ${cd.p99} | ${cb.p50} / ${cb.p99} | ${cg.p50} / ${cg.p99} | ${f(cg.p99 / cd.p99)}× p99 |`);
 
-      const json = await compareFixedRate(direct, gw.url, { rate: 500, stream: false });
-      errors += json.direct.errors + json.via.errors;
-      added = p(json.via.total, 0.99) - p(json.direct.total, 0.99);
-      rows.push(`| core, fixed 500 req/s: p50 / p99 ms | ${f(p(json.direct.total, 0.5))} / ${f(p(json.direct.total, 0.99))} | ${f(p(json.via.total, 0.5))} / ${f(p(json.via.total, 0.99))} | +${f(added)} ms p99 (${spread(json)}) |`);
+        const json = await compareFixedRate([direct, bare.url, gw.url], { rate: 500, stream: false });
+        const [jd, jb, jg] = json.pooled as [Samples, Samples, Samples];
+        errors += jd.errors + jb.errors + jg.errors;
+        added = p(jg.total, 0.99) - p(jd.total, 0.99);
+        rows.push(`| core, fixed 500 req/s: p50 / p99 ms | ${cell(jd.total)} | ${cell(jb.total)} | ${cell(jg.total)} | ${plus(jg.total, jd.total)} (${spread(json)}) |`);
 
-      const st = await compareFixedRate(direct, gw.url, { rate: 200, stream: true });
-      errors += st.direct.errors + st.via.errors;
-      rows.push(`| core, stream 200/s: TTFB p50 / p99 ms | ${f(p(st.direct.ttfb, 0.5))} / ${f(p(st.direct.ttfb, 0.99))} | ${f(p(st.via.ttfb, 0.5))} / ${f(p(st.via.ttfb, 0.99))} | +${f(p(st.via.ttfb, 0.99) - p(st.direct.ttfb, 0.99))} ms p99 (${spread(st)}) |`);
-      rows.push(`| core, stream 200/s: total p50 / p99 ms | ${f(p(st.direct.total, 0.5))} / ${f(p(st.direct.total, 0.99))} | ${f(p(st.via.total, 0.5))} / ${f(p(st.via.total, 0.99))} | +${f(p(st.via.total, 0.99) - p(st.direct.total, 0.99))} ms p99 |`);
-    });
-    await withGateway(`${base}${FULL}\n`, async (gw) => {
-      const headers = { authorization: `Bearer ${BENCH_KEY}` };
-      const full = await compareFixedRate(direct, gw.url, { rate: 1000, stream: false, headers });
-      errors += full.direct.errors + full.via.errors;
-      rows.push(`| full pipeline, fixed 1,000 req/s: p50 / p99 ms | ${f(p(full.direct.total, 0.5))} / ${f(p(full.direct.total, 0.99))} | ${f(p(full.via.total, 0.5))} / ${f(p(full.via.total, 0.99))} | +${f(p(full.via.total, 0.99) - p(full.direct.total, 0.99))} ms p99 (${spread(full)}) |`);
-    });
-    console.log('\n| scenario | direct | via gateway | gateway vs direct |');
-    console.log('|---|---|---|---|');
+        const st = await compareFixedRate([direct, bare.url, gw.url], { rate: 200, stream: true });
+        const [sd, sb, sg] = st.pooled as [Samples, Samples, Samples];
+        errors += sd.errors + sb.errors + sg.errors;
+        rows.push(`| core, stream 200/s: TTFB p50 / p99 ms | ${cell(sd.ttfb)} | ${cell(sb.ttfb)} | ${cell(sg.ttfb)} | ${plus(sg.ttfb, sd.ttfb)} (${spread(st)}) |`);
+        rows.push(`| core, stream 200/s: total p50 / p99 ms | ${cell(sd.total)} | ${cell(sb.total)} | ${cell(sg.total)} | ${plus(sg.total, sd.total)} |`);
+      });
+      await withGateway(`${base}${FULL}\n`, async (gw) => {
+        const headers = { authorization: `Bearer ${BENCH_KEY}` };
+        const full = await compareFixedRate([direct, bare.url, gw.url], { rate: 1000, stream: false, headers });
+        const [fd, fb, fg] = full.pooled as [Samples, Samples, Samples];
+        errors += fd.errors + fb.errors + fg.errors;
+        rows.push(`| full pipeline, fixed 1,000 req/s: p50 / p99 ms | ${cell(fd.total)} | ${cell(fb.total)} | ${cell(fg.total)} | ${plus(fg.total, fd.total)} (${spread(full)}) |`);
+      });
+    } finally {
+      await bare.stop();
+    }
+    console.log('\n| scenario | direct | bare Node proxy | via gateway | gateway vs direct |');
+    console.log('|---|---|---|---|---|');
     for (const r of rows) console.log(r);
     console.log(`\nerrors/non-2xx: ${errors}`);
     console.log(`target (issue #2): core pipeline p99 at 500 req/s within 2 ms of direct — ${added <= 2 ? 'MET' : 'NOT MET'} (+${f(added)} ms)`);
