@@ -41,6 +41,8 @@ export interface HeaderOps {
 
 export interface CompiledRule {
   name: string;
+  /** Position in `rules` (indexes per-rule counters). */
+  index: number;
   /** null: every model. */
   matches: ModelMatcher | null;
   request: readonly RequestOp[];
@@ -81,7 +83,7 @@ export function compileRules(config: Readonly<TransformConfig>, opts: CompileOpt
     const matches = rule.models ? modelMatcher(rule.models) : null;
     for (const ep of LLM_ENDPOINTS) {
       const built = r.forEndpoint(ep);
-      if (built) out[ep].push({ name, matches, ...built });
+      if (built) out[ep].push({ name, index: i, matches, ...built });
     }
   });
   if (issues.length) throw new Error(issues.join('\n'));
@@ -186,7 +188,7 @@ class RuleBuilder {
   }
 
   /** This rule's work on one endpoint, or undefined when it has none there. */
-  forEndpoint(ep: LlmEndpoint): Omit<CompiledRule, 'name' | 'matches'> | undefined {
+  forEndpoint(ep: LlmEndpoint): Omit<CompiledRule, 'name' | 'index' | 'matches'> | undefined {
     const request = this.request.get(ep) ?? [];
     const headers = this.headers.get(ep);
     const bodyRemove = this.bodyRemove.get(ep);

@@ -23,6 +23,7 @@ import { compileRules, type CompiledRule, type TransformConfig } from './compile
 import type { Edit } from './request-ops.ts';
 import { placementOf } from './placement.ts';
 import { without } from './paths.ts';
+import { matchCounts } from './match-counts.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const transform: PluginDefinition<TransformConfig> = {
@@ -42,16 +43,14 @@ const transform: PluginDefinition<TransformConfig> = {
       at: place.at,
       isModel: (name) => env.models.group(name) !== undefined || place.routerNames.has(name),
     });
-    const matchedTotal = env.metrics.counter({
-      name: 'gateway_transform_rules_matched_total', help: 'Requests each transform rule matched, by plugin instance and rule', labelNames: ['plugin', 'rule'] as const,
-    });
-    // Bound once: per request, a match is one increment with no label lookup.
-    const counters = new Map(Object.values(rules).flat().map((r) => [r.name, matchedTotal.labels({ plugin: env.pluginId, rule: r.name })]));
+    const counts = matchCounts(env.metrics, env.pluginId, config.rules.map((r, i) => r.name ?? `rule${i + 1}`));
+    const hits = counts.hits;
     // The rules with response work that matched each request. Per instance rather than a
     // state key: two transforms in one pipeline would share a module-level key.
     const matched = new WeakMap<RequestContext, readonly CompiledRule[]>();
 
     const instance: PluginInstance = {
+      async close() { counts.close(); },
       onRequest(ctx) {
         const list = (rules as Record<string, readonly CompiledRule[]>)[ctx.endpoint];
         if (!list || !list.length) return;
@@ -68,7 +67,7 @@ const transform: PluginDefinition<TransformConfig> = {
             for (let k = 0; k < ops.length; k++) ops[k]!(edit);
           }
           if (r.headers || r.bodyRemove) (withResponse ??= []).push(r);
-          counters.get(r.name)!.inc();
+          hits[r.index]!++;
         }
         if (edit?.changed) {
           ctx.setBody(edit.body);
