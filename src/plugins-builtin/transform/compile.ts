@@ -136,7 +136,7 @@ class RuleBuilder {
       this.empty = false;
       const path = parsePath(text, { wildcard: op === 'remove' });
       if (typeof path === 'string') return void this.issues.push(`${where}: ${path}`);
-      const reserved = path[0] === '*' ? 'a path cannot start with `*`' : RESERVED_FIELDS.get(path[0]!);
+      const reserved = RESERVED_FIELDS.get(path[0]!);
       if (reserved) return void this.issues.push(`${where}: "${path[0]}" cannot be changed here (${reserved})`);
       const eps = this.where(where, fieldEndpoints(path[0]!));
       const fn = make(path, value, where);
@@ -180,7 +180,6 @@ class RuleBuilder {
     (c.remove ?? []).forEach((text, k) => {
       const path = parsePath(text, { wildcard: true });
       if (typeof path === 'string') this.issues.push(`${this.at}.response_body.remove[${k}]: ${path}`);
-      else if (path[0] === '*') this.issues.push(`${this.at}.response_body.remove[${k}]: a path cannot start with \`*\``);
       else paths.push(path);
     });
     if (!c.remove?.length) this.issues.push(`${this.at}.response_body: needs remove`);

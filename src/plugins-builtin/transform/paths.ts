@@ -19,6 +19,8 @@ const SEGMENT = /^[^.\s*]+$/;
  */
 export function parsePath(text: string, opts: { wildcard: boolean }): FieldPath | string {
   const segs = text.split('.');
+  // `*.x` would reach every top-level field, `model` and `messages` included.
+  if (segs[0] === '*') return 'a path cannot start with `*`';
   for (const s of segs) {
     if (s === '*') {
       if (!opts.wildcard) return 'a `*` segment is allowed in remove paths only';

@@ -95,6 +95,19 @@ describe('plugins/transform: config', () => {
     }
   });
 
+  it('rename_model without a router: the provider routes the new name', async () => {
+    const gw = await startTestGateway(withRules('        - rename_model: { old-name: mock-gpt }'));
+    try {
+      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'old-name', messages: [{ role: 'user', content: 'hi' }] });
+      assert.equal(r.status, 200);
+      assert.equal(r.json.model, 'mock-gpt');
+      const unknown = await postJson(`${gw.url}/v1/chat/completions`, { model: 'other-name', messages: [{ role: 'user', content: 'hi' }] });
+      assert.equal(unknown.status, 404);
+    } finally {
+      await gw.stop();
+    }
+  });
+
   it('rename_model after the router is refused (the route is already planned)', async () => {
     const msg = await startError(withRules('        - rename_model: mock-gpt', '  - use: router\n'));
     assert.match(msg, /pipeline\[1\]\.config: rename_model must run before the router/);

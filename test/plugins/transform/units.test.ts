@@ -30,7 +30,7 @@ describe('plugins/transform: parts', () => {
 
   it('parsePath() refuses empty segments, spaces, `*` outside remove and prototype keys', () => {
     assert.deepEqual(parsePath('metadata.team', { wildcard: false }), ['metadata', 'team']);
-    for (const bad of ['', 'a.', '.a', 'a..b', 'a b', 'a*b', 'constructor.x', 'x.__proto__']) {
+    for (const bad of ['', 'a.', '.a', 'a..b', 'a b', 'a*b', '*.x', 'constructor.x', 'x.__proto__']) {
       assert.equal(typeof parsePath(bad, { wildcard: true }), 'string', bad);
     }
     assert.equal(typeof parsePath('a.*', { wildcard: false }), 'string');
@@ -58,10 +58,10 @@ describe('plugins/transform: parts', () => {
 });
 
 describe('plugins/transform: hooks', () => {
-  const make = (config: TransformConfig) => transform.create(deepFreeze(config), {
-    pluginId: 'transform', logger: pino({ level: 'silent' }), config: { pipeline: [] } as never, configDir: '.', generation: 1,
+  const make = (config: TransformConfig, metrics = new MetricsRegistry({ defaultMetrics: false }), pluginId = 'transform') => transform.create(deepFreeze(config), {
+    pluginId, logger: pino({ level: 'silent' }), config: { pipeline: [] } as never, configDir: '.', generation: 1,
     models: { group: (n: string) => (n === 'm2' ? [] : undefined), names: () => ['m2'], all: () => [], provider: () => undefined },
-    stores: { state: undefined as never, db: undefined }, metrics: new MetricsRegistry({ defaultMetrics: false }), pool: undefined as never,
+    stores: { state: undefined as never, db: undefined }, metrics, pool: undefined as never,
   } satisfies PluginEnv);
   const ctxFor = (body: Record<string, unknown>, endpoint: Endpoint = 'chat') => new RequestContext({
     id: 'r', endpoint, method: 'POST', path: '/', headers: {}, clientIp: '::1', generation: 1, log: pino({ level: 'silent' }), signal: new AbortController().signal,
@@ -103,5 +103,27 @@ describe('plugins/transform: hooks', () => {
     const inst = await make({ rules: [{ set: { user: 'u' } }] });
     assert.equal(inst.onResponse, undefined);
     assert.equal(inst.onError, undefined);
+  });
+
+  it('counts matches per instance and rule: pulled at scrape, flushed at close', async () => {
+    const metrics = new MetricsRegistry({ defaultMetrics: false });
+    const config: TransformConfig = { rules: [{ name: 'a', models: ['m'], set: { user: 'u' } }, { name: 'b', models: ['x'], set: { user: 'v' } }] };
+    const one = await make(config, metrics, 'one');
+    const two = await make(config, metrics, 'two');
+    const value = async (plugin: string, rule: string) => {
+      const m = (await metrics.registry.getSingleMetricAsString('gateway_transform_rules_matched_total'));
+      return Number(new RegExp(`\\{plugin="${plugin}",rule="${rule}"\\} (\\d+)`).exec(m)?.[1] ?? 0);
+    };
+    await one.onRequest!(ctxFor({ model: 'm', messages: [] }));
+    await one.onRequest!(ctxFor({ model: 'm', messages: [] }));
+    await two.onRequest!(ctxFor({ model: 'x', messages: [] }));
+    assert.equal(await value('one', 'a'), 2);
+    assert.equal(await value('one', 'b'), 0);
+    assert.equal(await value('two', 'b'), 1);
+    await two.onRequest!(ctxFor({ model: 'x', messages: [] }));
+    await two.close!();
+    // Closed: its last count was flushed, and it is no longer pulled.
+    assert.equal(await value('two', 'b'), 2);
+    await one.close!();
   });
 });
