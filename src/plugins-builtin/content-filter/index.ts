@@ -1,0 +1,142 @@
+/**
+ * `use: content-filter` — rules that block, redact or flag text in chat, messages and
+ * embeddings requests and in chat answers (streamed or not): regular expressions,
+ * whole-word keywords and built-in PII/secret detectors. A block is a 400
+ * content_policy_violation naming the rule, never the matched text; a redaction goes
+ * upstream as `[REDACTED:<rule>]` (the client's bytes are not forwarded); every match is
+ * counted in gateway_content_filter_matches_total{rule,action,direction}.
+ *
+ * @example
+ *   - use: content-filter
+ *     config:
+ *       rules:
+ *         - { name: secrets, pii: [secret], action: block, direction: both }
+ *         - { name: pii, pii: [email, phone, credit_card], action: redact }
+ */
+import type { PluginDefinition } from '../../engine/types.ts';
+import type { RequestContext } from '../../engine/context.ts';
+import type { ChatCompletion } from '../../engine/openai-types.ts';
+import { stateKey } from '../../engine/context.ts';
+import { gatewayError } from '../../engine/errors.ts';
+import schema from './schema.json' with { type: 'json' };
+import { compileRules, forModel, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
+import { filterChatRequest, filterCompletion, filterEmbeddingsRequest, type TextFilter } from './bodies.ts';
+import { scanText, Tally } from './scan.ts';
+import { ResponseState, type ResponseLimits } from './response.ts';
+
+export interface ContentFilterConfig {
+  rules: RuleConfig[];
+  max_scan_chars: number;
+  over_limit: 'block' | 'scan_prefix';
+  stream_window_chars: number;
+}
+
+const RESPONSE = stateKey<ResponseState>('content-filter.response');
+
+/** Stands for "too long to scan" when over_limit is block; its name cannot clash with a rule's. */
+const OVER_LIMIT: Rule = { name: '_over_limit', action: 'block', replacement: '', models: null, matchers: [] };
+
+const contentFilter: PluginDefinition<ContentFilterConfig> = {
+  name: 'content-filter',
+  version: '1.0.0',
+  engine: '^1',
+  description: 'Blocks, redacts or flags text in requests and answers (regex, keywords, PII and secret detectors).',
+  configSchema: schema,
+  create(config, env) {
+    let index: ReturnType<typeof compileRules>;
+    try {
+      index = compileRules(config.rules);
+    } catch (err) {
+      throw new Error(`${env.pluginId}: ${(err as Error).message}`);
+    }
+    const limit = config.max_scan_chars;
+    const blockLong = config.over_limit === 'block';
+    const limits: ResponseLimits = { maxScanChars: limit, window: config.stream_window_chars };
+    const matches = env.metrics.counter({
+      name: 'gateway_content_filter_matches_total',
+      help: 'Content-filter matches by rule, action and direction',
+      labelNames: ['rule', 'action', 'direction'] as const,
+    });
+
+    function textFilter(set: RuleSet, tally: Tally): TextFilter {
+      return function filterText(text) {
+        if (blockLong && text.length > limit) return OVER_LIMIT;
+        return scanText(set, text, limit, tally);
+      };
+    }
+
+    function report(ctx: RequestContext, direction: Direction, tally: Tally): void {
+      for (const [rule, n] of tally.counts) {
+        matches.inc({ rule: rule.name, action: rule.action, direction }, n);
+        if (rule.action === 'log') ctx.log.warn({ rule: rule.name, direction, matches: n }, 'content filter: flagged');
+        else ctx.log.info({ rule: rule.name, direction, matches: n }, 'content filter: redacted');
+      }
+    }
+
+    /** Counts and logs a block, and returns the client's error (the rule's name, never the text). */
+    function blocked(ctx: RequestContext, direction: Direction, rule: Rule, param: string | null) {
+      matches.inc({ rule: rule.name, action: 'block', direction });
+      ctx.log.warn({ rule: rule.name, direction, param }, 'content filter: blocked');
+      const what = direction === 'request' ? 'request' : 'response';
+      const message = rule === OVER_LIMIT
+        ? `The ${what} has a text longer than the content filter scans (max_scan_chars).`
+        : `The ${what} was blocked by the content policy (rule "${rule.name}").`;
+      return gatewayError('GW_ERR_CONTENT_BLOCKED', { message, param: direction === 'request' ? param : null });
+    }
+
+    return {
+      onRequest(ctx) {
+        const ep = ctx.endpoint;
+        if (ep !== 'chat' && ep !== 'messages' && ep !== 'embeddings') return;
+        const sides = index[ep];
+        const req = forModel(sides.request, ctx.model);
+        if (req) {
+          const tally = new Tally();
+          const f = textFilter(req, tally);
+          const body = ctx.body as Record<string, unknown>;
+          const r = ep === 'embeddings' ? filterEmbeddingsRequest(body, f) : filterChatRequest(body, f);
+          report(ctx, 'request', tally);
+          if (r.blocked) throw blocked(ctx, 'request', r.blocked, r.param);
+          if (r.body !== body) ctx.setBody(r.body);
+        }
+        const res = forModel(sides.response, ctx.model);
+        if (res) ctx.set(RESPONSE, new ResponseState(res, limits));
+      },
+
+      onResponse(ctx) {
+        const st = ctx.get(RESPONSE);
+        const res = ctx.response;
+        if (!st || res?.kind !== 'json') return;
+        const body = res.body as ChatCompletion | undefined;
+        if (!body || !Array.isArray(body.choices)) return;
+        const tally = new Tally();
+        const r = filterCompletion(body, textFilter(st.set, tally));
+        report(ctx, 'response', tally);
+        if (r.blocked) throw blocked(ctx, 'response', r.blocked, null);
+        if (r.body !== body) {
+          // The upstream's bytes hold the original text: never forward them.
+          const { raw: _raw, ...rest } = res;
+          ctx.response = { ...rest, body: r.body };
+        }
+      },
+
+      onStreamChunk(ctx, ev) {
+        const st = ctx.get(RESPONSE);
+        return st ? st.chunk(ev) : ev;
+      },
+
+      onDone(ctx) {
+        const st = ctx.get(RESPONSE);
+        if (!st || ctx.response?.kind !== 'stream') return;
+        if (st.set.log.length) st.scanLogged();
+        report(ctx, 'response', st.tally);
+        if (st.blockedBy) {
+          matches.inc({ rule: st.blockedBy.name, action: 'block', direction: 'response' });
+          ctx.log.warn({ rule: st.blockedBy.name, direction: 'response' }, 'content filter: blocked the stream (finish_reason content_filter)');
+        }
+      },
+    };
+  },
+};
+
+export default contentFilter;
