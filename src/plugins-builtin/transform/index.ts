@@ -50,7 +50,6 @@ const transform: PluginDefinition<TransformConfig> = {
     const matched = new WeakMap<RequestContext, readonly CompiledRule[]>();
 
     const instance: PluginInstance = {
-      async close() { counts.close(); },
       onRequest(ctx) {
         const list = (rules as Record<string, readonly CompiledRule[]>)[ctx.endpoint];
         if (!list || !list.length) return;
@@ -74,6 +73,9 @@ const transform: PluginDefinition<TransformConfig> = {
           if (edit.model !== undefined) ctx.model = edit.model;
         }
         if (withResponse) matched.set(ctx, withResponse);
+      },
+      async close() {
+        counts.close();
       },
     };
     if (Object.values(rules).some((list) => list.some((r) => r.headers || r.bodyRemove))) {
