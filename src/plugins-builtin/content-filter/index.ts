@@ -19,7 +19,7 @@ import type { ChatCompletion } from '../../engine/openai-types.ts';
 import { stateKey } from '../../engine/context.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import schema from './schema.json' with { type: 'json' };
-import { compileRules, forModel, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
+import { compileRules, rulesFor, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
 import { filterChatRequest, filterCompletion, filterEmbeddingsRequest, type TextFilter } from './bodies.ts';
 import { scanText, Tally } from './scan.ts';
 import { ResponseState, type ResponseLimits } from './response.ts';
@@ -89,17 +89,18 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
         const ep = ctx.endpoint;
         if (ep !== 'chat' && ep !== 'messages' && ep !== 'embeddings') return;
         const sides = index[ep];
-        const req = forModel(sides.request, ctx.model);
-        if (req) {
+        const req = rulesFor(sides.request, ctx.model);
+        // A body that is not an object (no validation plugin above) has no text to filter.
+        const body = ctx.body as Record<string, unknown> | null;
+        if (req && body && typeof body === 'object') {
           const tally = new Tally();
           const f = textFilter(req, tally);
-          const body = ctx.body as Record<string, unknown>;
           const r = ep === 'embeddings' ? filterEmbeddingsRequest(body, f) : filterChatRequest(body, f);
           report(ctx, 'request', tally);
           if (r.blocked) throw blocked(ctx, 'request', r.blocked, r.param);
           if (r.body !== body) ctx.setBody(r.body);
         }
-        const res = forModel(sides.response, ctx.model);
+        const res = rulesFor(sides.response, ctx.model);
         if (res) ctx.set(RESPONSE, new ResponseState(res, limits));
       },
 

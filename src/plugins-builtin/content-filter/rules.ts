@@ -31,16 +31,24 @@ export interface Rule {
   matchers: Matcher[];
 }
 
-/** The rules of one side of one endpoint, by action, in config order. */
+/** Rules by action, in config order. */
 export interface RuleSet {
   block: readonly Rule[];
   redact: readonly Rule[];
   log: readonly Rule[];
-  /** Some rule is limited to `models`: the set must be narrowed per request. */
-  byModel: boolean;
 }
 
-export type RuleIndex = Record<FilteredEndpoint, Record<Direction, RuleSet | null>>;
+/**
+ * One side (request or response) of one endpoint: the rules for a model no rule names,
+ * and the rules for each model some rule names — so a request looks its set up, and
+ * builds nothing.
+ */
+export interface Side {
+  any: RuleSet | null;
+  models: ReadonlyMap<string, RuleSet | null>;
+}
+
+export type RuleIndex = Record<FilteredEndpoint, Record<Direction, Side>>;
 
 const ENDPOINTS: readonly FilteredEndpoint[] = ['chat', 'messages', 'embeddings'];
 
@@ -83,11 +91,16 @@ function compileRule(r: RuleConfig, i: number): Rule {
   };
 }
 
+function setOf(rules: readonly Rule[]): RuleSet | null {
+  if (!rules.length) return null;
+  return { block: rules.filter((r) => r.action === 'block'), redact: rules.filter((r) => r.action === 'redact'), log: rules.filter((r) => r.action === 'log') };
+}
+
 /**
  * @example
  *   const index = compileRules([{ name: 'pii', action: 'redact', direction: 'both', pii: ['email'] }]);
- *   index.chat.request!.redact[0].name // 'pii'
- *   index.embeddings.response          // null: no rule applies there
+ *   index.chat.request.any!.redact[0].name // 'pii'
+ *   index.embeddings.response.any          // null: no rule applies there
  * @throws Error naming the rule (`rules[2] "codename": …`) for a bad regex or duplicate name
  */
 export function compileRules(configs: readonly RuleConfig[]): RuleIndex {
@@ -97,29 +110,30 @@ export function compileRules(configs: readonly RuleConfig[]): RuleIndex {
     seen.add(r.name);
     return compileRule(r, i);
   });
+  const named = new Set(configs.flatMap((c) => c.models ?? []));
   const index = {} as RuleIndex;
   for (const ep of ENDPOINTS) {
-    index[ep] = { request: null, response: null };
+    index[ep] = {} as Record<Direction, Side>;
     for (const dir of ['request', 'response'] as const) {
-      // Embeddings answer with vectors: nothing to filter on the way back.
-      if (ep === 'embeddings' && dir === 'response') continue;
-      const set = { block: [] as Rule[], redact: [] as Rule[], log: [] as Rule[], byModel: false };
-      configs.forEach((c, i) => {
-        if (c.direction !== dir && c.direction !== 'both') return;
-        if (c.endpoints && !c.endpoints.includes(ep)) return;
-        set[c.action].push(rules[i]!);
-        if (c.models) set.byModel = true;
+      const here = rules.filter((_r, i) => {
+        const c = configs[i]!;
+        // Embeddings answer with vectors: nothing to filter on the way back.
+        if (ep === 'embeddings' && dir === 'response') return false;
+        return (c.direction === dir || c.direction === 'both') && (!c.endpoints || c.endpoints.includes(ep));
       });
-      if (set.block.length + set.redact.length + set.log.length) index[ep][dir] = set;
+      const models = new Map<string, RuleSet | null>();
+      for (const m of named) models.set(m, setOf(here.filter((r) => !r.models || r.models.has(m))));
+      index[ep][dir] = { any: setOf(here.filter((r) => !r.models)), models };
     }
   }
   return index;
 }
 
-/** The rules of `set` that apply to `model` (the client-facing name), or null when none do. */
-export function forModel(set: RuleSet | null, model: string | undefined): RuleSet | null {
-  if (!set || !set.byModel) return set;
-  const keep = (r: Rule) => !r.models || (model !== undefined && r.models.has(model));
-  const out = { block: set.block.filter(keep), redact: set.redact.filter(keep), log: set.log.filter(keep), byModel: false };
-  return out.block.length + out.redact.length + out.log.length ? out : null;
+/** The rules of `side` for `model` (the client-facing name), or null when none apply. */
+export function rulesFor(side: Side, model: string | undefined): RuleSet | null {
+  if (model !== undefined && side.models.size) {
+    const s = side.models.get(model);
+    if (s !== undefined) return s;
+  }
+  return side.any;
 }

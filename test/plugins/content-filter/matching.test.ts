@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { luhn, piiMatchers, type PiiType } from '../../../src/plugins-builtin/content-filter/detectors.ts';
-import { compileRules, forModel, type RuleConfig, type RuleSet } from '../../../src/plugins-builtin/content-filter/rules.ts';
+import { compileRules, rulesFor, type RuleConfig, type RuleSet } from '../../../src/plugins-builtin/content-filter/rules.ts';
 import { scanText, Tally } from '../../../src/plugins-builtin/content-filter/scan.ts';
 import { ChoiceWindow } from '../../../src/plugins-builtin/content-filter/stream.ts';
 
@@ -19,7 +19,7 @@ function found(type: PiiType, text: string): string[] {
 }
 
 const rule = (r: Partial<RuleConfig> & { name: string }): RuleConfig => ({ action: 'redact', direction: 'request', ...r });
-const setOf = (rules: RuleConfig[]): RuleSet => compileRules(rules).chat.request!;
+const setOf = (rules: RuleConfig[]): RuleSet => compileRules(rules).chat.request.any!;
 
 describe('content-filter matching', () => {
   describe('pii detectors', () => {
@@ -105,12 +105,15 @@ describe('content-filter matching', () => {
         rule({ name: 'answers', direction: 'response', endpoints: ['messages'], keywords: ['y'] }),
         rule({ name: 'both', direction: 'both', action: 'log', keywords: ['z'] }),
       ]);
-      assert.deepEqual(forModel(index.chat.request, 'small')!.redact, []);
-      assert.deepEqual(forModel(index.chat.request, 'big')!.redact.map((r) => r.name), ['only-big']);
-      assert.equal(index.chat.response!.redact.length, 0);
-      assert.deepEqual(index.messages.response!.redact.map((r) => r.name), ['answers']);
-      assert.equal(index.embeddings.response, null);
-      assert.equal(compileRules([rule({ name: 'r', direction: 'response', keywords: ['q'] })]).embeddings.request, null);
+      assert.deepEqual(rulesFor(index.chat.request, 'small')!.redact, []);
+      assert.deepEqual(rulesFor(index.chat.request, undefined)!.log.map((r) => r.name), ['both']);
+      assert.deepEqual(rulesFor(index.chat.request, 'big')!.redact.map((r) => r.name), ['only-big']);
+      assert.equal(rulesFor(compileRules([rule({ name: 'solo', models: ['big'], keywords: ['x'] })]).chat.request, 'small'), null);
+      assert.deepEqual(rulesFor(index.chat.response, 'big')!.log.map((r) => r.name), ['both']);
+      assert.equal(rulesFor(index.chat.response, 'small')!.redact.length, 0);
+      assert.deepEqual(rulesFor(index.messages.response, 'small')!.redact.map((r) => r.name), ['answers']);
+      assert.equal(index.embeddings.response.any, null);
+      assert.equal(compileRules([rule({ name: 'r', direction: 'response', keywords: ['q'] })]).embeddings.request.any, null);
     });
 
     it('refuses a bad regex, an empty-matching one and duplicate names, naming the rule', () => {
