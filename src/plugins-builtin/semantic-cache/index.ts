@@ -121,7 +121,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
         throw err;
       } finally {
         metrics.lookup.observe({ result }, (performance.now() - started) / 1000);
-        if (result !== 'miss') metrics.requests.inc({ result });
+        if (result === 'hit_exact' || result === 'hit_semantic') metrics.requests.inc({ result });
       }
     }
 

@@ -9,9 +9,11 @@ export interface CacheYaml {
   upstream: FakeOpenAI;
   cache?: string;
   state?: string;
+  /** Without auth every caller shares the anonymous partition. */
+  auth?: boolean;
 }
 
-export function cacheConfig({ upstream, cache = '{}', state = '{ type: memory }' }: CacheYaml): string {
+export function cacheConfig({ upstream, cache = '{}', state = '{ type: memory }', auth = true }: CacheYaml): string {
   return `version: 1
 stores: { state: ${state}, db: { type: memory } }
 keys:
@@ -23,8 +25,7 @@ models:
   - { name: m, provider: up, model: up-model, capabilities: [chat, stream, tools], pricing: { input_per_1m: 1, output_per_1m: 2 } }
 pipeline:
   - use: metrics
-  - use: auth
-  - use: validation
+${auth ? '  - use: auth\n' : ''}  - use: validation
   - use: semantic-cache
     config: ${cache}
   - use: provider
