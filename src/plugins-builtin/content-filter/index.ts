@@ -16,7 +16,6 @@
 import type { PluginDefinition } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
 import type { ChatCompletion } from '../../engine/openai-types.ts';
-import { stateKey } from '../../engine/context.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import schema from './schema.json' with { type: 'json' };
 import { compileRules, rulesFor, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
@@ -30,8 +29,6 @@ export interface ContentFilterConfig {
   over_limit: 'block' | 'scan_prefix';
   stream_window_chars: number;
 }
-
-const RESPONSE = stateKey<ResponseState>('content-filter.response');
 
 /** Stands for "too long to scan" when over_limit is block; its name cannot clash with a rule's. */
 const OVER_LIMIT: Rule = { name: '_over_limit', action: 'block', replacement: '', models: null, matchers: [] };
@@ -52,6 +49,9 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
     const limit = config.max_scan_chars;
     const blockLong = config.over_limit === 'block';
     const limits: ResponseLimits = { maxScanChars: limit, window: config.stream_window_chars };
+    // Per instance rather than a stateKey slot: two content-filter entries in one pipeline
+    // (say, one above the cache and one below the router) must not share a request's state.
+    const responses = new WeakMap<RequestContext, ResponseState>();
     const matches = env.metrics.counter({
       name: 'gateway_content_filter_matches_total',
       help: 'Content-filter matches by rule, action and direction',
@@ -101,11 +101,11 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
           if (r.body !== body) ctx.setBody(r.body);
         }
         const res = rulesFor(sides.response, ctx.model);
-        if (res) ctx.set(RESPONSE, new ResponseState(res, limits));
+        if (res) responses.set(ctx, new ResponseState(res, limits));
       },
 
       onResponse(ctx) {
-        const st = ctx.get(RESPONSE);
+        const st = responses.get(ctx);
         const res = ctx.response;
         if (!st || res?.kind !== 'json') return;
         const body = res.body as ChatCompletion | undefined;
@@ -122,12 +122,12 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
       },
 
       onStreamChunk(ctx, ev) {
-        const st = ctx.get(RESPONSE);
+        const st = responses.get(ctx);
         return st ? st.chunk(ev) : ev;
       },
 
       onDone(ctx) {
-        const st = ctx.get(RESPONSE);
+        const st = responses.get(ctx);
         if (!st || ctx.response?.kind !== 'stream') return;
         if (st.set.log.length) st.scanLogged();
         report(ctx, 'response', st.tally);

@@ -232,6 +232,35 @@ describe('content-filter plugin (gateway)', () => {
   });
 });
 
+describe('content-filter plugin (two instances)', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway(`version: 1
+stores: { state: { type: memory }, db: { type: memory } }
+providers: { local: { type: mock } }
+models: [ { name: m, provider: local, model: m } ]
+pipeline:
+  - use: content-filter
+    id: outer
+    config: { rules: [ { name: a, keywords: [alpha], action: redact, direction: response } ] }
+  - use: content-filter
+    id: inner
+    config: { rules: [ { name: b, keywords: [beta], action: redact, direction: response } ] }
+  - use: provider
+`);
+  });
+  after(async () => { await gw.stop(); });
+
+  it('each keeps its own per-request state', async () => {
+    // The mock echoes the prompt; each instance redacts its own word in the answer.
+    const r = await postJson(`${gw.url}/v1/chat/completions`, chat('m', 'alpha beta gamma'));
+    assert.equal(r.json.choices[0].message.content, 'Mock reply to: [REDACTED:a] [REDACTED:b] gamma');
+    const s = parseSse(await stream(`${gw.url}/v1/chat/completions`, chat('m', 'beta alpha gamma', { stream: true })));
+    assert.equal(s.content, 'Mock reply to: [REDACTED:b] [REDACTED:a] gamma');
+    assert.deepEqual(s.finish, ['stop']);
+  });
+});
+
 describe('content-filter plugin (config)', () => {
   const base = (rules: string) => `version: 1
 stores: { state: { type: memory }, db: { type: memory } }
