@@ -20,6 +20,11 @@ export interface StateKey<T> {
 
 const declaredKeys = new Set<string>();
 
+/** W3C trace-context `traceparent`, version 00: trace id and parent id, neither all zeros. */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** W3C caps tracestate at 32 list members; 512 characters is what vendors must keep. */
+const MAX_TRACESTATE = 512;
+
 /** Declare a per-request state slot; names are `<plugin>.<slot>` and must be unique. */
 export function stateKey<T>(name: string): StateKey<T> {
   if (declaredKeys.has(name)) throw new Error(`state key "${name}" is declared twice`);
@@ -102,6 +107,13 @@ export class RequestContext {
   /** The HTTP status sent to the client. */
   status?: number;
   error?: GatewayError;
+  /**
+   * W3C trace context sent upstream with every provider call: the client's own (when
+   * valid) until the tracing plugin replaces it with its span's, so the upstream's spans
+   * join the caller's trace either way.
+   */
+  traceparent?: string;
+  tracestate?: string;
   /** Headers plugins add to the client response (rate-limit headers, route explanation…). */
   readonly responseHeaders: Record<string, string> = {};
 
@@ -120,13 +132,22 @@ export class RequestContext {
     this.body = init.body;
     this.rawBody = init.rawBody;
     this.startedAt = performance.now();
+    const tp = init.headers.traceparent;
+    if (typeof tp === 'string' && TRACEPARENT.test(tp)) {
+      this.traceparent = tp;
+      const ts = init.headers.tracestate;
+      if (typeof ts === 'string' && ts.length <= MAX_TRACESTATE) this.tracestate = ts;
+    }
     const model = (init.body as { model?: unknown } | undefined)?.model;
     if (typeof model === 'string') this.model = model;
   }
 
-  /** The request's logger (request_id bound), made on first use: most requests log nothing. */
+  /**
+   * The request's logger (request_id, and trace_id when the request carries a trace), made
+   * on first use: most requests log nothing.
+   */
   get log(): Logger {
-    return this.requestLog ??= this.baseLog.child({ request_id: this.id });
+    return this.requestLog ??= this.baseLog.child(this.traceparent ? { request_id: this.id, trace_id: traceIdOf(this.traceparent) } : { request_id: this.id });
   }
 
   set log(logger: Logger) {
@@ -157,4 +178,9 @@ export class RequestContext {
   get stream(): boolean {
     return (this.body as { stream?: unknown } | undefined)?.stream === true;
   }
+}
+
+/** The trace id of a valid `traceparent` (`00-<trace id>-<parent id>-<flags>`). */
+export function traceIdOf(traceparent: string): string {
+  return traceparent.slice(3, 35);
 }

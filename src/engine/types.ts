@@ -163,6 +163,9 @@ export interface CallOptions {
   rawBody?: Buffer;
   /** The client-facing model name the client sent (rawBody names this one). */
   requestedModel?: string;
+  /** W3C trace context for the upstream request (RequestContext.traceparent/tracestate). */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** A provider adapter bound to one `providers.<name>` entry. */

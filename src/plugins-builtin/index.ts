@@ -12,6 +12,7 @@ export const BUILTIN_PLUGINS: Record<string, () => Promise<{ default?: unknown }
   budget: () => import('./budget/index.ts'),
   audit: () => import('./audit/index.ts'),
   router: () => import('./router/index.ts'),
+  tracing: () => import('./tracing/index.ts'),
   'content-filter': () => import('./content-filter/index.ts'),
   transform: () => import('./transform/index.ts'),
   'semantic-cache': () => import('./semantic-cache/index.ts'),

@@ -128,6 +128,7 @@ function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: 
     rawBody: ctx.bodyChanged ? undefined : ctx.rawBody,
     // The name the raw bytes carry (the router may have changed ctx.model since).
     requestedModel: typeof body?.model === 'string' ? body.model : ctx.model,
+    traceparent: ctx.traceparent, tracestate: ctx.tracestate,
   };
   if (ctx.endpoint === 'embeddings') {
     if (!client.embeddings) return Promise.reject(gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `Model '${d.name}' does not support embeddings.`, param: 'model' }));

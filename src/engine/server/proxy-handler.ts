@@ -69,6 +69,11 @@ export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse
       writeJson(res, r.status, r.kind === 'json' ? r.body : {}, {});
       return;
     }
+    // A tracing plugin in the route's pipeline made this request a span: the app is its child.
+    if (ctx.traceparent && ctx.traceparent !== req.headers.traceparent) {
+      req.headers.traceparent = ctx.traceparent;
+      if (ctx.tracestate) req.headers.tracestate = ctx.tracestate;
+    }
     await route.proxy(req, res);
   } catch (err) {
     const e = toGatewayError(err);

@@ -25,7 +25,7 @@ export interface UpstreamHttpOptions {
 export interface PostOptions {
   headers: Record<string, string>;
   body: string | Buffer;
-  call: Pick<CallOptions, 'signal' | 'timeouts'>;
+  call: Pick<CallOptions, 'signal' | 'timeouts' | 'traceparent' | 'tracestate'>;
   method?: 'POST' | 'GET';
 }
 
@@ -77,7 +77,7 @@ export class UpstreamHttp {
     let res: Dispatcher.ResponseData;
     try {
       res = await this.pool(t.connect_ms).request({
-        origin: this.origin, path: this.basePath + path, method: o.method ?? 'POST', headers: o.headers,
+        origin: this.origin, path: this.basePath + path, method: o.method ?? 'POST', headers: withTraceContext(o.headers, o.call),
         body: o.method === 'GET' ? undefined : o.body, signal: ac.signal,
         headersTimeout: t.first_byte_ms, bodyTimeout: t.idle_ms,
       });
@@ -122,4 +122,12 @@ export class UpstreamHttp {
     this.pools.clear();
     await Promise.all(pools.map((p) => p.close().catch(() => p.destroy())));
   }
+}
+
+/** The adapter's headers plus W3C trace context when the request carries one (a copy: adapters share theirs). */
+function withTraceContext(headers: Record<string, string>, call: PostOptions['call']): Record<string, string> {
+  if (!call.traceparent) return headers;
+  const h: Record<string, string> = { ...headers, traceparent: call.traceparent };
+  if (call.tracestate) h.tracestate = call.tracestate;
+  return h;
 }
