@@ -10,6 +10,11 @@ export interface Matcher {
   re: RegExp;
   /** False rejects the candidate (a 16-digit number that fails Luhn is not a card). */
   valid?: (match: string) => boolean;
+  /**
+   * Every match contains one of these: a text without any is skipped without running the
+   * regex (`includes` is ~100× cheaper per character than the email pattern).
+   */
+  hint?: readonly string[];
 }
 
 export const PII_TYPES = ['email', 'phone', 'credit_card', 'us_ssn', 'ipv4', 'secret'] as const;
@@ -32,9 +37,9 @@ export function luhn(s: string): boolean {
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
-const SOURCES: Record<PiiType, Array<{ source: string; flags?: string; valid?: (m: string) => boolean }>> = {
+const SOURCES: Record<PiiType, Array<{ source: string; valid?: (m: string) => boolean; hint?: string[] }>> = {
   // RFC 5321 length limits bound every part: 64 for the local part, 63 per domain label.
-  email: [{ source: '(?<![\\w.%+-])[\\w.%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![\\w-])' }],
+  email: [{ source: '(?<![\\w.%+-])[\\w.%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![\\w-])', hint: ['@'] }],
   // NANP with separators — (555) 123-4567, 555-123-4567, +1 555.123.4567 — and
   // international numbers written with a leading +. A bare 10-digit run is not taken for a
   // phone: ids, timestamps and amounts look the same.
@@ -49,23 +54,23 @@ const SOURCES: Record<PiiType, Array<{ source: string; flags?: string; valid?: (
   ipv4: [{ source: `(?<![\\d.])(?:${OCTET}\\.){3}${OCTET}(?!\\d|\\.\\d)` }],
   secret: [
     // OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), and other sk- keys; Stripe sk_/rk_live|test.
-    { source: '(?<![\\w-])sk-[A-Za-z0-9_-]{20,}' },
-    { source: '(?<![\\w-])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}' },
+    { source: '(?<![\\w-])sk-[A-Za-z0-9_-]{20,}', hint: ['sk-'] },
+    { source: '(?<![\\w-])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}', hint: ['_live_', '_test_'] },
     // AWS access key ids.
     { source: '(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])' },
     // GitHub tokens (classic and fine-grained).
-    { source: '(?<![\\w-])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})' },
+    { source: '(?<![\\w-])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})', hint: ['gh'] },
     // Slack, Google API keys, JSON Web Tokens.
-    { source: '(?<![\\w-])xox[abposr]-[A-Za-z0-9-]{10,}' },
-    { source: '(?<![\\w-])AIza[0-9A-Za-z_-]{35}(?![\\w-])' },
-    { source: '(?<![\\w-])eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}' },
+    { source: '(?<![\\w-])xox[abposr]-[A-Za-z0-9-]{10,}', hint: ['xox'] },
+    { source: '(?<![\\w-])AIza[0-9A-Za-z_-]{35}(?![\\w-])', hint: ['AIza'] },
+    { source: '(?<![\\w-])eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}', hint: ['eyJ'] },
     // PEM private keys from the header: base64 body and footer when present, so a key cut
     // short (or still streaming) is covered too. The body cannot run into another `-----`.
-    { source: '-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s:,.]|-(?!----)){0,16384}(?:-----END [A-Z ]{0,20}PRIVATE KEY-----)?' },
+    { source: '-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s:,.]|-(?!----)){0,16384}(?:-----END [A-Z ]{0,20}PRIVATE KEY-----)?', hint: ['-----BEGIN '] },
   ],
 };
 
 /** Fresh matchers for the given types (each rule gets its own regex objects: they hold lastIndex). */
 export function piiMatchers(types: readonly PiiType[]): Matcher[] {
-  return types.flatMap((t) => SOURCES[t].map((s) => ({ re: new RegExp(s.source, `g${s.flags ?? ''}`), valid: s.valid })));
+  return types.flatMap((t) => SOURCES[t].map((s) => ({ re: new RegExp(s.source, 'g'), valid: s.valid, hint: s.hint })));
 }

@@ -24,6 +24,7 @@ export interface Span { start: number; end: number; rule: Rule }
 export function eachMatch(rule: Rule, text: string, from: number, visit: (start: number, end: number, valid: boolean) => boolean | void): void {
   for (let k = 0; k < rule.matchers.length; k++) {
     const m = rule.matchers[k]!;
+    if (m.hint && !hinted(text, m.hint, from)) continue;
     const re = m.re;
     re.lastIndex = from;
     let r: RegExpExecArray | null;
@@ -33,6 +34,11 @@ export function eachMatch(rule: Rule, text: string, from: number, visit: (start:
       if (visit(r.index, end, !m.valid || m.valid(r[0])) === false) return;
     }
   }
+}
+
+function hinted(text: string, hint: readonly string[], from: number): boolean {
+  for (let i = 0; i < hint.length; i++) if (text.indexOf(hint[i]!, from) !== -1) return true;
+  return false;
 }
 
 /** The first block rule with a valid match in `text`, if any. */
