@@ -60,8 +60,11 @@ function directives(v: string | undefined): { noCache: boolean; noStore: boolean
   return { noCache: s.includes('no-cache'), noStore: s.includes('no-store') };
 }
 
-function timeout(ms: number): Promise<never> {
-  return new Promise((_, reject) => setTimeout(() => reject(new Error(`cache lookup took over ${ms} ms`)), ms).unref());
+/** `p`, or a rejection once `ms` passed (a hanging Redis must not hold the request). */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`cache lookup took over ${ms} ms`)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const semanticCache: PluginDefinition<SemanticCacheConfig> = {
@@ -106,7 +109,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       let result = 'miss';
       try {
         const lookup = store.lookup(p.key, p.scope, semantic);
-        const found = deadline ? await Promise.race([lookup, timeout(deadline)]) : await lookup;
+        const found = await (deadline ? withDeadline(lookup, deadline) : lookup);
         if (found.exact !== undefined) { result = 'hit_exact'; return serve(ctx, found.exact); }
         if (!semantic) return undefined;
         const near = await searcher.nearest(p.text!, found.index);

@@ -47,7 +47,7 @@ export function createMemoryStore(opts: MemoryStoreOptions): CacheStore {
       entries.set(key, { value, scope, expiresAt: now() + opts.ttlMs });
       if (vector) {
         let idx = scopes.get(scope);
-        if (!idx) scopes.set(scope, idx = new ScopeIndex());
+        if (!idx) scopes.set(scope, idx = new ScopeIndex(vector.length));
         // Vectors beyond the scope's cap stop being searchable; their entries still serve exact hits.
         idx.add(key, vector, opts.perScope);
       }

@@ -67,7 +67,7 @@ export function createRedisStore(state: StateStore, opts: RedisStoreOptions): Ca
       if (e1 || e2) throw e1 ?? e2;
       if (exact) return { exact };
       if (!m && added.length === 0) return {};
-      const mirror = m ?? { index: new ScopeIndex(), lastId: '0-0' };
+      const mirror = m ?? { index: new ScopeIndex(opts.dims), lastId: '0-0' };
       apply(scope, mirror, added);
       return { index: mirror.index.size ? mirror.index : undefined };
     },

@@ -76,6 +76,16 @@ describe('semantic-cache through a gateway (memory store)', function () {
     assert.equal(calls(upstream), 2);
   });
 
+  it('a long prompt is embedded in the worker pool and matches a near-identical one', async () => {
+    const g = await start();
+    const long = 'Summarise the following meeting notes for the team, keeping decisions and owners. '.repeat(20); // 1,660 chars
+    await primed(g, long);
+    const r = await chat(g, long.replace('keeping decisions', 'keep the decisions'));
+    assert.equal(r.headers.get('x-gateway-cache'), 'hit');
+    assert.ok(Number(r.headers.get('x-gateway-cache-similarity')) >= 0.95);
+    assert.equal(calls(upstream), 1);
+  });
+
   it('numbers must match for a semantic hit (exact_numbers)', async () => {
     const g = await start('{ similarity_threshold: 0.5 }');
     await primed(g, 'Convert 100 US dollars to euros at today\'s rate.');
