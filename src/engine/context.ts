@@ -32,6 +32,13 @@ export function stateKey<T>(name: string): StateKey<T> {
   return Object.freeze({ name });
 }
 
+/** One upstream attempt as a tracing plugin sees it. */
+export interface AttemptTrace {
+  traceparent: string;
+  /** `outcome` is `ok`, `aborted` or the failure class (`unavailable`, `timeout`…). */
+  end(outcome: string): void;
+}
+
 /** Who is calling, set by the auth plugin; read by limits, budgets, usage and audit. */
 export interface Principal {
   keyId: string;
@@ -114,6 +121,12 @@ export class RequestContext {
    */
   traceparent?: string;
   tracestate?: string;
+  /**
+   * Set by a tracing plugin: called as each upstream attempt (first try, retry, hedge,
+   * fallback) starts. Its traceparent goes upstream with that call instead of
+   * `traceparent`; `end` is called once when the attempt is settled.
+   */
+  traceAttempt?: (d: Deployment) => AttemptTrace;
   /** Headers plugins add to the client response (rate-limit headers, route explanation…). */
   readonly responseHeaders: Record<string, string> = {};
 

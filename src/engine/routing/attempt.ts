@@ -42,6 +42,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   const t0 = performance.now();
   let settled = false;
   stats.begin();
+  const traced = ctx.traceAttempt?.(d);
 
   /** Close the books on this attempt exactly once. ok: true/false verdict, undefined: none. */
   function finish(ok: boolean | undefined, ttft: number, tokens: number, outcome: string): void {
@@ -54,6 +55,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     if (ok === undefined) breaker.release(ticket);
     else breaker.record(ticket, ok, total, Date.now());
     env.state.metrics?.attempts.inc({ deployment: d.id, outcome });
+    traced?.end(outcome);
   }
 
   function failed(err: unknown): never {
@@ -69,7 +71,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   async function run(): Promise<UpstreamResponse> {
     let res: UpstreamResponse;
     try {
-      res = await call(ctx, d, ac.signal, env.catalog);
+      res = await call(ctx, d, ac.signal, env.catalog, traced?.traceparent ?? ctx.traceparent);
     } catch (err) { return failed(err); }
     if (res.kind === 'json') {
       const usage = (res.body as { usage?: Usage } | undefined)?.usage;
@@ -119,7 +121,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   return { deployment: d, promise: run(), abort: () => ac.abort(new Error('attempt abandoned')) };
 }
 
-function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: ModelCatalog): Promise<UpstreamResponse> {
+function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: ModelCatalog, traceparent: string | undefined): Promise<UpstreamResponse> {
   const client = catalog.provider(d.provider);
   if (!client) return Promise.reject(gatewayError('GW_ERR_INTERNAL', { message: 'Provider is not configured.' }));
   const body = ctx.body as { model?: unknown };
@@ -128,7 +130,7 @@ function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: 
     rawBody: ctx.bodyChanged ? undefined : ctx.rawBody,
     // The name the raw bytes carry (the router may have changed ctx.model since).
     requestedModel: typeof body?.model === 'string' ? body.model : ctx.model,
-    traceparent: ctx.traceparent, tracestate: ctx.tracestate,
+    traceparent, tracestate: ctx.tracestate,
   };
   if (ctx.endpoint === 'embeddings') {
     if (!client.embeddings) return Promise.reject(gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `Model '${d.name}' does not support embeddings.`, param: 'model' }));

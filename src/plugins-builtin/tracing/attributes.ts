@@ -8,12 +8,14 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import type { RequestContext } from '../../engine/context.ts';
+import type { Deployment } from '../../engine/types.ts';
 
 const OPERATION: Partial<Record<RequestContext['endpoint'], string>> = { chat: 'chat', messages: 'chat', embeddings: 'embeddings' };
 
-export function spanName(ctx: RequestContext): string {
+/** `{operation} {model}`: the client's model for the request, the upstream id for an attempt. */
+export function spanName(ctx: RequestContext, model = ctx.model): string {
   const op = OPERATION[ctx.endpoint];
-  if (op) return ctx.model ? `${op} ${ctx.model}` : op;
+  if (op) return model ? `${op} ${model}` : op;
   // No GenAI operation (models list, proxy routes): the HTTP convention's low-cardinality name.
   return ctx.method;
 }
@@ -55,5 +57,18 @@ export function endAttributes(ctx: RequestContext, status: number): Attributes {
   if (ctx.firstByteAt !== undefined) a['gateway.time_to_first_byte_ms'] = Math.round((ctx.firstByteAt - ctx.startedAt) * 1000) / 1000;
   if (ctx.routeReason) a['gateway.route_reason'] = ctx.routeReason;
   if (ctx.error) a[ATTR_ERROR_TYPE] = ctx.error.publicCode;
+  return a;
+}
+
+/** An upstream attempt: which deployment, the upstream model id, which try this is. */
+export function attemptAttributes(ctx: RequestContext, d: Deployment): Attributes {
+  const a: Attributes = {
+    'gen_ai.provider.name': d.providerType,
+    'gen_ai.request.model': d.model,
+    'gateway.deployment': d.id,
+    'gateway.attempt': ctx.attempts,
+  };
+  const op = OPERATION[ctx.endpoint];
+  if (op) a['gen_ai.operation.name'] = op;
   return a;
 }
