@@ -261,6 +261,43 @@ pipeline:
   });
 });
 
+describe('content-filter plugin (max_scan_chars)', () => {
+  let gw: TestGateway;
+  before(async () => {
+    // Two instances, one per model, to try both over_limit modes in one gateway.
+    gw = await startTestGateway(`version: 1
+stores: { state: { type: memory }, db: { type: memory } }
+providers: { local: { type: mock } }
+models: [ { name: strict, provider: local, model: strict }, { name: lenient, provider: local, model: lenient } ]
+pipeline:
+  - use: content-filter
+    id: strict
+    config: { max_scan_chars: 40, rules: [ { name: pii, pii: [email], action: redact, models: [strict] } ] }
+  - use: content-filter
+    id: lenient
+    config: { max_scan_chars: 40, over_limit: scan_prefix, rules: [ { name: pii, pii: [email], action: redact, models: [lenient] } ] }
+  - use: provider
+`);
+  });
+  after(async () => { await gw.stop(); });
+
+  const long = `mail a@b.io first, ${'x'.repeat(40)} then c@d.io`;
+
+  it('over_limit block: a longer text is refused unscanned (fail closed)', async () => {
+    const r = await postJson(`${gw.url}/v1/chat/completions`, chat('strict', long));
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, 'content_policy_violation');
+    assert.match(r.json.error.message, /max_scan_chars/);
+    assert.equal((await postJson(`${gw.url}/v1/chat/completions`, chat('strict', 'short a@b.io'))).json.choices[0].message.content, 'Mock reply to: short [REDACTED:pii]');
+  });
+
+  it('over_limit scan_prefix: the first max_scan_chars are scanned, the rest passes', async () => {
+    const r = await postJson(`${gw.url}/v1/chat/completions`, chat('lenient', long));
+    assert.equal(r.status, 200);
+    assert.equal(r.json.choices[0].message.content, `Mock reply to: mail [REDACTED:pii] first, ${'x'.repeat(40)} then c@d.io`);
+  });
+});
+
 describe('content-filter plugin (config)', () => {
   const base = (rules: string) => `version: 1
 stores: { state: { type: memory }, db: { type: memory } }
