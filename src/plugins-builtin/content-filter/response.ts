@@ -36,7 +36,8 @@ export class ResponseState {
     const data = ev.data;
     const choices = data.choices;
     if (!Array.isArray(choices) || choices.length === 0) return ev; // usage-only chunk
-    if (this.blockedBy) return null;
+    // After a block only usage goes on (some upstreams put it on their last choice chunk).
+    if (this.blockedBy) return data.usage ? { data: { ...data, choices: [] } } : null;
     if (this.set.log.length) this.keepForLog(choices);
     if (!this.rewrites) return ev;
     const out: Choice[] = [];
@@ -70,7 +71,7 @@ export class ResponseState {
       this.finished[i] = true;
       choices.push({ index: i, delta: {}, finish_reason: 'content_filter' });
     }
-    return { ...data, choices, usage: undefined };
+    return { ...data, choices };
   }
 
   private keepForLog(choices: readonly Choice[]): void {

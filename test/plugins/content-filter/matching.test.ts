@@ -8,6 +8,8 @@ import { luhn, piiMatchers, type PiiType } from '../../../src/plugins-builtin/co
 import { compileRules, rulesFor, type RuleConfig, type RuleSet } from '../../../src/plugins-builtin/content-filter/rules.ts';
 import { scanText, Tally } from '../../../src/plugins-builtin/content-filter/scan.ts';
 import { ChoiceWindow } from '../../../src/plugins-builtin/content-filter/stream.ts';
+import { ResponseState } from '../../../src/plugins-builtin/content-filter/response.ts';
+import type { ChatCompletionChunk } from '../../../src/engine/openai-types.ts';
 
 /** What a `pii: [type]` rule finds in `text`. */
 function found(type: PiiType, text: string): string[] {
@@ -188,6 +190,19 @@ describe('content-filter matching', () => {
       const out = run(set, text, [11, 14, 17, 20, 23, 26, 29, 32], 8).sent.join('');
       assert.doesNotMatch(out, /example\.com/);
       assert.match(out, /^mail me at j[a-z.@]*\[REDACTED:pii\] or call\. Key \[REDACTED:pii\] ends here$/);
+    });
+
+    it('after a block, chunks are dropped but usage still goes out, even on a choice chunk', () => {
+      const st = new ResponseState(setOf([rule({ name: 'kw', action: 'block', keywords: ['stop here'] })]), { window: 32, maxScanChars: 1e6 });
+      const chunk = (content: string | undefined, finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null, usage?: ChatCompletionChunk['usage']): { data: ChatCompletionChunk } =>
+        ({ data: { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }], usage } });
+      const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 };
+      assert.equal(st.chunk(chunk('please ')), null, 'held back: nothing to send yet');
+      const end = st.chunk(chunk('stop here. '))!;
+      assert.deepEqual(end.data.choices, [{ index: 0, delta: {}, finish_reason: 'content_filter' }]);
+      assert.equal(st.blockedBy!.name, 'kw');
+      assert.equal(st.chunk(chunk('more text')), null);
+      assert.deepEqual(st.chunk(chunk(undefined, 'stop', usage))!.data, { ...chunk(undefined, 'stop', usage).data, choices: [] });
     });
 
     it('a keyword is not taken for a whole word before the next chunk says so', () => {
