@@ -110,6 +110,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       try {
         const lookup = store.lookup(p.key, p.scope, semantic);
         const found = await (deadline ? withDeadline(lookup, deadline) : lookup);
+        metrics.ok();
         if (found.exact !== undefined) { result = 'hit_exact'; return serve(ctx, found.exact); }
         if (!semantic) return undefined;
         const near = await searcher.nearest(p.text!, found.index);
@@ -163,7 +164,8 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       onResponse(ctx) {
         const p = ctx.get(PENDING);
         const r = ctx.response;
-        if (!p || !r || r.status !== 200) return;
+        // Only model answers: a canned response from a plugin below (no deployment) is not one.
+        if (!p || !r || r.status !== 200 || !ctx.deployment) return;
         if (r.kind === 'stream') p.stream = new StreamAssembly();
         else if (storable(r.body)) p.json = r.raw ? r.raw.toString('utf8') : JSON.stringify(r.body);
       },

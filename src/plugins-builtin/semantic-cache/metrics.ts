@@ -20,11 +20,11 @@ export function cacheMetrics(m: MetricsRegistry, logger: Logger) {
     lookup,
     failed(err: unknown, op: 'lookup' | 'store'): void {
       requests.inc({ result: 'error' });
-      if (!down) logger.error({ err: (err as Error)?.message, op }, 'semantic-cache store failed; bypassing the cache');
+      if (!down) logger.error({ err: (err as Error)?.message, op }, `semantic-cache ${op} failed; bypassing the cache`);
       down = true;
     },
     ok(): void {
-      if (down) logger.info('semantic-cache store reachable again');
+      if (down) logger.info('semantic-cache store working again');
       down = false;
     },
   };

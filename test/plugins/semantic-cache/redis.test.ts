@@ -42,7 +42,7 @@ describe('semantic-cache on Redis', function () {
   let prefix: string;
   const gws: TestGateway[] = [];
   const start = async (cache = '{ similarity_threshold: 0.85 }', url = REDIS, auth = true) => {
-    const g = await startTestGateway(cacheConfig({ upstream, cache, auth, state: `{ type: redis, url: "${url}", prefix: "${prefix}" }` }));
+    const g = await startTestGateway(cacheConfig({ upstream, cache, auth, state: `{ type: redis, url: "${url}", prefix: "${prefix}" }` }), { captureLogs: true });
     gws.push(g);
     return g;
   };
@@ -123,6 +123,9 @@ describe('semantic-cache on Redis', function () {
     assert.equal(calls(upstream), 2);
     assert.equal(await metric(g, 'gateway_cache_requests_total', 'result="error"'), 2);
     assert.equal(await metric(g, 'gateway_cache_requests_total', 'result="bypass"'), 2);
+    const failures = g.logs.filter((l) => l.includes('semantic-cache lookup failed'));
+    assert.equal(failures.length, 1, 'logged once per outage');
+    assert.ok(!g.logs.some((l) => l.includes('is anyone there')), 'the prompt never reaches the logs');
   });
 
   it('Redis lost while serving: bypass meanwhile, hits again once it is back', async () => {
@@ -136,9 +139,11 @@ describe('semantic-cache on Redis', function () {
     assert.equal(during.status, 200);
     assert.equal(during.headers.get('x-gateway-cache'), 'bypass');
     assert.equal(calls(upstream), 2);
+    assert.ok(!g.logs.some((l) => l.includes(KEY_A) || l.includes('survive an outage')), 'no key or prompt in the logs');
     r = await relay(r.port);
     try {
       await until(async () => (await chat(g, 'survive an outage')).headers.get('x-gateway-cache') === 'hit', 5000);
+      assert.ok(g.logs.some((l) => l.includes('semantic-cache store working again')), 'the recovery is logged');
     } finally {
       // Stopped while Redis is reachable: closing auth's key-change subscription waits for Redis.
       await gws.pop()!.stop();
