@@ -23,6 +23,7 @@ import { createRedisStore } from './redis-store.ts';
 import { cacheMetrics } from './metrics.ts';
 import { partitionOf, type PartitionBy } from './partition.ts';
 import { checkPipelineOrder } from './order.ts';
+import { sharedStore } from './shared-store.ts';
 import type { CacheStore } from './store.ts';
 
 export interface SemanticCacheConfig {
@@ -77,9 +78,10 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
     checkPipelineOrder(env.config.pipeline, env.pluginId);
     const state = env.stores.state;
     const ttlMs = config.ttl_seconds * 1000;
-    const store: CacheStore = state.kind === 'redis'
-      ? createRedisStore(state, { maxEntries: config.max_entries, perScope: config.max_entries_per_scope, ttlMs, dims: config.dims })
-      : createMemoryStore({ maxEntries: config.max_entries, perScope: config.max_entries_per_scope, ttlMs });
+    const sizes = { maxEntries: config.max_entries, perScope: config.max_entries_per_scope, ttlMs, dims: config.dims };
+    const store: CacheStore = sharedStore(state, env.pluginId, JSON.stringify(sizes), () => state.kind === 'redis'
+      ? createRedisStore(state, sizes)
+      : createMemoryStore(sizes));
     const searcher = config.semantic ? createSearcher(config.embedder, config.dims, env.pool) : undefined;
     const keyOpts: KeyOptions = { embedding: `${config.embedder}/${config.dims}`, numbers: config.exact_numbers ? /\d+(?:[.,]\d+)*/g : null };
     const metrics = cacheMetrics(env.metrics, env.logger);

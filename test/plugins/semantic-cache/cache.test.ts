@@ -183,6 +183,17 @@ describe('semantic-cache through a gateway (memory store)', function () {
     assert.equal((await chat(g, 'fails')).headers.get('x-gateway-cache'), 'miss');
   });
 
+  it('a config reload keeps the cache (same store settings); changed settings start a new one', async () => {
+    const g = await start('{ similarity_threshold: 0.9 }');
+    await primed(g, 'survive a reload');
+    await g.writeConfig(cacheConfig({ upstream, cache: '{ similarity_threshold: 0.97 }' }));
+    assert.equal((await g.runtime.reload()).ok, true);
+    assert.equal((await chat(g, 'survive a reload')).headers.get('x-gateway-cache'), 'hit');
+    await g.writeConfig(cacheConfig({ upstream, cache: '{ ttl_seconds: 60 }' }));
+    assert.equal((await g.runtime.reload()).ok, true);
+    assert.equal((await chat(g, 'survive a reload')).headers.get('x-gateway-cache'), 'miss');
+  });
+
   it('entries expire after ttl_seconds', async () => {
     const g = await start('{ ttl_seconds: 1 }');
     await primed(g, 'short lived');
