@@ -85,8 +85,9 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
     const searcher = config.semantic ? createSearcher(config.embedder, config.dims, env.pool) : undefined;
     const keyOpts: KeyOptions = { embedding: `${config.embedder}/${config.dims}`, numbers: config.exact_numbers ? /\d+(?:[.,]\d+)*/g : null };
     const metrics = cacheMetrics(env.metrics, env.logger);
-    // Redis is raced against a deadline; memory answers at once.
+    // Redis reads are raced against a deadline; memory answers at once.
     const deadline = state.kind === 'redis' ? config.lookup_timeout_ms : 0;
+    const timed = <T>(p: Promise<T>): Promise<T> => (deadline ? withDeadline(p, deadline) : p);
 
     function bypass(ctx: RequestContext): void {
       ctx.responseHeaders[HEADER] = 'bypass';
@@ -110,15 +111,14 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       const started = performance.now();
       let result = 'miss';
       try {
-        const lookup = store.lookup(p.key, p.scope, semantic);
-        const found = await (deadline ? withDeadline(lookup, deadline) : lookup);
+        const found = await timed(store.lookup(p.key, p.scope, semantic));
         metrics.ok();
         if (found.exact !== undefined) { result = 'hit_exact'; return serve(ctx, found.exact); }
         if (!semantic) return undefined;
         const near = await searcher.nearest(p.text!, found.index);
         p.vector = near.query;
         if (near.key === undefined || near.similarity < config.similarity_threshold) return undefined;
-        const json = await store.get(near.key, p.scope);
+        const json = await timed(store.get(near.key, p.scope));
         if (json === undefined) return undefined;
         result = 'hit_semantic';
         return serve(ctx, json, near.similarity);

@@ -20,19 +20,27 @@ async function dropPrefix(prefix: string): Promise<void> {
   r.disconnect();
 }
 
-/** A TCP relay to Redis that can be cut (Redis "goes down") and brought back on the same port. */
-async function relay(port = 0): Promise<{ url: string; port: number; cut(): Promise<void> }> {
+/**
+ * A TCP relay to Redis that can be cut (Redis "goes down") and brought back on the same
+ * port, or frozen (connections stay open, commands get no answer until it thaws).
+ */
+async function relay(port = 0): Promise<{ url: string; port: number; cut(): Promise<void>; freeze(): void; thaw(): void }> {
   const sockets = new Set<net.Socket>();
+  let frozen = false;
+  const held: Array<() => void> = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(6379, '127.0.0.1');
     for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => sockets.delete(s)); }
-    client.pipe(upstream).pipe(client);
+    client.on('data', (d) => { if (frozen) held.push(() => upstream.write(d)); else upstream.write(d); });
+    upstream.pipe(client);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const p = (server.address() as AddressInfo).port;
   return {
     url: `redis://127.0.0.1:${p}`, port: p,
     cut: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    freeze: () => { frozen = true; },
+    thaw: () => { frozen = false; for (const f of held.splice(0)) f(); },
   };
 }
 
@@ -126,6 +134,27 @@ describe('semantic-cache on Redis', function () {
     const failures = g.logs.filter((l) => l.includes('semantic-cache lookup failed'));
     assert.equal(failures.length, 1, 'logged once per outage');
     assert.ok(!g.logs.some((l) => l.includes('is anyone there')), 'the prompt never reaches the logs');
+  });
+
+  it('a Redis that stops answering: the lookup is abandoned after lookup_timeout_ms (bypass)', async () => {
+    const r = await relay();
+    const g = await start('{ lookup_timeout_ms: 150 }', r.url);
+    try {
+      await chat(g, 'slow store');
+      await until(async () => (await stores(g)) === 1);
+      r.freeze();
+      const t = Date.now();
+      const res = await chat(g, 'slow store');
+      const took = Date.now() - t;
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-gateway-cache'), 'bypass');
+      assert.ok(took >= 150 && took < 1500, `took ${took} ms`);
+      assert.equal(calls(upstream), 2);
+    } finally {
+      r.thaw();
+      await gws.pop()!.stop();
+      await r.cut();
+    }
   });
 
   it('Redis lost while serving: bypass meanwhile, hits again once it is back', async () => {
