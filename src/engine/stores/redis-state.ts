@@ -15,6 +15,7 @@ export function createRedisStateStore(url: string, prefix: string, logger: Logge
   let sub: Redis | undefined;
   const handlers = new Map<string, Set<(m: string) => void>>();
   let warned = false;
+  let closed = false;
   redis.on('error', (err) => {
     if (!warned) logger.warn({ err: err.message }, 'redis state store error');
     warned = true;
@@ -49,20 +50,32 @@ export function createRedisStateStore(url: string, prefix: string, logger: Logge
       return Number(v);
     },
     async publish(channel, message) { await redis.publish(prefix + channel, message); },
+    // Neither subscribing nor unsubscribing waits for Redis: while it is down the command
+    // waits in the subscriber's offline queue (and ioredis re-subscribes after every
+    // reconnect), so a gateway starts and stops without Redis and its subscriptions go
+    // live when Redis comes back.
     async subscribe(channel, onMessage) {
       const full = prefix + channel;
       let set = handlers.get(full);
-      if (!set) { set = new Set(); handlers.set(full, set); await subscriber().subscribe(full); }
+      if (!set) {
+        set = new Set();
+        handlers.set(full, set);
+        subscriber().subscribe(full).catch((err: Error) => { if (!closed) logger.warn({ err: err.message, channel: full }, 'redis subscribe failed'); });
+      }
       set.add(onMessage);
       return async () => {
         set!.delete(onMessage);
-        if (set!.size === 0) { handlers.delete(full); await sub?.unsubscribe(full).catch(() => undefined); }
+        if (set!.size === 0 && handlers.get(full) === set) {
+          handlers.delete(full);
+          sub?.unsubscribe(full).catch(() => undefined);
+        }
       };
     },
     async ping() {
       try { return (await redis.ping()) === 'PONG'; } catch { return false; }
     },
     async close() {
+      closed = true;
       redis.disconnect();
       sub?.disconnect();
     },

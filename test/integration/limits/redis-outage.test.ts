@@ -86,3 +86,46 @@ describe('rate limits when Redis goes away and comes back', function () {
     });
   }
 });
+
+describe('a gateway whose Redis is down when it starts', function () {
+  this.timeout(30_000);
+  const withAuth = (port: number) => `version: 1
+stores: { state: { type: redis, url: "redis://127.0.0.1:${port}", prefix: "test:down-at-start:" }, db: { type: memory } }
+keys: [ { name: ci, key: "sk-down-at-start-0123456789abcdef" } ]
+providers: { local: { type: mock } }
+models: [ { name: mock-gpt, provider: local, model: mock-gpt } ]
+pipeline: [ { use: auth }, { use: provider } ]
+`;
+
+  it('starts, serves, reports not ready until Redis is back, and stops promptly', async () => {
+    const port = await freePort();
+    // Auth subscribes to key-change events at start; with Redis down that must not block.
+    const t0 = Date.now();
+    const gw = await startTestGateway(withAuth(port));
+    let stopped = false;
+    let redis: ChildProcess | undefined;
+    try {
+      assert.ok(Date.now() - t0 < 5000, `started in ${Date.now() - t0} ms`);
+      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] }, { authorization: 'Bearer sk-down-at-start-0123456789abcdef' });
+      assert.equal(r.status, 200);
+      assert.equal((await fetch(`${gw.url}/readyz`)).status, 503);
+      // Redis comes up: the subscription made while it was down is now live.
+      redis = await startRedis(port);
+      assert.ok(await eventually(async () => (await fetch(`${gw.url}/readyz`)).status === 200, 10_000), 'ready once Redis answers');
+      const t1 = Date.now();
+      await gw.stop();
+      stopped = true;
+      assert.ok(Date.now() - t1 < 5000, `stopped in ${Date.now() - t1} ms`);
+    } finally {
+      if (!stopped) await gw.stop();
+      if (redis) await stopRedis(redis);
+    }
+  });
+
+  it('stops promptly while Redis is still down', async () => {
+    const gw = await startTestGateway(withAuth(await freePort()));
+    const t1 = Date.now();
+    await gw.stop();
+    assert.ok(Date.now() - t1 < 5000, `stopped in ${Date.now() - t1} ms`);
+  });
+});
