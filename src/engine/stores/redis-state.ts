@@ -8,6 +8,9 @@ import type { StateStore } from './state.ts';
  * ioredis reconnects by itself; commands fail fast while it is down (no offline queue)
  * so callers can fail open or closed as they are configured to.
  */
+/** Longest `subscribe` waits for a Redis that is not known to be down. */
+const SUBSCRIBE_WAIT_MS = 2000;
+
 export function createRedisStateStore(url: string, prefix: string, logger: Logger): StateStore {
   const opts = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false,
     retryStrategy: (times: number) => Math.min(times * 100, 2000) };
@@ -50,17 +53,22 @@ export function createRedisStateStore(url: string, prefix: string, logger: Logge
       return Number(v);
     },
     async publish(channel, message) { await redis.publish(prefix + channel, message); },
-    // Neither subscribing nor unsubscribing waits for Redis: while it is down the command
-    // waits in the subscriber's offline queue (and ioredis re-subscribes after every
-    // reconnect), so a gateway starts and stops without Redis and its subscriptions go
-    // live when Redis comes back.
+    // Resolves once the subscription is live — unless Redis is known to be down (or takes
+    // longer than SUBSCRIBE_WAIT_MS): then the command waits in the subscriber's offline
+    // queue and goes live when Redis is back (ioredis also re-subscribes after every
+    // reconnect). So a gateway starts and stops without Redis. Unsubscribing never waits.
     async subscribe(channel, onMessage) {
       const full = prefix + channel;
       let set = handlers.get(full);
       if (!set) {
         set = new Set();
         handlers.set(full, set);
-        subscriber().subscribe(full).catch((err: Error) => { if (!closed) logger.warn({ err: err.message, channel: full }, 'redis subscribe failed'); });
+        const live = subscriber().subscribe(full).then(() => undefined, (err: Error) => { if (!closed) logger.warn({ err: err.message, channel: full }, 'redis subscribe failed'); });
+        if (!warned) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([live, new Promise<void>((r) => { timer = setTimeout(r, SUBSCRIBE_WAIT_MS); })]);
+          clearTimeout(timer);
+        }
       }
       set.add(onMessage);
       return async () => {
