@@ -66,7 +66,9 @@ const tracing: PluginDefinition<TracerConfig> = {
           // HTTP server convention: 5xx is the server's error; 4xx is the client's, not the span's.
           if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: ctx.error?.publicCode });
         }
-        span.end();
+        // An explicit end on the same clock as the start (ctx.startedAt, performance.now()):
+        // without one, a span given a start time ends on Date.now(), ms-grained and skewed.
+        span.end(performance.now());
       },
       close: shutdown,
     };
