@@ -2,6 +2,7 @@
  * Starts a gateway on an ephemeral port from YAML text written to a temp folder, with a
  * silent logger (or one that captures lines, for secret-leak checks).
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,17 @@ export async function startTestGateway(yaml: string, opts: Partial<StartOptions>
     writeConfig: (text: string) => writeFile(configPath, text),
     async stop() { await gw.close(2000); await rm(dir, { recursive: true, force: true }); },
   });
+}
+
+/** The load error of a config the gateway must refuse to start with (fails the test if it starts). */
+export async function startupError(yaml: string): Promise<string> {
+  try {
+    const gw = await startTestGateway(yaml);
+    await gw.stop();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  assert.fail('expected the gateway to refuse the config');
 }
 
 /** The smallest config that serves a mock model. */

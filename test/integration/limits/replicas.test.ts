@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { admin, chat, identityConfig } from './helpers.ts';
-import { deleteRedisPrefix, runMany, startReplicas, type Replicas } from './replicas.ts';
+import { runMany, startReplicas, type Replicas } from './replicas.ts';
+import { deleteRedisPrefix } from '../../helpers/redis.ts';
 
 describe('three gateway processes sharing one Redis enforce one limit', function () {
   this.timeout(60_000);

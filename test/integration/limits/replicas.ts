@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 
 const script = fileURLToPath(new URL('./replica.ts', import.meta.url));
 
@@ -35,17 +34,6 @@ export async function startReplicas(configPath: string, n: number): Promise<Repl
   };
 }
 
-/** Delete every Redis key under `prefix`. */
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const r = new Redis('redis://127.0.0.1:6379');
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await r.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  r.disconnect();
-}
 
 /** Run `total` calls with at most `concurrency` in flight; returns their results in order. */
 export async function runMany<T>(total: number, concurrency: number, call: (i: number) => Promise<T>): Promise<T[]> {

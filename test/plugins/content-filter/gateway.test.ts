@@ -6,7 +6,7 @@
  * matched text never reaches an error body or a log line.
  */
 import assert from 'node:assert/strict';
-import { startTestGateway, postJson, type TestGateway } from '../../helpers/gateway.ts';
+import { startTestGateway, startupError, postJson, type TestGateway } from '../../helpers/gateway.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai.ts';
 
 const KEY = 'sk-proj-Zq8' + 'x7Kp2Lm9Vb4Nc1Wd6Hf3Jg5'; // split so the source holds no whole key
@@ -311,29 +311,19 @@ ${rules}
   - use: provider
 `;
 
-  async function startError(yaml: string): Promise<string> {
-    try {
-      const gw = await startTestGateway(yaml);
-      await gw.stop();
-    } catch (err) {
-      return (err as Error).message;
-    }
-    assert.fail('the config was accepted');
-  }
-
   it('a bad regex is refused at load, located in the file', async () => {
-    const msg = await startError(base('        - { name: ok, keywords: [a], action: log }\n        - name: broken\n          action: block\n          regex: { pattern: "(unclosed" }'));
+    const msg = await startupError(base('        - { name: ok, keywords: [a], action: log }\n        - name: broken\n          action: block\n          regex: { pattern: "(unclosed" }'));
     assert.match(msg, /gateway\.yaml:12:\d+ pipeline\[0\]\.config\.rules\[1\]\.regex\.pattern: must match format "regex"/);
   });
 
   it('an unknown pii type is refused at load, located in the file', async () => {
-    const msg = await startError(base('        - { name: p, pii: [email, passport], action: redact }'));
+    const msg = await startupError(base('        - { name: p, pii: [email, passport], action: redact }'));
     assert.match(msg, /gateway\.yaml:9:35 pipeline\[0\]\.config\.rules\[0\]\.pii\[1\]: must be one of/);
   });
 
   it('a rule needs exactly one matcher; a regex invalid only under its flags names the rule', async () => {
-    assert.match(await startError(base('        - { name: none, action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
-    assert.match(await startError(base('        - { name: two, keywords: [a], pii: [email], action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
-    assert.match(await startError(base('        - { name: uni, regex: { pattern: "\\\\-", flags: u }, action: log }')), /content-filter: rules\[0\] "uni": regex\.pattern is not a valid regular expression with flags "u"/);
+    assert.match(await startupError(base('        - { name: none, action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
+    assert.match(await startupError(base('        - { name: two, keywords: [a], pii: [email], action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
+    assert.match(await startupError(base('        - { name: uni, regex: { pattern: "\\\\-", flags: u }, action: log }')), /content-filter: rules\[0\] "uni": regex\.pattern is not a valid regular expression with flags "u"/);
   });
 });

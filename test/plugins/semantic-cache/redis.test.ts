@@ -4,21 +4,11 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { deleteRedisPrefix } from '../../helpers/redis.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai.ts';
 import { cacheConfig, calls, chat, KEY_A, metric, stream, textOf, until } from './helpers.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS);
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await r.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  r.disconnect();
-}
 
 /**
  * A TCP relay to Redis that can be cut (Redis "goes down") and brought back on the same
@@ -63,7 +53,7 @@ describe('semantic-cache on Redis', function () {
   afterEach(async () => {
     for (const g of gws.splice(0)) await g.stop();
     await upstream.close();
-    await dropPrefix(prefix);
+    await deleteRedisPrefix(prefix);
   });
 
   it('two gateways share entries: exact and semantic hits on the other replica, under the store prefix', async () => {
@@ -120,8 +110,7 @@ describe('semantic-cache on Redis', function () {
   });
 
   it('Redis down: requests are answered uncached (bypass), counted as errors, never failed', async () => {
-    // Without auth: auth's key-change subscription waits for Redis at start-up (see README).
-    const g = await start('{}', 'redis://127.0.0.1:1', false);
+    const g = await start('{}', 'redis://127.0.0.1:1');
     for (let i = 0; i < 2; i++) {
       const r = await chat(g, 'is anyone there');
       assert.equal(r.status, 200);

@@ -4,7 +4,7 @@
  * (config path; every problem at once).
  */
 import assert from 'node:assert/strict';
-import { startTestGateway, mockConfig, postJson } from '../../helpers/gateway.ts';
+import { startTestGateway, startupError, mockConfig, postJson } from '../../helpers/gateway.ts';
 import { ConfigError, validateConfigText } from '../../../src/engine/config/index.ts';
 
 const withRules = (rules: string, before = '', after = '') => `version: 1
@@ -21,17 +21,6 @@ ${rules}
 ${after}  - use: provider
 `;
 
-/** The load error of a config the gateway must refuse to start with. */
-async function startError(yaml: string): Promise<string> {
-  try {
-    const gw = await startTestGateway(yaml);
-    await gw.stop();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail('expected the gateway to refuse the config');
-}
-
 describe('plugins/transform: config', () => {
   it('schema: an unknown operation is located at its line and column', async () => {
     const text = withRules('        - clamps: { max_tokens: { max: 1 } }');
@@ -46,7 +35,7 @@ describe('plugins/transform: config', () => {
   });
 
   it('a bad path is located at its rule and operation', async () => {
-    const msg = await startError(withRules(`        - set: { "a..b": 1 }
+    const msg = await startupError(withRules(`        - set: { "a..b": 1 }
         - name: two
           default: { "tools.*.x": 1 }
         - remove: [__proto__.polluted]`));
@@ -56,14 +45,14 @@ describe('plugins/transform: config', () => {
   });
 
   it('fields that change what the request is are refused (model, messages, input, stream)', async () => {
-    const msg = await startError(withRules('        - { remove: [messages], set: { stream: true, model: x } }'));
+    const msg = await startupError(withRules('        - { remove: [messages], set: { stream: true, model: x } }'));
     assert.match(msg, /rules\[0\]\.remove\[0\]: "messages" cannot be changed here/);
     assert.match(msg, /rules\[0\]\.set\.stream: "stream" cannot be changed here/);
     assert.match(msg, /rules\[0\]\.set\.model: "model" cannot be changed here \(use rename_model\)/);
   });
 
   it('an operation on the wrong endpoint type is refused', async () => {
-    const msg = await startError(withRules(`        - endpoints: [embeddings]
+    const msg = await startupError(withRules(`        - endpoints: [embeddings]
           system_prompt: { append: x }
           clamp: { max_tokens: { max: 5 } }
         - endpoints: [messages]
@@ -76,13 +65,13 @@ describe('plugins/transform: config', () => {
   });
 
   it('a clamp without bounds, or with min above max, is refused', async () => {
-    const msg = await startError(withRules('        - clamp: { max_tokens: {}, temperature: { min: 2, max: 1 } }'));
+    const msg = await startupError(withRules('        - clamp: { max_tokens: {}, temperature: { min: 2, max: 1 } }'));
     assert.match(msg, /rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
     assert.match(msg, /rules\[0\]\.clamp\.temperature: min is greater than max/);
   });
 
   it('rename_model must name a configured model or an alias of a router after it', async () => {
-    const msg = await startError(withRules('        - rename_model: { old: nope }'));
+    const msg = await startupError(withRules('        - rename_model: { old: nope }'));
     assert.match(msg, /rules\[0\]\.rename_model\.old: "nope" is not a configured model/);
     const aliased = withRules('        - rename_model: cheap', '', '  - use: router\n    config: { aliases: { cheap: [mock-gpt] } }\n');
     const gw = await startTestGateway(aliased);
@@ -109,17 +98,17 @@ describe('plugins/transform: config', () => {
   });
 
   it('rename_model after the router is refused (the route is already planned)', async () => {
-    const msg = await startError(withRules('        - rename_model: mock-gpt', '  - use: router\n'));
+    const msg = await startupError(withRules('        - rename_model: mock-gpt', '  - use: router\n'));
     assert.match(msg, /pipeline\[1\]\.config: rename_model must run before the router/);
   });
 
   it('rules need an operation, unique names, and a pipeline of LLM requests', async () => {
-    const msg = await startError(withRules('        - { name: a, models: [x] }\n        - { name: a, set: { user: u } }'));
+    const msg = await startupError(withRules('        - { name: a, models: [x] }\n        - { name: a, set: { user: u } }'));
     assert.match(msg, /rules\[0\]: has no operation/);
     assert.match(msg, /rules\[1\]\.name: "a" names another rule too/);
-    const reserved = await startError(withRules('        - response_headers: { remove: [Content-Length] }'));
+    const reserved = await startupError(withRules('        - response_headers: { remove: [Content-Length] }'));
     assert.match(reserved, /rules\[0\]\.response_headers: "content-length" is written by the server itself/);
-    const route = await startError(`${mockConfig()}routes:
+    const route = await startupError(`${mockConfig()}routes:
   - path: /apps/x
     proxy: { target: "http://127.0.0.1:9" }
     pipeline: [ { use: transform, config: { rules: [ { set: { user: u } } ] } } ]
