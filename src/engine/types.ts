@@ -94,6 +94,29 @@ export interface PluginDefinition<C = Record<string, unknown>> {
   /** One-line description (shown by `llm-gateway validate` and docs). */
   description?: string;
   create(config: Readonly<C>, env: PluginEnv): MaybePromise<PluginInstance>;
+  /**
+   * Checks of `config` that its JSON Schema cannot express (a regex that must compile, a
+   * model that must exist, where in the pipeline the plugin sits). Pure: no stores, no
+   * I/O. Run when a config loads — `llm-gateway validate` and every reload — so each issue
+   * is reported located in the file like a schema error, before anything is created.
+   */
+  checkConfig?(config: Readonly<C>, env: PluginCheckEnv): PluginConfigIssue[];
+}
+
+/** What `checkConfig` may look at. */
+export interface PluginCheckEnv {
+  /** The whole config, validated and defaulted (this entry's `config` is part of it). */
+  config: Readonly<GatewayConfig>;
+  /** Where this entry's config sits: `pipeline[2].config`, `routes[0].pipeline[1].config`. */
+  at: string;
+  /** Whether `models:` declares this client-facing name. */
+  hasModel(name: string): boolean;
+}
+
+/** A config problem found by `checkConfig`; `path` is a full config path starting with `env.at`. */
+export interface PluginConfigIssue {
+  path: string;
+  message: string;
 }
 
 /** What the engine hands a plugin at create time. Stable across a generation. */

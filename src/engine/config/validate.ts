@@ -14,6 +14,7 @@ import { getGatewayValidator } from './schema.ts';
 import { ajvIssues } from './ajv-issues.ts';
 import { checkPluginConfigs, type PipelineAt } from './plugin-configs.ts';
 import { semanticIssues } from './semantic.ts';
+import { pluginCheckIssues } from './plugin-checks.ts';
 import { parsePath } from './paths.ts';
 import { deepFreeze } from './freeze.ts';
 
@@ -63,6 +64,8 @@ export async function validateConfigText(
 
   const config = tree as GatewayConfig;
   issues.push(...semanticIssues(config, plugins.resolved, (p) => isInterpolated(interp, p)));
+  if (issues.length) fail(issues);
+  issues.push(...pluginCheckIssues(config, plugins.resolved));
   if (issues.length) fail(issues);
   const extra = (await opts.extraChecks?.(config)) ?? [];
   if (extra.length) fail(extra.map((e) => ({ path: parsePath(e.path), message: e.message })));

@@ -39,6 +39,19 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
   engine: '^1',
   description: 'Blocks, redacts or flags text in requests and answers (regex, keywords, PII and secret detectors).',
   configSchema: schema,
+  // What the schema cannot say (a pattern valid only under its flags, one that matches
+  // the empty string, a duplicate name): checked at load, so `llm-gateway validate` and
+  // reloads report it at the rule's line. compileRules stops at the first problem.
+  checkConfig(config, env) {
+    try {
+      compileRules(config.rules);
+      return [];
+    } catch (err) {
+      const m = /^rules\[(\d+)\] "[^"]*": (regex\.pattern |)(.*)$/s.exec((err as Error).message);
+      if (!m) return [{ path: env.at, message: (err as Error).message }];
+      return [{ path: `${env.at}.rules[${m[1]}]${m[2] ? '.regex.pattern' : ''}`, message: m[3]! }];
+    }
+  },
   create(config, env) {
     let index: ReturnType<typeof compileRules>;
     try {

@@ -17,9 +17,9 @@
  *     - use: router
  *     - use: provider
  */
-import type { PluginDefinition, PluginInstance } from '../../engine/types.ts';
+import type { PluginCheckEnv, PluginDefinition, PluginInstance } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
-import { compileRules, type CompiledRule, type TransformConfig } from './compile.ts';
+import { compileRules, type CompiledRule, type CompiledRules, type TransformConfig } from './compile.ts';
 import type { Edit } from './request-ops.ts';
 import { placementOf } from './placement.ts';
 import { without } from './paths.ts';
@@ -32,17 +32,21 @@ const transform: PluginDefinition<TransformConfig> = {
   engine: '^1.0.0',
   description: 'Declarative request/response rewriting: fields, system prompt, model renames, response headers and body fields.',
   configSchema: schema,
-  create(config, env) {
-    const place = placementOf(env, config);
-    if (place.inProxyRoute) throw new Error(`${place.at}: transform rewrites LLM requests (chat, embeddings, messages); a proxy route's pipeline has none`);
-    const renames = config.rules.some((r) => r.rename_model !== undefined);
-    if (renames && place.routerBefore) {
-      throw new Error(`${place.at}: rename_model must run before the router: put this transform above \`use: router\` in the pipeline`);
+  // The same compile create() runs, so `llm-gateway validate` and reloads report its
+  // problems located in the file.
+  checkConfig(config, env) {
+    try {
+      compileFor(config, env);
+      return [];
+    } catch (err) {
+      return (err as Error).message.split('\n').map(function asIssue(line) {
+        const cut = line.indexOf(': ');
+        return cut === -1 ? { path: env.at, message: line } : { path: line.slice(0, cut), message: line.slice(cut + 2) };
+      });
     }
-    const rules = compileRules(config, {
-      at: place.at,
-      isModel: (name) => env.models.group(name) !== undefined || place.routerNames.has(name),
-    });
+  },
+  create(config, env) {
+    const rules = compileFor(config, { config: env.config, hasModel: (name) => env.models.group(name) !== undefined });
     const counts = matchCounts(env.metrics, env.pluginId, config.rules.map((r, i) => r.name ?? `rule${i + 1}`));
     const hits = counts.hits;
     // The rules with response work that matched each request. Per instance rather than a
@@ -100,6 +104,20 @@ const transform: PluginDefinition<TransformConfig> = {
     return instance;
   },
 };
+
+/**
+ * The rules compiled for where this instance sits (pipeline position, routers around it).
+ * @throws Error listing every problem, one per line, each `path: message`
+ */
+function compileFor(config: Readonly<TransformConfig>, env: Pick<PluginCheckEnv, 'config' | 'hasModel'>): CompiledRules {
+  const place = placementOf(env, config);
+  if (place.inProxyRoute) throw new Error(`${place.at}: transform rewrites LLM requests (chat, embeddings, messages); a proxy route's pipeline has none`);
+  const renames = config.rules.some((r) => r.rename_model !== undefined);
+  if (renames && place.routerBefore) {
+    throw new Error(`${place.at}: rename_model must run before the router: put this transform above \`use: router\` in the pipeline`);
+  }
+  return compileRules(config, { at: place.at, isModel: (name) => env.hasModel(name) || place.routerNames.has(name) });
+}
 
 function applyHeaders(list: readonly CompiledRule[], out: Record<string, string>): void {
   for (const r of list) {

@@ -17,7 +17,7 @@ export interface Placement {
   routerNames: ReadonlySet<string>;
 }
 
-export function placementOf(env: PluginEnv, config: object): Placement {
+export function placementOf(env: Pick<PluginEnv, 'config'>, config: object): Placement {
   const main = env.config?.pipeline ?? [];
   const i = main.findIndex((e) => e.config === config);
   if (i >= 0) return { at: `pipeline[${i}].config`, inProxyRoute: false, ...routersAround(main, i) };

@@ -321,9 +321,11 @@ ${rules}
     assert.match(msg, /gateway\.yaml:9:35 pipeline\[0\]\.config\.rules\[0\]\.pii\[1\]: must be one of/);
   });
 
-  it('a rule needs exactly one matcher; a regex invalid only under its flags names the rule', async () => {
+  it('a rule needs exactly one matcher; a regex invalid only under its flags, or matching nothing, is located too', async () => {
     assert.match(await startupError(base('        - { name: none, action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
     assert.match(await startupError(base('        - { name: two, keywords: [a], pii: [email], action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
-    assert.match(await startupError(base('        - { name: uni, regex: { pattern: "\\\\-", flags: u }, action: log }')), /content-filter: rules\[0\] "uni": regex\.pattern is not a valid regular expression with flags "u"/);
+    assert.match(await startupError(base('        - { name: uni, regex: { pattern: "\\\\-", flags: u }, action: log }')), /gateway\.yaml:9:\d+ pipeline\[0\]\.config\.rules\[0\]\.regex\.pattern: is not a valid regular expression with flags "u"/);
+    assert.match(await startupError(base('        - { name: empty, regex: { pattern: "a*" }, action: redact }')), /gateway\.yaml:9:\d+ pipeline\[0\]\.config\.rules\[0\]\.regex\.pattern: matches the empty string/);
+    assert.match(await startupError(base('        - { name: d, keywords: [a], action: log }\n        - { name: d, keywords: [b], action: log }')), /gateway\.yaml:10:\d+ pipeline\[0\]\.config\.rules\[1\]: another rule has this name/);
   });
 });

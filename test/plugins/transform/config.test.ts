@@ -4,7 +4,11 @@
  * (config path; every problem at once).
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { startTestGateway, startupError, mockConfig, postJson } from '../../helpers/gateway.ts';
+import { runValidate } from '../../../src/engine/config/index.ts';
 import { ConfigError, validateConfigText } from '../../../src/engine/config/index.ts';
 
 const withRules = (rules: string, before = '', after = '') => `version: 1
@@ -66,8 +70,9 @@ describe('plugins/transform: config', () => {
 
   it('a clamp without bounds, or with min above max, is refused', async () => {
     const msg = await startupError(withRules('        - clamp: { max_tokens: {}, temperature: { min: 2, max: 1 } }'));
-    assert.match(msg, /rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
-    assert.match(msg, /rules\[0\]\.clamp\.temperature: min is greater than max/);
+    // Located in the file like a schema error (checkConfig runs at load, before create).
+    assert.match(msg, /gateway\.yaml:11:20 pipeline\[0\]\.config\.rules\[0\]\.clamp\.max_tokens: needs min, max or both$/m);
+    assert.match(msg, /gateway\.yaml:11:36 pipeline\[0\]\.config\.rules\[0\]\.clamp\.temperature: min is greater than max$/m);
   });
 
   it('rename_model must name a configured model or an alias of a router after it', async () => {
@@ -116,6 +121,22 @@ describe('plugins/transform: config', () => {
     assert.match(route, /routes\[0\]\.pipeline\[0\]\.config: transform rewrites LLM requests/);
   });
 
+  it('`llm-gateway validate` reports the same problems, located, and exits 1', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gw-transform-'));
+    try {
+      const file = path.join(dir, 'gateway.yaml');
+      await writeFile(file, withRules('        - rename_model: { old: nope }'));
+      const errors: string[] = [];
+      const code = await runValidate(file, { log: () => undefined, error: (line) => errors.push(line) });
+      assert.equal(code, 1);
+      assert.match(errors.join('\n'), /gateway\.yaml:11:\d+ pipeline\[0\]\.config\.rules\[0\]\.rename_model\.old: "nope" is not a configured model/);
+      await writeFile(file, withRules('        - rename_model: { old: mock-gpt }'));
+      assert.equal(await runValidate(file, { log: () => undefined, error: (line) => errors.push(line) }), 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a reload with a bad transform keeps the running config', async () => {
     const good = withRules('        - set: { user: platform }');
     const gw = await startTestGateway(good);
@@ -123,7 +144,8 @@ describe('plugins/transform: config', () => {
       await gw.writeConfig(withRules('        - clamp: { max_tokens: {} }'));
       const outcome = await gw.runtime.reload();
       assert.equal(outcome.ok, false);
-      assert.match(outcome.error!, /pipeline\[0\]\.config\.rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
+      assert.match(outcome.error!, /gateway\.yaml:11:20 pipeline\[0\]\.config\.rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
+      assert.equal((await (await fetch(`${gw.url}/admin/config/status`)).json() as { status: string }).status, 'failed');
       const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] });
       assert.equal(r.status, 200);
     } finally {
