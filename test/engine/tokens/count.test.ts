@@ -3,6 +3,7 @@ import { encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
 import { encodeChat as encodeChatCl } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countPromptTokens, countPromptTokensSync, INLINE_MAX_CHARS } from '../../../src/engine/tokens/count.ts';
 import { familyOf } from '../../../src/engine/tokens/encoding.ts';
+import { countChat } from '../../../src/engine/tokens/exact.ts';
 import { createWorkerPool } from '../../../src/engine/workers/pool.ts';
 import type { ChatMessage } from '../../../src/engine/openai-types.ts';
 
@@ -18,6 +19,22 @@ describe('tokens/count', () => {
     const plain = messages.map((m) => ({ role: m.role as 'system' | 'user', content: m.content as string }));
     assert.equal(countPromptTokensSync({ messages }, 'gpt-4o'), encodeChat(plain, 'gpt-4o').length);
     assert.equal(countPromptTokensSync({ messages }, 'gpt-4'), encodeChatCl(plain, 'gpt-4').length);
+  });
+
+  it("countChat equals gpt-tokenizer's own encodeChat on many chats (names, roles, empty, unicode, long)", () => {
+    const pieces = ['', 'hi', ' ', 'Hello, world!', 'naïve café 東京', '  spaced  out  ', 'line\nbreak\r\n', '🙂🙃 emoji', 'x'.repeat(300), 'def f(x):\n    return x * 2', '<|im_start|'.slice(0, 9), '1234567890', 'mixed 42 Ünïcödé ∑'];
+    const roles = ['system', 'user', 'assistant', 'tool', 'developer'];
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    for (let c = 0; c < 300; c++) {
+      const chat = Array.from({ length: rnd(6) }, () => {
+        const m: { role: string; content: string; name?: string } = { role: roles[rnd(roles.length)]!, content: pieces[rnd(pieces.length)]! + pieces[rnd(pieces.length)]! };
+        if (rnd(4) === 0) m.name = ['alice', 'bob_2', 'Søren', 'tool-runner'][rnd(4)];
+        return m;
+      });
+      assert.equal(countChat(chat, 'o200k_base'), encodeChat(chat as never, 'gpt-4o').length, JSON.stringify(chat));
+      assert.equal(countChat(chat, 'cl100k_base'), encodeChatCl(chat as never, 'gpt-4').length, JSON.stringify(chat));
+    }
   });
 
   it('estimates others as ceil(chars / 4) plus 3 per message', () => {
