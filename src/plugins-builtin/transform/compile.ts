@@ -59,16 +59,29 @@ export interface CompileOptions {
   isModel(name: string): boolean;
 }
 
-/** @throws Error listing every problem, one per line, each with its config path */
+/** One problem with the config, at its full config path (`pipeline[2].config.rules[0].clamp.max_tokens`). */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Every problem found, one `path: message` per line in the message. */
+export class TransformConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  }
+}
+
+/** @throws TransformConfigError listing every problem with its config path */
 export function compileRules(config: Readonly<TransformConfig>, opts: CompileOptions): CompiledRules {
-  const issues: string[] = [];
+  const issues: ConfigProblem[] = [];
   const out: Record<LlmEndpoint, CompiledRule[]> = { chat: [], embeddings: [], messages: [] };
   const names = new Set<string>();
   config.rules.forEach(function compileOne(rule, i) {
     const at = `${opts.at}.rules[${i}]`;
     const name = rule.name ?? `rule${i + 1}`;
     // Names label the applied-rules metric: two rules under one name would be one series.
-    if (names.has(name)) issues.push(`${at}.name: "${name}" names another rule too`);
+    if (names.has(name)) issues.push({ path: `${at}.name`, message: `"${name}" names another rule too` });
     names.add(name);
     const r = new RuleBuilder(rule.endpoints ?? LLM_ENDPOINTS, at, issues);
     r.renameModel(rule.rename_model, opts.isModel);
@@ -79,14 +92,14 @@ export function compileRules(config: Readonly<TransformConfig>, opts: CompileOpt
     r.systemPrompt(rule.system_prompt);
     r.responseHeaders(rule.response_headers);
     r.responseBody(rule.response_body);
-    if (r.empty) issues.push(`${at}: has no operation (rename_model, remove, set, default, clamp, system_prompt, response_headers or response_body)`);
+    if (r.empty) issues.push({ path: at, message: 'has no operation (rename_model, remove, set, default, clamp, system_prompt, response_headers or response_body)' });
     const matches = rule.models ? modelMatcher(rule.models) : null;
     for (const ep of LLM_ENDPOINTS) {
       const built = r.forEndpoint(ep);
       if (built) out[ep].push({ name, index: i, matches, ...built });
     }
   });
-  if (issues.length) throw new Error(issues.join('\n'));
+  if (issues.length) throw new TransformConfigError(issues);
   return out;
 }
 
@@ -102,13 +115,13 @@ class RuleBuilder {
   private readonly bodyRemove = new Map<LlmEndpoint, FieldPath[]>();
   empty = true;
 
-  constructor(private readonly scope: readonly LlmEndpoint[], private readonly at: string, private readonly issues: string[]) {}
+  constructor(private readonly scope: readonly LlmEndpoint[], private readonly at: string, private readonly issues: ConfigProblem[]) {}
 
   /** The scope's endpoints where an op may run; reports the op when there are none. */
   private where(loc: string, allowed: readonly LlmEndpoint[]): LlmEndpoint[] {
     this.empty = false;
     const eps = this.scope.filter((e) => allowed.includes(e));
-    if (!eps.length) this.issues.push(`${loc}: applies to ${allowed.join(' and ')} requests only, but the rule is scoped to ${this.scope.join(', ')}`);
+    if (!eps.length) this.issues.push({ path: loc, message: `applies to ${allowed.join(' and ')} requests only, but the rule is scoped to ${this.scope.join(', ')}` });
     return eps;
   }
 
@@ -125,7 +138,7 @@ class RuleBuilder {
     const eps = this.where(`${this.at}.rename_model`, OP_ENDPOINTS.rename_model);
     const targets = typeof spec === 'string' ? [[undefined, spec] as const] : Object.entries(spec);
     for (const [from, to] of targets) {
-      if (!isModel(to)) this.issues.push(`${this.at}.rename_model${from === undefined ? '' : keyPath(from)}: "${to}" is not a configured model (models:) or router alias`);
+      if (!isModel(to)) this.issues.push({ path: `${this.at}.rename_model${from === undefined ? '' : keyPath(from)}`, message: `"${to}" is not a configured model (models:) or router alias` });
     }
     this.addRequest(eps, typeof spec === 'string' ? renameTo(spec) : renameByMap(new Map(Object.entries(spec))));
   }
@@ -135,9 +148,9 @@ class RuleBuilder {
       const where = op === 'remove' ? `${this.at}.remove[${k}]` : `${this.at}.${op}${keyPath(text)}`;
       this.empty = false;
       const path = parsePath(text, { wildcard: op === 'remove' });
-      if (typeof path === 'string') return void this.issues.push(`${where}: ${path}`);
+      if (typeof path === 'string') return void this.issues.push({ path: where, message: path });
       const reserved = RESERVED_FIELDS.get(path[0]!);
-      if (reserved) return void this.issues.push(`${where}: "${path[0]}" cannot be changed here (${reserved})`);
+      if (reserved) return void this.issues.push({ path: where, message: `"${path[0]}" cannot be changed here (${reserved})` });
       const eps = this.where(where, fieldEndpoints(path[0]!));
       const fn = make(path, value, where);
       if (fn) this.addRequest(eps, fn);
@@ -148,9 +161,9 @@ class RuleBuilder {
     if (!c) return;
     const eps = this.where(`${this.at}.system_prompt`, OP_ENDPOINTS.system_prompt);
     if (c.replace === undefined && c.prepend === undefined && c.append === undefined) {
-      this.issues.push(`${this.at}.system_prompt: needs prepend, append or replace`);
+      this.issues.push({ path: `${this.at}.system_prompt`, message: 'needs prepend, append or replace' });
     } else if (c.replace !== undefined && (c.prepend !== undefined || c.append !== undefined)) {
-      this.issues.push(`${this.at}.system_prompt: replace cannot be combined with prepend or append`);
+      this.issues.push({ path: `${this.at}.system_prompt`, message: 'replace cannot be combined with prepend or append' });
     } else {
       const edit = systemPromptEdit(c);
       this.addRequest(eps, function systemPrompt(e) {
@@ -166,9 +179,9 @@ class RuleBuilder {
     const eps = this.where(`${this.at}.response_headers`, OP_ENDPOINTS.response_headers);
     const remove = (c.remove ?? []).map((h) => h.toLowerCase());
     const set = Object.entries(c.set ?? {}).map(([h, v]) => [h.toLowerCase(), v] as const);
-    if (!remove.length && !set.length) this.issues.push(`${this.at}.response_headers: needs set or remove`);
+    if (!remove.length && !set.length) this.issues.push({ path: `${this.at}.response_headers`, message: 'needs set or remove' });
     for (const h of [...remove, ...set.map(([h]) => h)]) {
-      if (RESERVED_HEADERS.has(h)) this.issues.push(`${this.at}.response_headers: "${h}" is written by the server itself and cannot be changed`);
+      if (RESERVED_HEADERS.has(h)) this.issues.push({ path: `${this.at}.response_headers`, message: `"${h}" is written by the server itself and cannot be changed` });
     }
     for (const e of eps) this.headers.set(e, { remove, set });
   }
@@ -179,10 +192,10 @@ class RuleBuilder {
     const paths: FieldPath[] = [];
     (c.remove ?? []).forEach((text, k) => {
       const path = parsePath(text, { wildcard: true });
-      if (typeof path === 'string') this.issues.push(`${this.at}.response_body.remove[${k}]: ${path}`);
+      if (typeof path === 'string') this.issues.push({ path: `${this.at}.response_body.remove[${k}]`, message: path });
       else paths.push(path);
     });
-    if (!c.remove?.length) this.issues.push(`${this.at}.response_body: needs remove`);
+    if (!c.remove?.length) this.issues.push({ path: `${this.at}.response_body`, message: 'needs remove' });
     for (const e of eps) this.bodyRemove.set(e, paths);
   }
 

@@ -19,7 +19,7 @@
  */
 import type { PluginCheckEnv, PluginDefinition, PluginInstance } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
-import { compileRules, type CompiledRule, type CompiledRules, type TransformConfig } from './compile.ts';
+import { compileRules, TransformConfigError, type CompiledRule, type CompiledRules, type TransformConfig } from './compile.ts';
 import type { Edit } from './request-ops.ts';
 import { placementOf } from './placement.ts';
 import { without } from './paths.ts';
@@ -39,10 +39,8 @@ const transform: PluginDefinition<TransformConfig> = {
       compileFor(config, env);
       return [];
     } catch (err) {
-      return (err as Error).message.split('\n').map(function asIssue(line) {
-        const cut = line.indexOf(': ');
-        return cut === -1 ? { path: env.at, message: line } : { path: line.slice(0, cut), message: line.slice(cut + 2) };
-      });
+      if (!(err instanceof TransformConfigError)) throw err;
+      return [...err.problems];
     }
   },
   create(config, env) {
@@ -107,14 +105,14 @@ const transform: PluginDefinition<TransformConfig> = {
 
 /**
  * The rules compiled for where this instance sits (pipeline position, routers around it).
- * @throws Error listing every problem, one per line, each `path: message`
+ * @throws TransformConfigError listing every problem with its config path
  */
 function compileFor(config: Readonly<TransformConfig>, env: Pick<PluginCheckEnv, 'config' | 'hasModel'>): CompiledRules {
   const place = placementOf(env, config);
-  if (place.inProxyRoute) throw new Error(`${place.at}: transform rewrites LLM requests (chat, embeddings, messages); a proxy route's pipeline has none`);
+  if (place.inProxyRoute) throw new TransformConfigError([{ path: place.at, message: "transform rewrites LLM requests (chat, embeddings, messages); a proxy route's pipeline has none" }]);
   const renames = config.rules.some((r) => r.rename_model !== undefined);
   if (renames && place.routerBefore) {
-    throw new Error(`${place.at}: rename_model must run before the router: put this transform above \`use: router\` in the pipeline`);
+    throw new TransformConfigError([{ path: place.at, message: 'rename_model must run before the router: put this transform above `use: router` in the pipeline' }]);
   }
   return compileRules(config, { at: place.at, isModel: (name) => env.hasModel(name) || place.routerNames.has(name) });
 }

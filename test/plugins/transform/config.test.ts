@@ -42,10 +42,13 @@ describe('plugins/transform: config', () => {
     const msg = await startupError(withRules(`        - set: { "a..b": 1 }
         - name: two
           default: { "tools.*.x": 1 }
-        - remove: [__proto__.polluted]`));
+        - remove: [__proto__.polluted]
+        - set: { "a: b..c": 1 }`));
     assert.match(msg, /pipeline\[0\]\.config\.rules\[0\]\.set\["a\.\.b"\]: is not a dotted path/);
     assert.match(msg, /pipeline\[0\]\.config\.rules\[1\]\.default\["tools\.\*\.x"\]: a `\*` segment is allowed in remove paths only/);
     assert.match(msg, /pipeline\[0\]\.config\.rules\[2\]\.remove\[0\]: "__proto__" cannot be a path segment/);
+    // A key holding ": " is still located at its own line (issues travel as path + message, not one string).
+    assert.match(msg, /gateway\.yaml:15:\d+ pipeline\[0\]\.config\.rules\[3\]\.set\["a: b\.\.c"\]: is not a dotted path/);
   });
 
   it('fields that change what the request is are refused (model, messages, input, stream)', async () => {
