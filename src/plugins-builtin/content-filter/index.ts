@@ -18,7 +18,7 @@ import type { RequestContext } from '../../engine/context.ts';
 import type { ChatCompletion } from '../../engine/openai-types.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import schema from './schema.json' with { type: 'json' };
-import { compileRules, rulesFor, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
+import { compileRules, rulesFor, RuleConfigError, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
 import { filterChatRequest, filterCompletion, filterEmbeddingsRequest, type TextFilter } from './bodies.ts';
 import { scanText, Tally } from './scan.ts';
 import { ResponseState, type ResponseLimits } from './response.ts';
@@ -47,9 +47,8 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
       compileRules(config.rules);
       return [];
     } catch (err) {
-      const m = /^rules\[(\d+)\] "[^"]*": (regex\.pattern |)(.*)$/s.exec((err as Error).message);
-      if (!m) return [{ path: env.at, message: (err as Error).message }];
-      return [{ path: `${env.at}.rules[${m[1]}]${m[2] ? '.regex.pattern' : ''}`, message: m[3]! }];
+      if (!(err instanceof RuleConfigError)) throw err;
+      return [{ path: `${env.at}.${err.path}`, message: err.detail }];
     }
   },
   create(config, env) {

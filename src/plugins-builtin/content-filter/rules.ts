@@ -65,26 +65,38 @@ function keywordMatcher(words: readonly string[]): Matcher {
   return { re: new RegExp(`(?<!${WORD})(?:${alts.join('|')})(?!${WORD})`, 'giu') };
 }
 
-function regexMatcher(r: RuleConfig, where: string): Matcher {
+/**
+ * A rule the schema let through but that cannot compile. The message names the rule
+ * (`rules[2] "codename": …`); `path` (relative to the plugin's config) and `detail` let
+ * checkConfig locate it in the file.
+ */
+export class RuleConfigError extends Error {
+  readonly path: string;
+  constructor(index: number, name: string, field: string | undefined, readonly detail: string) {
+    super(`rules[${index}] "${name}": ${field ? `${field} ` : ''}${detail}`);
+    this.path = `rules[${index}]${field ? `.${field}` : ''}`;
+  }
+}
+
+function regexMatcher(r: RuleConfig, i: number): Matcher {
   const { pattern, flags } = r.regex!;
   let re: RegExp;
   try {
     re = new RegExp(pattern, `${flags}g`);
   } catch (err) {
-    throw new Error(`${where}: regex.pattern is not a valid regular expression with flags "${flags}" (${(err as Error).message.replace(/^Invalid regular expression: /, '')})`);
+    throw new RuleConfigError(i, r.name, 'regex.pattern', `is not a valid regular expression with flags "${flags}" (${(err as Error).message.replace(/^Invalid regular expression: /, '')})`);
   }
   // A pattern that matches the empty string would match (and redact) between every character.
-  if (new RegExp(pattern, flags).test('')) throw new Error(`${where}: regex.pattern matches the empty string`);
+  if (new RegExp(pattern, flags).test('')) throw new RuleConfigError(i, r.name, 'regex.pattern', 'matches the empty string');
   return { re };
 }
 
 function compileRule(r: RuleConfig, i: number): Rule {
-  const where = `rules[${i}] "${r.name}"`;
   let matchers: Matcher[];
-  if (r.regex) matchers = [regexMatcher(r, where)];
+  if (r.regex) matchers = [regexMatcher(r, i)];
   else if (r.keywords) matchers = [keywordMatcher(r.keywords)];
   else if (r.pii) matchers = piiMatchers(r.pii);
-  else throw new Error(`${where}: needs one of regex, keywords or pii`);
+  else throw new RuleConfigError(i, r.name, undefined, 'needs one of regex, keywords or pii');
   return {
     name: r.name, action: r.action, replacement: `[REDACTED:${r.name}]`,
     models: r.models ? new Set(r.models) : null, matchers,
@@ -101,12 +113,12 @@ function setOf(rules: readonly Rule[]): RuleSet | null {
  *   const index = compileRules([{ name: 'pii', action: 'redact', direction: 'both', pii: ['email'] }]);
  *   index.chat.request.any!.redact[0].name // 'pii'
  *   index.embeddings.response.any          // null: no rule applies there
- * @throws Error naming the rule (`rules[2] "codename": …`) for a bad regex or duplicate name
+ * @throws RuleConfigError naming the rule (`rules[2] "codename": …`) for a bad regex or duplicate name
  */
 export function compileRules(configs: readonly RuleConfig[]): RuleIndex {
   const seen = new Set<string>();
   const rules = configs.map((r, i) => {
-    if (seen.has(r.name)) throw new Error(`rules[${i}] "${r.name}": another rule has this name (names label metrics and redactions)`);
+    if (seen.has(r.name)) throw new RuleConfigError(i, r.name, undefined, 'another rule has this name (names label metrics and redactions)');
     seen.add(r.name);
     return compileRule(r, i);
   });
