@@ -8,12 +8,13 @@
  */
 import { ROOT_CONTEXT, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
+import { traceIdOf } from '../../engine/context.ts';
 
 /** The caller's span as the parent of ours, or the root when the request carries no trace. */
 export function parentContext(traceparent: string | undefined, tracestate: string | undefined): Context {
   if (!traceparent) return ROOT_CONTEXT;
   const sc: SpanContext = {
-    traceId: traceparent.slice(3, 35),
+    traceId: traceIdOf(traceparent),
     spanId: traceparent.slice(36, 52),
     traceFlags: parseInt(traceparent.slice(53, 55), 16),
     isRemote: true,
