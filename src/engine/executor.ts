@@ -7,7 +7,7 @@
 import type { RequestContext } from './context.ts';
 import type { CompiledPipeline, CompiledPlugin } from './compile.ts';
 import type { ShortCircuit, UpstreamResponse } from './types.ts';
-import { GatewayError, gatewayError, isGatewayError } from './errors.ts';
+import { type GatewayError, gatewayError, isGatewayError } from './errors.ts';
 
 export type PluginFailureHook = (plugin: string, phase: string) => void;
 

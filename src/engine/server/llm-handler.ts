@@ -36,7 +36,7 @@ export interface LlmHandlerDeps {
   inflight: Gauge<'endpoint'>;
 }
 
-const REQUEST_ID = /^[\w.:\-]{1,128}$/;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];

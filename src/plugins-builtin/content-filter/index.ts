@@ -56,7 +56,7 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
     try {
       index = compileRules(config.rules);
     } catch (err) {
-      throw new Error(`${env.pluginId}: ${(err as Error).message}`);
+      throw new Error(`${env.pluginId}: ${(err as Error).message}`, { cause: err });
     }
     const limit = config.max_scan_chars;
     const blockLong = config.over_limit === 'block';

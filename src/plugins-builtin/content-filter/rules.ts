@@ -4,7 +4,6 @@
  * per endpoint the rules that can apply, split by side and action, so a request only
  * looks up an array.
  */
-import type { Endpoint } from '../../engine/context.ts';
 import { piiMatchers, type Matcher, type PiiType } from './detectors.ts';
 
 export type Action = 'block' | 'redact' | 'log';

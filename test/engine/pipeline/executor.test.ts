@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { compile, type CompiledPlugin } from '../../../src/engine/compile.ts';
 import { runPipeline, runDone } from '../../../src/engine/executor.ts';
 import { RequestContext } from '../../../src/engine/context.ts';
-import { gatewayError, GatewayError } from '../../../src/engine/errors.ts';
+import { gatewayError, type GatewayError } from '../../../src/engine/errors.ts';
 import type { PluginInstance, UpstreamResponse } from '../../../src/engine/types.ts';
 
 const ok: UpstreamResponse = { kind: 'json', status: 200, headers: {}, body: { ok: true } };

@@ -48,6 +48,6 @@ await time('miss, searching 100 rows', 2000, (i) => `what is the best way to coo
 await time('exact hit', 2000, () => 'tell me a fact about the animal kingdom, case ak', 'hit');
 await time('semantic hit (100 rows)', 2000, () => 'tell me a fact about the animal kingdom, case ak!', 'hit');
 const conv: ChatRequest = { model: 'm', messages: Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'a fairly ordinary turn of conversation, about eighty characters long. '.repeat(2) })) } as ChatRequest;
-let t = performance.now();
+const t = performance.now();
 for (let i = 0; i < 2000; i++) requestKey(conv, 'k:1', { embedding: 'hashed-ngram/256', numbers: /\d+/g });
 console.log(`${'request key, 20 messages × ~140 chars'.padEnd(44)} ${(((performance.now() - t) / 2000) * 1000).toFixed(1)} µs`);

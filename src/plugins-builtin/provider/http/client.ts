@@ -88,7 +88,7 @@ export class UpstreamHttp {
     const status = res.statusCode;
     const fail = (err: unknown) => transportError(err, reason, t, status);
     if (status < 200 || status >= 300) {
-      let text = '';
+      let text: string;
       try { text = await res.body.text(); } catch (err) { cleanup(); throw fail(err); }
       cleanup();
       throw upstreamHttpError(status, res.headers, text, this.scrub);

@@ -9,7 +9,7 @@
  */
 
 /** Known key shapes: OpenAI/Anthropic `sk-…`, Google `AIza…`, Hugging Face `hf_…`, bearer tokens, long opaque tokens. */
-const KEYISH = /\b(?:sk-[A-Za-z0-9_\-*.]{6,}|AIza[0-9A-Za-z_\-]{10,}|hf_[A-Za-z0-9]{8,}|(?:Bearer|Basic)\s+[A-Za-z0-9._~+\/=\-*]+|[A-Za-z0-9_\-]{32,})/g;
+const KEYISH = /\b(?:sk-[A-Za-z0-9_*.-]{6,}|AIza[0-9A-Za-z_-]{10,}|hf_[A-Za-z0-9]{8,}|(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]+|[A-Za-z0-9_-]{32,})/g;
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
