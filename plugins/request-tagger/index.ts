@@ -10,7 +10,11 @@
 import type { PluginDefinition } from '../../src/engine/types.ts';
 import schema from './schema.json' with { type: 'json' };
 
-export interface TaggerConfig { header: string; value: string; log: boolean }
+export interface TaggerConfig {
+  header: string;
+  value: string;
+  log: boolean;
+}
 
 const requestTagger: PluginDefinition<TaggerConfig> = {
   name: 'request-tagger',

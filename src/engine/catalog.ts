@@ -13,7 +13,10 @@ import { loadAdapter } from '../plugins-builtin/provider/adapters/index.ts';
 export const DEFAULT_TIMEOUTS: Required<TimeoutsConfig> = { connect_ms: 10_000, first_byte_ms: 60_000, idle_ms: 30_000, total_ms: 600_000 };
 export const DEFAULT_RETRY: Required<RetryConfig> = { attempts: 2, base_delay_ms: 200, max_delay_ms: 5_000 };
 
-export interface CachedClient { key: string; client: ProviderClient }
+export interface CachedClient {
+  key: string;
+  client: ProviderClient;
+}
 
 export interface BuiltCatalog {
   catalog: ModelCatalog;
@@ -24,7 +27,10 @@ export interface BuiltCatalog {
 const clientKey = (p: ProviderConfig) => JSON.stringify(p);
 
 export async function buildCatalog(
-  config: Readonly<GatewayConfig>, configDir: string, logger: Logger, previous?: Map<string, CachedClient>,
+  config: Readonly<GatewayConfig>,
+  configDir: string,
+  logger: Logger,
+  previous?: Map<string, CachedClient>,
 ): Promise<BuiltCatalog> {
   const clients = new Map<string, CachedClient>();
   const defaults = new Map<string, readonly Capability[]>();

@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    return new Promise<number>(() => { /* runs until a signal */ });
+    return new Promise<number>(() => {
+      /* runs until a signal */
+    });
   }
   console.error(USAGE);
   return cmd === 'help' || cmd === '--help' ? 0 : 2;

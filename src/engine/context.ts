@@ -160,7 +160,9 @@ export class RequestContext {
    * on first use: most requests log nothing.
    */
   get log(): Logger {
-    return this.requestLog ??= this.baseLog.child(this.traceparent ? { request_id: this.id, trace_id: traceIdOf(this.traceparent) } : { request_id: this.id });
+    return (this.requestLog ??= this.baseLog.child(
+      this.traceparent ? { request_id: this.id, trace_id: traceIdOf(this.traceparent) } : { request_id: this.id },
+    ));
   }
 
   set log(logger: Logger) {

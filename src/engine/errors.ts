@@ -21,14 +21,34 @@ export const ERRORS = {
   // Client input
   GW_ERR_BAD_JSON: { status: 400, type: 'invalid_request_error', publicCode: 'invalid_json', message: 'The request body is not valid JSON.' },
   GW_ERR_INVALID_REQUEST: { status: 400, type: 'invalid_request_error', publicCode: 'invalid_request', message: 'The request is invalid.' },
-  GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', publicCode: 'unsupported_media_type', message: 'Content-Type must be application/json.' },
+  GW_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    type: 'invalid_request_error',
+    publicCode: 'unsupported_media_type',
+    message: 'Content-Type must be application/json.',
+  },
   GW_ERR_BODY_TOO_LARGE: { status: 413, type: 'invalid_request_error', publicCode: 'request_too_large', message: 'The request body is too large.' },
   GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error', publicCode: 'not_found', message: 'No such route.' },
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, type: 'invalid_request_error', publicCode: 'method_not_allowed', message: 'Method not allowed.' },
   GW_ERR_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', publicCode: 'model_not_found', message: 'The model does not exist.' },
-  GW_ERR_CAPABILITY_UNSUPPORTED: { status: 400, type: 'invalid_request_error', publicCode: 'unsupported_capability', message: 'The model does not support this request.' },
-  GW_ERR_CONTEXT_LENGTH_EXCEEDED: { status: 400, type: 'invalid_request_error', publicCode: 'context_length_exceeded', message: "The request exceeds the model's context window." },
-  GW_ERR_CONTENT_BLOCKED: { status: 400, type: 'invalid_request_error', publicCode: 'content_policy_violation', message: 'The request was blocked by the content policy.' },
+  GW_ERR_CAPABILITY_UNSUPPORTED: {
+    status: 400,
+    type: 'invalid_request_error',
+    publicCode: 'unsupported_capability',
+    message: 'The model does not support this request.',
+  },
+  GW_ERR_CONTEXT_LENGTH_EXCEEDED: {
+    status: 400,
+    type: 'invalid_request_error',
+    publicCode: 'context_length_exceeded',
+    message: "The request exceeds the model's context window.",
+  },
+  GW_ERR_CONTENT_BLOCKED: {
+    status: 400,
+    type: 'invalid_request_error',
+    publicCode: 'content_policy_violation',
+    message: 'The request was blocked by the content policy.',
+  },
 
   // Identity and limits
   GW_ERR_UNAUTHORIZED: { status: 401, type: 'authentication_error', publicCode: 'invalid_api_key', message: 'Missing or invalid API key.' },
@@ -38,12 +58,32 @@ export const ERRORS = {
   GW_ERR_LIMITER_UNAVAILABLE: { status: 503, type: 'api_error', publicCode: 'limiter_unavailable', message: 'The rate limiter is unavailable.' },
 
   // Upstream (provider) failures, one taxonomy for every adapter
-  GW_ERR_PROVIDER_AUTH: { status: 502, type: 'api_error', publicCode: 'provider_authentication_error', message: 'The gateway could not authenticate with the provider.' },
-  GW_ERR_PROVIDER_BAD_REQUEST: { status: 400, type: 'invalid_request_error', publicCode: 'provider_bad_request', message: 'The provider rejected the request.' },
+  GW_ERR_PROVIDER_AUTH: {
+    status: 502,
+    type: 'api_error',
+    publicCode: 'provider_authentication_error',
+    message: 'The gateway could not authenticate with the provider.',
+  },
+  GW_ERR_PROVIDER_BAD_REQUEST: {
+    status: 400,
+    type: 'invalid_request_error',
+    publicCode: 'provider_bad_request',
+    message: 'The provider rejected the request.',
+  },
   GW_ERR_PROVIDER_NOT_FOUND: { status: 404, type: 'invalid_request_error', publicCode: 'model_not_found', message: 'The provider does not know this model.' },
   GW_ERR_PROVIDER_CONFLICT: { status: 409, type: 'api_error', publicCode: 'provider_conflict', message: 'The provider reported a conflict.' },
-  GW_ERR_PROVIDER_RATE_LIMITED: { status: 429, type: 'rate_limit_error', publicCode: 'rate_limit_exceeded', message: 'The provider is rate limiting requests.' },
-  GW_ERR_PROVIDER_CONTENT_POLICY: { status: 400, type: 'invalid_request_error', publicCode: 'content_policy_violation', message: "The provider's content policy refused the request." },
+  GW_ERR_PROVIDER_RATE_LIMITED: {
+    status: 429,
+    type: 'rate_limit_error',
+    publicCode: 'rate_limit_exceeded',
+    message: 'The provider is rate limiting requests.',
+  },
+  GW_ERR_PROVIDER_CONTENT_POLICY: {
+    status: 400,
+    type: 'invalid_request_error',
+    publicCode: 'content_policy_violation',
+    message: "The provider's content policy refused the request.",
+  },
   GW_ERR_UPSTREAM_UNAVAILABLE: { status: 503, type: 'api_error', publicCode: 'upstream_unavailable', message: 'The provider is unavailable.' },
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, type: 'timeout_error', publicCode: 'upstream_timeout', message: 'The provider did not answer in time.' },
   GW_ERR_BAD_UPSTREAM_RESPONSE: { status: 502, type: 'api_error', publicCode: 'bad_upstream_response', message: 'The provider sent an invalid response.' },
@@ -122,15 +162,28 @@ export class GatewayError extends Error {
 /** Anthropic's documented error types, by HTTP status. */
 export function anthropicErrorType(status: number): string {
   switch (status) {
-    case 400: case 405: case 413: case 415: return status === 413 ? 'request_too_large' : 'invalid_request_error';
-    case 401: return 'authentication_error';
-    case 402: return 'billing_error';
-    case 403: return 'permission_error';
-    case 404: return 'not_found_error';
-    case 429: return 'rate_limit_error';
-    case 503: case 529: return 'overloaded_error';
-    case 504: return 'timeout_error';
-    default: return 'api_error';
+    case 400:
+    case 405:
+    case 413:
+    case 415:
+      return status === 413 ? 'request_too_large' : 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'billing_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return 'api_error';
   }
 }
 

@@ -11,7 +11,9 @@ import { type GatewayError, gatewayError, isGatewayError } from './errors.ts';
 
 export type PluginFailureHook = (plugin: string, phase: string) => void;
 
-interface Thenable { then: unknown }
+interface Thenable {
+  then: unknown;
+}
 const isThenable = (v: unknown): v is Promise<unknown> => v !== null && typeof v === 'object' && typeof (v as Thenable).then === 'function';
 
 /** Turns what a plugin threw into the client-facing error, logging internals. */

@@ -42,9 +42,7 @@ async function specsOf(entries: readonly PipelineEntry[], dir: string): Promise<
   return specs;
 }
 
-export async function buildGeneration(
-  id: number, loaded: LoadedConfig, built: BuiltCatalog, envFor: (pluginId: string) => PluginEnv,
-): Promise<Generation> {
+export async function buildGeneration(id: number, loaded: LoadedConfig, built: BuiltCatalog, envFor: (pluginId: string) => PluginEnv): Promise<Generation> {
   const { config, dir } = loaded;
   const llm = await createPipeline(await specsOf(config.pipeline, dir), envFor);
   const routePipelines: CompiledPipeline[] = [];
@@ -59,12 +57,25 @@ export async function buildGeneration(
   let inflight = 0;
   let onDrained: (() => void) | null = null;
   return {
-    id, config, hash: loaded.hash, loadedAt: new Date().toISOString(),
-    catalog: built.catalog, clients: built.clients, llm, routes,
-    cors: buildCors(config.server.cors), bodyLimit: parseSize(config.server.body_limit),
-    get inflight() { return inflight; },
-    acquire() { inflight++; },
-    release() { if (--inflight === 0 && onDrained) onDrained(); },
+    id,
+    config,
+    hash: loaded.hash,
+    loadedAt: new Date().toISOString(),
+    catalog: built.catalog,
+    clients: built.clients,
+    llm,
+    routes,
+    cors: buildCors(config.server.cors),
+    bodyLimit: parseSize(config.server.body_limit),
+    get inflight() {
+      return inflight;
+    },
+    acquire() {
+      inflight++;
+    },
+    release() {
+      if (--inflight === 0 && onDrained) onDrained();
+    },
     retire(extra, logger, forceAfterMs) {
       let closed = false;
       const close = async () => {
@@ -79,10 +90,11 @@ export async function buildGeneration(
       };
       if (inflight === 0) return void close();
       onDrained = () => void close();
-      if (forceAfterMs !== undefined) setTimeout(() => {
-        if (!closed) logger.warn({ generation: id, inflight }, 'closing a generation with requests still in flight');
-        void close();
-      }, forceAfterMs).unref();
+      if (forceAfterMs !== undefined)
+        setTimeout(() => {
+          if (!closed) logger.warn({ generation: id, inflight }, 'closing a generation with requests still in flight');
+          void close();
+        }, forceAfterMs).unref();
     },
   };
 }

@@ -5,9 +5,21 @@
 import { pino, type Logger } from 'pino';
 
 export const REDACT_PATHS = [
-  'headers.authorization', 'headers["x-api-key"]', 'headers["api-key"]', 'headers.cookie',
-  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["api-key"]',
-  '*.api_key', 'api_key', '*.apiKey', 'apiKey', '*.secret', 'secret', 'key_secret', '*.authorization',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["api-key"]',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["api-key"]',
+  '*.api_key',
+  'api_key',
+  '*.apiKey',
+  'apiKey',
+  '*.secret',
+  'secret',
+  'key_secret',
+  '*.authorization',
 ];
 
 export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {

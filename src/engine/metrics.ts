@@ -20,18 +20,24 @@ export class MetricsRegistry {
   }
 
   counter<L extends string>(o: MetricOpts<L>): Counter<L> {
-    return (this.registry.getSingleMetric(o.name) as Counter<L> | undefined)
-      ?? new Counter<L>({ name: o.name, help: o.help, labelNames: o.labelNames ?? [], registers: [this.registry] });
+    return (
+      (this.registry.getSingleMetric(o.name) as Counter<L> | undefined) ??
+      new Counter<L>({ name: o.name, help: o.help, labelNames: o.labelNames ?? [], registers: [this.registry] })
+    );
   }
 
   gauge<L extends string>(o: MetricOpts<L>): Gauge<L> {
-    return (this.registry.getSingleMetric(o.name) as Gauge<L> | undefined)
-      ?? new Gauge<L>({ name: o.name, help: o.help, labelNames: o.labelNames ?? [], registers: [this.registry] });
+    return (
+      (this.registry.getSingleMetric(o.name) as Gauge<L> | undefined) ??
+      new Gauge<L>({ name: o.name, help: o.help, labelNames: o.labelNames ?? [], registers: [this.registry] })
+    );
   }
 
   histogram<L extends string>(o: MetricOpts<L> & { buckets?: number[] }): Histogram<L> {
-    return (this.registry.getSingleMetric(o.name) as Histogram<L> | undefined)
-      ?? new Histogram<L>({ name: o.name, help: o.help, labelNames: o.labelNames ?? [], buckets: o.buckets, registers: [this.registry] });
+    return (
+      (this.registry.getSingleMetric(o.name) as Histogram<L> | undefined) ??
+      new Histogram<L>({ name: o.name, help: o.help, labelNames: o.labelNames ?? [], buckets: o.buckets, registers: [this.registry] })
+    );
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -8,8 +8,14 @@
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
-export interface TextPart { type: 'text'; text: string }
-export interface ImagePart { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+export interface ImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+}
 export type ContentPart = TextPart | ImagePart | { type: string; [k: string]: unknown };
 
 export interface ToolCall {

@@ -34,7 +34,7 @@ export async function providerIssues(config: Readonly<GatewayConfig>, configDir:
     if (!validate || validate(p.options ?? {})) continue;
     for (const e of validate.errors ?? []) {
       const extra = e.keyword === 'additionalProperties' ? `.${(e.params as { additionalProperty: string }).additionalProperty}` : '';
-      const message = e.keyword === 'additionalProperties' ? `unknown option for type ${p.type}` : e.message ?? 'is invalid';
+      const message = e.keyword === 'additionalProperties' ? `unknown option for type ${p.type}` : (e.message ?? 'is invalid');
       issues.push({ path: `providers.${name}.options${e.instancePath.replaceAll('/', '.')}${extra}`, message });
     }
   }

@@ -10,7 +10,10 @@ import { satisfiesMajor } from './semver.ts';
 import { localModuleUrl } from './module-path.ts';
 
 export class PluginLoadError extends Error {
-  constructor(readonly use: string, message: string) {
+  constructor(
+    readonly use: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'PluginLoadError';
   }

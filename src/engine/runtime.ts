@@ -127,8 +127,10 @@ export class Runtime {
   private failed(message: string, err: unknown): ReloadOutcome {
     this.lastError = message;
     this.m.reloads.inc({ outcome: 'failure' });
-    this.deps.logger.error({ err: err instanceof ConfigError ? undefined : err, error: message },
-      this.current ? 'config reload rejected; the running config keeps serving' : 'config load failed');
+    this.deps.logger.error(
+      { err: err instanceof ConfigError ? undefined : err, error: message },
+      this.current ? 'config reload rejected; the running config keeps serving' : 'config load failed',
+    );
     const outcome = { ok: false, generation: this.current?.id ?? 0, error: message };
     this.deps.onReload?.(outcome);
     return outcome;
@@ -137,8 +139,15 @@ export class Runtime {
   private pluginEnv(pluginId: string, loaded: LoadedConfig, catalog: PluginEnv['models'], generation: number): PluginEnv {
     const { logger, stores, metrics, pool } = this.deps;
     return {
-      pluginId, logger: logger.child({ plugin: pluginId }), config: loaded.config, configDir: loaded.dir,
-      generation, models: catalog, stores, metrics, pool,
+      pluginId,
+      logger: logger.child({ plugin: pluginId }),
+      config: loaded.config,
+      configDir: loaded.dir,
+      generation,
+      models: catalog,
+      stores,
+      metrics,
+      pool,
     };
   }
 
@@ -159,6 +168,16 @@ export class Runtime {
   async close(graceMs = 0): Promise<void> {
     const g = this.current;
     this.current = undefined;
-    if (g) await new Promise<void>((resolve) => g.retire(async () => { await closeUnusedClients(g.clients, undefined); resolve(); }, this.deps.logger, graceMs));
+    if (g)
+      await new Promise<void>((resolve) =>
+        g.retire(
+          async () => {
+            await closeUnusedClients(g.clients, undefined);
+            resolve();
+          },
+          this.deps.logger,
+          graceMs,
+        ),
+      );
   }
 }

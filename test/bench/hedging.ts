@@ -12,27 +12,60 @@ import { compilePolicy, type RoutingConfig } from '../../src/engine/routing/poli
 import { seededRng } from '../../src/engine/routing/rng.ts';
 import type { Deployment, ModelCatalog, ProviderClient, UpstreamResponse } from '../../src/engine/types.ts';
 
-const FAST_MS = 20, SLOW_MS = 200, SLOW_SHARE = 0.05, REQUESTS = 1500, CONCURRENCY = 20;
+const FAST_MS = 20,
+  SLOW_MS = 200,
+  SLOW_SHARE = 0.05,
+  REQUESTS = 1500,
+  CONCURRENCY = 20;
 
 function dep(provider: string): Deployment {
   return {
-    id: `${provider}/m`, name: 'chat', provider, providerType: 'bench', model: 'm', capabilities: new Set(['chat']), weight: 1, tags: [], config: { name: 'chat', provider, model: 'm' },
-    timeouts: { connect_ms: 1000, first_byte_ms: 5000, idle_ms: 5000, total_ms: 10000 }, retry: { attempts: 1, base_delay_ms: 0, max_delay_ms: 0 },
+    id: `${provider}/m`,
+    name: 'chat',
+    provider,
+    providerType: 'bench',
+    model: 'm',
+    capabilities: new Set(['chat']),
+    weight: 1,
+    tags: [],
+    config: { name: 'chat', provider, model: 'm' },
+    timeouts: { connect_ms: 1000, first_byte_ms: 5000, idle_ms: 5000, total_ms: 10000 },
+    retry: { attempts: 1, base_delay_ms: 0, max_delay_ms: 0 },
     pricing: { input_per_1m: 1, output_per_1m: 1 },
   };
 }
 
 function catalog(rng: () => number): ModelCatalog {
-  const body = { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] };
+  const body = {
+    id: 'x',
+    object: 'chat.completion',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  };
   const client = (name: string): ProviderClient => ({
-    name, type: 'bench', defaultCapabilities: ['chat'], async close() {},
-    chat: (_b, call) => new Promise<UpstreamResponse>((resolve, reject) => {
-      const t = setTimeout(() => resolve({ kind: 'json', status: 200, headers: {}, body }), rng() < SLOW_SHARE ? SLOW_MS : FAST_MS);
-      call.signal.addEventListener('abort', () => { clearTimeout(t); reject(new Error('aborted')); }, { once: true });
-    }),
+    name,
+    type: 'bench',
+    defaultCapabilities: ['chat'],
+    async close() {},
+    chat: (_b, call) =>
+      new Promise<UpstreamResponse>((resolve, reject) => {
+        const t = setTimeout(() => resolve({ kind: 'json', status: 200, headers: {}, body }), rng() < SLOW_SHARE ? SLOW_MS : FAST_MS);
+        call.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
+      }),
   });
   const ds = [dep('a'), dep('b')];
-  const clients = new Map([['a', client('a')], ['b', client('b')]]);
+  const clients = new Map([
+    ['a', client('a')],
+    ['b', client('b')],
+  ]);
   return { group: () => ds, names: () => ['chat'], all: () => ds, provider: (n) => clients.get(n) };
 }
 
@@ -42,12 +75,24 @@ async function run(label: string, cfg: RoutingConfig): Promise<{ p50: number; p9
   const policy = compilePolicy(cfg);
   const log = pino({ level: 'silent' });
   const lat: number[] = [];
-  let next = 0, attempts = 0;
+  let next = 0,
+    attempts = 0;
   async function worker(): Promise<void> {
     while (next < REQUESTS) {
       const i = next++;
       const body = { model: 'chat', messages: [{ role: 'user', content: 'hi' }] };
-      const ctx = new RequestContext({ id: `r${i}`, endpoint: 'chat', method: 'POST', path: '/v1/chat/completions', headers: {}, clientIp: '::1', generation: 1, log, signal: new AbortController().signal, body });
+      const ctx = new RequestContext({
+        id: `r${i}`,
+        endpoint: 'chat',
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: {},
+        clientIp: '::1',
+        generation: 1,
+        log,
+        signal: new AbortController().signal,
+        body,
+      });
       const t0 = performance.now();
       await dispatch(ctx, ctx.signal, { catalog: cat, state, policy, rng: seededRng(i) });
       lat.push(performance.now() - t0);
@@ -58,11 +103,19 @@ async function run(label: string, cfg: RoutingConfig): Promise<{ p50: number; p9
   lat.sort((x, y) => x - y);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
   const r = { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), attempts };
-  console.log(`${label.padEnd(22)} p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  upstream calls ${attempts} for ${REQUESTS} requests`);
+  console.log(
+    `${label.padEnd(22)} p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  upstream calls ${attempts} for ${REQUESTS} requests`,
+  );
   return r;
 }
 
 console.log(`two deployments, ${FAST_MS} ms normally, ${SLOW_SHARE * 100}% of calls ${SLOW_MS} ms; ${REQUESTS} requests, ${CONCURRENCY} concurrent`);
 const off = await run('without hedging', { strategy: 'round-robin' });
-const on = await run('with hedging (40 ms)', { strategy: 'round-robin', hedging: { chat: { delay_ms: 40 } }, hedge_budget: { max_fraction: 0.2, max_extra_usd_per_min: 100 } });
-console.log(`p99 ${off.p99.toFixed(1)} ms -> ${on.p99.toFixed(1)} ms (${on.p99 < off.p99 ? 'hedging cuts the p99' : 'NO improvement'}); extra upstream calls ${on.attempts - off.attempts}`);
+const on = await run('with hedging (40 ms)', {
+  strategy: 'round-robin',
+  hedging: { chat: { delay_ms: 40 } },
+  hedge_budget: { max_fraction: 0.2, max_extra_usd_per_min: 100 },
+});
+console.log(
+  `p99 ${off.p99.toFixed(1)} ms -> ${on.p99.toFixed(1)} ms (${on.p99 < off.p99 ? 'hedging cuts the p99' : 'NO improvement'}); extra upstream calls ${on.attempts - off.attempts}`,
+);

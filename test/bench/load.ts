@@ -2,25 +2,46 @@
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 
-export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number }
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
 
-const chatBody = (stream: boolean) => JSON.stringify({ model: 'bench-model', ...(stream ? { stream: true } : {}), messages: [{ role: 'user', content: 'Say something short.' }] });
+const chatBody = (stream: boolean) =>
+  JSON.stringify({ model: 'bench-model', ...(stream ? { stream: true } : {}), messages: [{ role: 'user', content: 'Say something short.' }] });
 const CHAT = chatBody(false);
 const CHAT_STREAM = chatBody(true);
 
 /** Closed loop (rate undefined) or fixed open-ish rate via autocannon's overallRate. */
-export async function loadChat(url: string, opts: { seconds: number; connections: number; rate?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function loadChat(
+  url: string,
+  opts: { seconds: number; connections: number; rate?: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const r = await autocannon({
-    url: `${url}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body: CHAT,
-    connections: opts.connections, duration: opts.seconds, overallRate: opts.rate, pipelining: 1,
+    url: `${url}/v1/chat/completions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: CHAT,
+    connections: opts.connections,
+    duration: opts.seconds,
+    overallRate: opts.rate,
+    pipelining: 1,
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
 }
 
 /** Raw per-request timings (ms) of a fixed-rate run, so several rounds can be pooled. */
-export interface Samples { ttfb: number[]; total: number[]; errors: number }
+export interface Samples {
+  ttfb: number[];
+  total: number[];
+  errors: number;
+}
 
-export const percentile = (sorted: readonly number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN;
+export const percentile = (sorted: readonly number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN);
 
 /** Several runs' samples as one distribution (sorted). */
 export function pool(runs: readonly Samples[]): Samples {
@@ -47,15 +68,23 @@ export async function loadFixedRate(url: string, opts: { seconds: number; rate: 
   let next = performance.now();
   while (performance.now() < end) {
     const t0 = performance.now();
-    inflight.push((async () => {
-      try {
-        const res = await conns.request({ path: '/v1/chat/completions', method: 'POST', headers, body: payload });
-        let first = true;
-        for await (const _ of res.body) if (first) { ttfb.push(performance.now() - t0); first = false; }
-        if (res.statusCode !== 200) errors++;
-        total.push(performance.now() - t0);
-      } catch { errors++; }
-    })());
+    inflight.push(
+      (async () => {
+        try {
+          const res = await conns.request({ path: '/v1/chat/completions', method: 'POST', headers, body: payload });
+          let first = true;
+          for await (const _ of res.body)
+            if (first) {
+              ttfb.push(performance.now() - t0);
+              first = false;
+            }
+          if (res.statusCode !== 200) errors++;
+          total.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      })(),
+    );
     next += interval;
     const wait = next - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

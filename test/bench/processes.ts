@@ -4,7 +4,11 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
-export interface Proc { url: string; child: ChildProcess; stop(): Promise<void> }
+export interface Proc {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 export async function spawnWithUrl(args: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<Proc> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -15,8 +19,14 @@ export async function spawnWithUrl(args: string[], pattern: RegExp, env: Record<
     if (m) {
       child.stdout!.resume();
       return {
-        url: m[1]!, child,
-        stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); }),
+        url: m[1]!,
+        child,
+        stop: () =>
+          new Promise((r) => {
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+          }),
       };
     }
   }

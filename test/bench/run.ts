@@ -45,7 +45,10 @@ pipeline:
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 /** One fixed-rate scenario over several targets, each target's rounds pooled. */
-interface Comparison { pooled: Samples[]; roundsAdded: number[] }
+interface Comparison {
+  pooled: Samples[];
+  roundsAdded: number[];
+}
 
 /**
  * Warm every target, then run rounds in a rotating order (so drift hits all of them) and
@@ -53,7 +56,11 @@ interface Comparison { pooled: Samples[]; roundsAdded: number[] }
  * target's (the gateway's) added p99 in each round.
  */
 async function compareFixedRate(targets: string[], o: { rate: number; stream: boolean; headers?: Record<string, string> }): Promise<Comparison> {
-  const metric = (s: Samples) => percentile([...(o.stream ? s.ttfb : s.total)].sort((a, b) => a - b), 0.99);
+  const metric = (s: Samples) =>
+    percentile(
+      [...(o.stream ? s.ttfb : s.total)].sort((a, b) => a - b),
+      0.99,
+    );
   for (const url of targets) await loadFixedRate(url, { ...o, seconds: 2 });
   const runs: Samples[][] = targets.map(() => []);
   const roundsAdded: number[] = [];
@@ -77,7 +84,12 @@ async function withGateway<T>(yaml: string, fn: (gw: Proc) => Promise<T>): Promi
   const config = path.join(dir, 'gateway.yaml');
   await writeFile(config, yaml);
   const gw = await startGatewayProcess(config);
-  try { return await fn(gw); } finally { await gw.stop(); await rm(dir, { recursive: true, force: true }); }
+  try {
+    return await fn(gw);
+  } finally {
+    await gw.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -111,12 +123,16 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
         const [jd, jb, jg] = json.pooled as [Samples, Samples, Samples];
         errors += jd.errors + jb.errors + jg.errors;
         added = p(jg.total, 0.99) - p(jd.total, 0.99);
-        rows.push(`| core, fixed 500 req/s: p50 / p99 ms | ${cell(jd.total)} | ${cell(jb.total)} | ${cell(jg.total)} | ${plus(jg.total, jd.total)} (${spread(json)}) |`);
+        rows.push(
+          `| core, fixed 500 req/s: p50 / p99 ms | ${cell(jd.total)} | ${cell(jb.total)} | ${cell(jg.total)} | ${plus(jg.total, jd.total)} (${spread(json)}) |`,
+        );
 
         const st = await compareFixedRate([direct, bare.url, gw.url], { rate: 200, stream: true });
         const [sd, sb, sg] = st.pooled as [Samples, Samples, Samples];
         errors += sd.errors + sb.errors + sg.errors;
-        rows.push(`| core, stream 200/s: TTFB p50 / p99 ms | ${cell(sd.ttfb)} | ${cell(sb.ttfb)} | ${cell(sg.ttfb)} | ${plus(sg.ttfb, sd.ttfb)} (${spread(st)}) |`);
+        rows.push(
+          `| core, stream 200/s: TTFB p50 / p99 ms | ${cell(sd.ttfb)} | ${cell(sb.ttfb)} | ${cell(sg.ttfb)} | ${plus(sg.ttfb, sd.ttfb)} (${spread(st)}) |`,
+        );
         rows.push(`| core, stream 200/s: total p50 / p99 ms | ${cell(sd.total)} | ${cell(sb.total)} | ${cell(sg.total)} | ${plus(sg.total, sd.total)} |`);
       });
       await withGateway(`${base}${FULL}\n`, async (gw) => {
@@ -124,7 +140,9 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
         const full = await compareFixedRate([direct, bare.url, gw.url], { rate: 1000, stream: false, headers });
         const [fd, fb, fg] = full.pooled as [Samples, Samples, Samples];
         errors += fd.errors + fb.errors + fg.errors;
-        rows.push(`| full pipeline, fixed 1,000 req/s: p50 / p99 ms | ${cell(fd.total)} | ${cell(fb.total)} | ${cell(fg.total)} | ${plus(fg.total, fd.total)} (${spread(full)}) |`);
+        rows.push(
+          `| full pipeline, fixed 1,000 req/s: p50 / p99 ms | ${cell(fd.total)} | ${cell(fb.total)} | ${cell(fg.total)} | ${plus(fg.total, fd.total)} (${spread(full)}) |`,
+        );
       });
     } finally {
       await bare.stop();

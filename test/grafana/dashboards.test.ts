@@ -13,14 +13,27 @@ const dashboards = loadDashboards();
  */
 /** Panels that must show at least one series with a positive value after the traffic. */
 const MUST_HAVE_DATA = [
-  'Request rate by route and status', 'Latency p50 / p95 / p99', 'Tokens / s by type', 'Spend USD / hour by model',
-  'Time to first token p95 (streams)', 'Errors by code', 'Config generation', 'Rate-limit decisions', 'Limit refusals by code',
-  'Upstream attempts by deployment and outcome', 'Circuit breaker state by deployment', 'A/B variants', 'Usage rows queued / s',
+  'Request rate by route and status',
+  'Latency p50 / p95 / p99',
+  'Tokens / s by type',
+  'Spend USD / hour by model',
+  'Time to first token p95 (streams)',
+  'Errors by code',
+  'Config generation',
+  'Rate-limit decisions',
+  'Limit refusals by code',
+  'Upstream attempts by deployment and outcome',
+  'Circuit breaker state by deployment',
+  'A/B variants',
+  'Usage rows queued / s',
 ];
 
 describe('grafana dashboards: JSON model', () => {
   it('finds both dashboards with distinct uids and titles', () => {
-    assert.deepEqual(dashboards.map((d) => d.file), ['limits-routing.json', 'overview.json']);
+    assert.deepEqual(
+      dashboards.map((d) => d.file),
+      ['limits-routing.json', 'overview.json'],
+    );
     assert.deepEqual(dashboards.map((d) => d.dashboard.title).sort(), ['LLM Gateway — Limits & Routing', 'LLM Gateway — Overview']);
     assert.equal(new Set(dashboards.map((d) => d.dashboard.uid)).size, 2);
   });
@@ -30,7 +43,10 @@ describe('grafana dashboards: JSON model', () => {
       assert.match(d.uid, /^[a-z0-9-]{1,40}$/);
       assert.ok(d.schemaVersion >= 36 && d.schemaVersion <= 41, `schemaVersion ${d.schemaVersion}`);
       const ids = allPanels(d).map((p) => p.id);
-      assert.ok(ids.every((id) => Number.isInteger(id) && id > 0), `bad ids: ${ids}`);
+      assert.ok(
+        ids.every((id) => Number.isInteger(id) && id > 0),
+        `bad ids: ${ids}`,
+      );
       assert.equal(new Set(ids).size, ids.length, `duplicate panel ids in ${ids}`);
       for (const p of allPanels(d)) assert.ok(p.gridPos.x + p.gridPos.w <= 24, `panel ${p.id} overflows`);
     });
@@ -61,13 +77,23 @@ describe('grafana dashboards: JSON model', () => {
 
 describe('grafana dashboards: PromQL metric-name extraction', () => {
   it('keeps selectors, drops functions, labels, grouping, strings, ranges and numbers', () => {
-    assert.deepEqual(metricNames('histogram_quantile(0.95, sum by (le, model) (rate(gateway_a_bucket{model=~"gateway_not_me", x="}"}[$__rate_interval])))'), ['gateway_a_bucket']);
-    assert.deepEqual(metricNames('sum(rate(gateway_a_total[5m])) / clamp_min(sum without (x) (gateway_b), 1e-9) * 3600 or on (job) vector(0)'), ['gateway_a_total', 'gateway_b']);
+    assert.deepEqual(metricNames('histogram_quantile(0.95, sum by (le, model) (rate(gateway_a_bucket{model=~"gateway_not_me", x="}"}[$__rate_interval])))'), [
+      'gateway_a_bucket',
+    ]);
+    assert.deepEqual(metricNames('sum(rate(gateway_a_total[5m])) / clamp_min(sum without (x) (gateway_b), 1e-9) * 3600 or on (job) vector(0)'), [
+      'gateway_a_total',
+      'gateway_b',
+    ]);
     assert.deepEqual(metricNames('count(max by (d) (gateway_c{d=~"$d"}) == 1) and bool gateway_d offset 5m'), ['gateway_c', 'gateway_d']);
   });
 
   it('maps _bucket/_sum/_count to a histogram family only, and refuses a bare histogram name', () => {
-    const families = new Map([['h_seconds', 'histogram'], ['s', 'summary'], ['jobs_count', 'counter'], ['g', 'gauge']] as const);
+    const families = new Map([
+      ['h_seconds', 'histogram'],
+      ['s', 'summary'],
+      ['jobs_count', 'counter'],
+      ['g', 'gauge'],
+    ] as const);
     assert.equal(familyOf('h_seconds_bucket', families), 'h_seconds');
     assert.equal(familyOf('h_seconds_count', families), 'h_seconds');
     assert.equal(familyOf('s_sum', families), 's');
@@ -98,12 +124,20 @@ describe('grafana dashboards: queries against a real gateway', function () {
     assert.equal((await gw.runtime.reload()).ok, false);
     exposition = await (await fetch(`${gw.url}/metrics`)).text();
   });
-  after(async () => { await gw?.stop(); });
+  after(async () => {
+    await gw?.stop();
+  });
 
   it('the traffic did what it claims (so the metrics below mean something)', () => {
     assert.deepEqual(firstRound, {
-      chat: [200, 200, 200, 200], stream: [200, 200], fallback: [200], hedged: [200], invalid: [400],
-      unauthenticated: [401], 'plugin-throws': [500], tight: [200, 429, 429],
+      chat: [200, 200, 200, 200],
+      stream: [200, 200],
+      fallback: [200],
+      hedged: [200],
+      invalid: [400],
+      unauthenticated: [401],
+      'plugin-throws': [500],
+      tight: [200, 429, 429],
     });
   });
 
@@ -143,12 +177,19 @@ describe('grafana dashboards: queries against a real gateway', function () {
       for (const { dashboard: d } of dashboards) {
         for (const q of queriesOf(d)) {
           const r = await prom.query(substitute(q.expr));
-          if (r.status !== 'success') { failures.push(`${q.where}: ${r.errorType} ${r.error}`); continue; }
+          if (r.status !== 'success') {
+            failures.push(`${q.where}: ${r.errorType} ${r.error}`);
+            continue;
+          }
           if (r.data!.result.some((s) => Number(s.value[1]) > 0) && q.panel) withData.add(q.panel.title);
         }
       }
       assert.deepEqual(failures, []);
-      assert.deepEqual(MUST_HAVE_DATA.filter((t) => !withData.has(t)), [], 'panels without a positive series');
+      assert.deepEqual(
+        MUST_HAVE_DATA.filter((t) => !withData.has(t)),
+        [],
+        'panels without a positive series',
+      );
     } finally {
       await prom.stop();
     }

@@ -11,7 +11,10 @@ function metricsInCode(): Map<string, string> {
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); continue; }
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules') walk(p);
+        continue;
+      }
       if (!e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
       for (const m of readFileSync(p, 'utf8').matchAll(/name:\s*'(gateway_[a-z0-9_]+)'/g)) found.set(m[1]!, path.relative(REPO, p));
     }
@@ -36,6 +39,9 @@ describe('grafana: the metrics table in README.md matches the code', () => {
   });
 
   it('documents no metric the code does not define', () => {
-    assert.deepEqual([...documented].filter((name) => !inCode.has(name)), []);
+    assert.deepEqual(
+      [...documented].filter((name) => !inCode.has(name)),
+      [],
+    );
   });
 });

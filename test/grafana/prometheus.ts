@@ -15,8 +15,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface Series { metric: Record<string, string>; value: [number, string] }
-export interface QueryResult { status: string; errorType?: string; error?: string; data?: { resultType: string; result: Series[] } }
+export interface Series {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+export interface QueryResult {
+  status: string;
+  errorType?: string;
+  error?: string;
+  data?: { resultType: string; result: Series[] };
+}
 
 export interface RunningPrometheus {
   url: string;
@@ -53,19 +61,23 @@ export async function startPrometheus(target: string): Promise<RunningPrometheus
   await writeFile(path.join(dir, 'prometheus.yml'), scrapeConfig(target));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('prometheus', [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${path.join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'prometheus',
+    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + String(c)).slice(-4000); });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + String(c)).slice(-4000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   async function stop(): Promise<void> {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(child.pid!, 'SIGTERM');
-      const killer = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL'); }, 5000);
+      const killer = setTimeout(() => {
+        if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+      }, 5000);
       await exited;
       clearTimeout(killer);
     }
@@ -74,18 +86,33 @@ export async function startPrometheus(target: string): Promise<RunningPrometheus
 
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) { await stop(); throw new Error(`prometheus exited with ${child.exitCode}: ${stderr}`); }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus exited with ${child.exitCode}: ${stderr}`);
+    }
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
-    if (Date.now() > deadline) { await stop(); throw new Error(`prometheus not ready after 15 s: ${stderr}`); }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus not ready after 15 s: ${stderr}`);
+    }
     await sleep(100);
   }
 
   return {
-    url, pid: child.pid!, stop,
+    url,
+    pid: child.pid!,
+    stop,
     async query(expr) {
-      const r = await fetch(`${url}/api/v1/query`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: expr }) });
-      return await r.json() as QueryResult;
+      const r = await fetch(`${url}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: expr }),
+      });
+      return (await r.json()) as QueryResult;
     },
   };
 }

@@ -13,20 +13,47 @@ import { fileURLToPath } from 'node:url';
 
 export const DASHBOARD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../grafana/dashboards');
 
-export interface Target { refId: string; expr: string; datasource?: { type?: string; uid?: string } }
-export interface Panel { id: number; type: string; title: string; datasource?: { type?: string; uid?: string }; targets?: Target[]; panels?: Panel[]; gridPos: { x: number; y: number; w: number; h: number } }
-export interface Variable { name: string; type: string; query?: string | { query: string }; datasource?: { uid?: string }; definition?: string }
+export interface Target {
+  refId: string;
+  expr: string;
+  datasource?: { type?: string; uid?: string };
+}
+export interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+  gridPos: { x: number; y: number; w: number; h: number };
+}
+export interface Variable {
+  name: string;
+  type: string;
+  query?: string | { query: string };
+  datasource?: { uid?: string };
+  definition?: string;
+}
 export interface Dashboard {
-  uid: string; title: string; schemaVersion: number; panels: Panel[];
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  panels: Panel[];
   templating: { list: Variable[] };
   annotations?: { list: { name: string; expr?: string; datasource?: { uid?: string } }[] };
 }
 
 /** One PromQL query a dashboard runs, with where it comes from (for failure messages). */
-export interface Query { where: string; expr: string; panel?: Panel }
+export interface Query {
+  where: string;
+  expr: string;
+  panel?: Panel;
+}
 
 export function loadDashboards(): { file: string; dashboard: Dashboard }[] {
-  return readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith('.json')).sort()
+  return readdirSync(DASHBOARD_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((file) => ({ file, dashboard: JSON.parse(readFileSync(path.join(DASHBOARD_DIR, file), 'utf8')) as Dashboard }));
 }
 
@@ -48,7 +75,7 @@ export function variableMetrics(d: Dashboard): { where: string; metric: string }
   const out: { where: string; metric: string }[] = [];
   for (const v of d.templating.list) {
     if (v.type !== 'query') continue;
-    const q = typeof v.query === 'string' ? v.query : v.query?.query ?? '';
+    const q = typeof v.query === 'string' ? v.query : (v.query?.query ?? '');
     const m = /^label_values\(\s*([a-zA-Z_:][\w:]*)/.exec(q);
     if (!m) throw new Error(`${d.uid} variable ${v.name}: not a label_values(metric, label) query: ${q}`);
     out.push({ where: `${d.uid} variable $${v.name}`, metric: m[1]! });

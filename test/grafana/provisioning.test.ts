@@ -9,10 +9,23 @@ import { prometheusInstalled } from './prometheus.ts';
 const ROOT = path.dirname(DASHBOARD_DIR);
 const read = (rel: string) => parse(readFileSync(path.join(ROOT, rel), 'utf8'));
 
-interface Compose { services: Record<string, { image: string; command?: string[]; volumes?: string[]; extra_hosts?: string[] }> }
-interface Datasource { type: string; uid: string; url: string; jsonData: { timeInterval: string } }
-interface Provider { type: string; options: { path: string } }
-interface PromConfig { global: { scrape_interval: string }; scrape_configs: { static_configs: { targets: string[] }[] }[] }
+interface Compose {
+  services: Record<string, { image: string; command?: string[]; volumes?: string[]; extra_hosts?: string[] }>;
+}
+interface Datasource {
+  type: string;
+  uid: string;
+  url: string;
+  jsonData: { timeInterval: string };
+}
+interface Provider {
+  type: string;
+  options: { path: string };
+}
+interface PromConfig {
+  global: { scrape_interval: string };
+  scrape_configs: { static_configs: { targets: string[] }[] }[];
+}
 
 describe('grafana provisioning, Prometheus config and compose file', () => {
   // Read in before(), so a broken file fails these tests instead of mocha's loading.

@@ -50,13 +50,19 @@ pipeline:
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 function chat(gw: TestGateway, model: string, key = MAIN_KEY, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return postJson(`${gw.url}/v1/chat/completions`, { model, messages: [{ role: 'user', content: 'how are the dashboards' }], ...extra }, { ...bearer(key), ...headers });
+  return postJson(
+    `${gw.url}/v1/chat/completions`,
+    { model, messages: [{ role: 'user', content: 'how are the dashboards' }], ...extra },
+    { ...bearer(key), ...headers },
+  );
 }
 
 /** One round of every kind of traffic; returns the statuses seen, for the test to check. */
 export async function driveTraffic(gw: TestGateway): Promise<Record<string, number[]>> {
   const seen: Record<string, number[]> = {};
-  const note = (kind: string, status: number) => { (seen[kind] ??= []).push(status); };
+  const note = (kind: string, status: number) => {
+    (seen[kind] ??= []).push(status);
+  };
   for (let i = 0; i < 4; i++) note('chat', (await chat(gw, 'mock-gpt')).status);
   for (let i = 0; i < 2; i++) {
     note('stream', (await chat(gw, 'mock-gpt', MAIN_KEY, { stream: true, stream_options: { include_usage: true } })).status);

@@ -25,15 +25,23 @@ export async function startTestGateway(yaml: string, opts: Partial<StartOptions>
   const configPath = path.join(dir, 'gateway.yaml');
   await writeFile(configPath, yaml);
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
-  const logger = opts.captureLogs
-    ? pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink)
-    : pino({ level: 'silent' });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = opts.captureLogs ? pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink) : pino({ level: 'silent' });
   const gw = await startGateway({ configPath, port: 0, host: '127.0.0.1', logger, defaultMetrics: false, watch: false, ...opts });
   return Object.assign(gw, {
-    dir, configPath, logs,
+    dir,
+    configPath,
+    logs,
     writeConfig: (text: string) => writeFile(configPath, text),
-    async stop() { await gw.close(2000); await rm(dir, { recursive: true, force: true }); },
+    async stop() {
+      await gw.close(2000);
+      await rm(dir, { recursive: true, force: true });
+    },
   });
 }
 
@@ -61,9 +69,17 @@ ${extra}`;
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await r.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = text; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
   return { status: r.status, headers: r.headers, json };
 }

@@ -36,7 +36,9 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
     deps.logger.warn({ path: req.path, ip: req.socket.remoteAddress }, 'admin authentication failed');
     // The presented value is never recorded: it may be a real key sent to the wrong place.
     dbOf(deps.stores)?.recordAudit({
-      actor: 'anonymous', action: 'admin.auth_failed', target: `${req.method} ${req.baseUrl}${req.path}`,
+      actor: 'anonymous',
+      action: 'admin.auth_failed',
+      target: `${req.method} ${req.baseUrl}${req.path}`,
       details: { ip: req.socket.remoteAddress ?? null, presented: given ? 'wrong key' : 'no key' },
     });
     return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'Invalid admin key.' }));

@@ -72,7 +72,10 @@ function editorSchema(names: readonly string[]): JSONSchema {
     const use = entry.properties.use!;
     entry.properties.use = {
       description: use.description,
-      anyOf: [{ description: 'A built-in plugin.', enum: [...names] }, { ...use, description: 'A local plugin or a package.' }],
+      anyOf: [
+        { description: 'A built-in plugin.', enum: [...names] },
+        { ...use, description: 'A local plugin or a package.' },
+      ],
     };
     entry.allOf = names.map((name) => ({
       if: { properties: { use: { const: name } }, required: ['use'] },

@@ -7,7 +7,10 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, ty
 import { formatPath, type ConfigPath } from './paths.ts';
 import type { ConfigIssue, RawIssue } from './issues.ts';
 
-interface Position { line: number; column: number }
+interface Position {
+  line: number;
+  column: number;
+}
 
 /**
  * Locate raw issues in `text` and sort them in file order.

@@ -19,12 +19,14 @@ export function parseYaml(text: string, file: string): unknown {
     if (!(err instanceof yaml.YAMLException)) throw err;
     // `reason` alone: `message` appends a source snippet, and the file is already named.
     const mark = err.mark as { line?: number; column?: number } | undefined;
-    throw new ConfigError([{
-      file,
-      line: (mark?.line ?? 0) + 1,
-      column: (mark?.column ?? 0) + 1,
-      path: '',
-      message: `YAML syntax error: ${err.reason}`,
-    }]);
+    throw new ConfigError([
+      {
+        file,
+        line: (mark?.line ?? 0) + 1,
+        column: (mark?.column ?? 0) + 1,
+        path: '',
+        message: `YAML syntax error: ${err.reason}`,
+      },
+    ]);
   }
 }

@@ -31,14 +31,13 @@ const compiled = new WeakMap<PluginDefinition, ValidateFunction | Error>();
  * @example
  *   const { issues, resolved } = await checkPluginConfigs([{ path: ['pipeline'], entries: tree.pipeline }], dir);
  */
-export async function checkPluginConfigs(
-  pipelines: readonly PipelineAt[],
-  configDir: string,
-): Promise<{ issues: RawIssue[]; resolved: ResolvedPipeline[] }> {
+export async function checkPluginConfigs(pipelines: readonly PipelineAt[], configDir: string): Promise<{ issues: RawIssue[]; resolved: ResolvedPipeline[] }> {
   const issues: RawIssue[] = [];
-  const resolved = await Promise.all(pipelines.map(function checkPipeline(p) {
-    return Promise.all(p.entries.map((entry, i) => checkEntry(entry, [...p.path, i], configDir, issues)));
-  }));
+  const resolved = await Promise.all(
+    pipelines.map(function checkPipeline(p) {
+      return Promise.all(p.entries.map((entry, i) => checkEntry(entry, [...p.path, i], configDir, issues)));
+    }),
+  );
   return { issues, resolved };
 }
 

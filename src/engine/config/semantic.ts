@@ -14,11 +14,7 @@ import type { ResolvedPipeline } from './plugin-configs.ts';
  * @example
  *   const issues = semanticIssues(config, resolved, (p) => isInterpolated(interp, p));
  */
-export function semanticIssues(
-  config: GatewayConfig,
-  resolved: readonly ResolvedPipeline[],
-  fromEnv: (path: readonly PathSegment[]) => boolean,
-): RawIssue[] {
+export function semanticIssues(config: GatewayConfig, resolved: readonly ResolvedPipeline[], fromEnv: (path: readonly PathSegment[]) => boolean): RawIssue[] {
   const issues: RawIssue[] = [];
   checkModelProviders(config, issues, fromEnv);
   checkPipeline(config.pipeline, ['pipeline'], resolved[0] ?? [], true, issues);
@@ -43,13 +39,7 @@ function checkModelProviders(config: GatewayConfig, issues: RawIssue[], fromEnv:
  * The main pipeline needs exactly one terminal plugin, last; a route's may have none
  * (the route proxies) but a terminal, if any, must still be last and alone.
  */
-function checkPipeline(
-  entries: readonly PipelineEntry[],
-  at: PathSegment[],
-  defs: ResolvedPipeline,
-  needsTerminal: boolean,
-  issues: RawIssue[],
-): void {
+function checkPipeline(entries: readonly PipelineEntry[], at: PathSegment[], defs: ResolvedPipeline, needsTerminal: boolean, issues: RawIssue[]): void {
   const ids = new Map<string, number>();
   entries.forEach(function checkId(entry, i) {
     const id = entry.id ?? entry.use;

@@ -41,11 +41,7 @@ export interface ValidateOptions {
  *   loaded.config.server.port // 8080
  * @throws ConfigError with every issue found
  */
-export async function validateConfigText(
-  text: string,
-  file: string,
-  opts: ValidateOptions & { bytes?: Buffer } = {},
-): Promise<LoadedConfig> {
+export async function validateConfigText(text: string, file: string, opts: ValidateOptions & { bytes?: Buffer } = {}): Promise<LoadedConfig> {
   const env = opts.env ?? process.env;
   const dir = path.dirname(path.resolve(file));
   const fail = (raw: readonly RawIssue[]): never => {
@@ -72,7 +68,9 @@ export async function validateConfigText(
 
   const portIssue = applyPortOverride(config, env);
   if (portIssue) fail([portIssue]);
-  const hash = createHash('sha256').update(opts.bytes ?? Buffer.from(text, 'utf8')).digest('hex');
+  const hash = createHash('sha256')
+    .update(opts.bytes ?? Buffer.from(text, 'utf8'))
+    .digest('hex');
   return { config: deepFreeze(config), hash, file: path.resolve(file), dir };
 }
 

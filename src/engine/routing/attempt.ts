@@ -51,7 +51,10 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     parent.removeEventListener('abort', onParentAbort);
     stats.end();
     const total = performance.now() - t0;
-    if (ok === true) { stats.observe(total, ttft); stats.sent(Date.now(), tokens); }
+    if (ok === true) {
+      stats.observe(total, ttft);
+      stats.sent(Date.now(), tokens);
+    }
     if (ok === undefined) breaker.release(ticket);
     else breaker.record(ticket, ok, total, Date.now());
     env.state.metrics?.attempts.inc({ deployment: d.id, outcome });
@@ -72,7 +75,9 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     let res: UpstreamResponse;
     try {
       res = await call(ctx, d, ac.signal, env.catalog, traced?.traceparent ?? ctx.traceparent);
-    } catch (err) { return failed(err); }
+    } catch (err) {
+      return failed(err);
+    }
     if (res.kind === 'json') {
       const usage = (res.body as { usage?: Usage } | undefined)?.usage;
       const t = performance.now() - t0;
@@ -83,7 +88,9 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     let first: IteratorResult<StreamEvent>;
     try {
       first = await it.next();
-    } catch (err) { return failed(err); }
+    } catch (err) {
+      return failed(err);
+    }
     const ttft = performance.now() - t0;
     return { ...res, events: follow(first, it, ttft) };
   }
@@ -93,7 +100,11 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     let tokens = env.promptTokens;
     let done = false;
     try {
-      if (first.done) { done = true; finish(true, ttft, tokens, 'ok'); return; }
+      if (first.done) {
+        done = true;
+        finish(true, ttft, tokens, 'ok');
+        return;
+      }
       yield first.value;
       for (;;) {
         const r = await it.next();
@@ -126,14 +137,19 @@ function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: 
   if (!client) return Promise.reject(gatewayError('GW_ERR_INTERNAL', { message: 'Provider is not configured.' }));
   const body = ctx.body as { model?: unknown };
   const opts = {
-    signal, requestId: ctx.id, deployment: d, timeouts: d.timeouts,
+    signal,
+    requestId: ctx.id,
+    deployment: d,
+    timeouts: d.timeouts,
     rawBody: ctx.bodyChanged ? undefined : ctx.rawBody,
     // The name the raw bytes carry (the router may have changed ctx.model since).
     requestedModel: typeof body?.model === 'string' ? body.model : ctx.model,
-    traceparent, tracestate: ctx.tracestate,
+    traceparent,
+    tracestate: ctx.tracestate,
   };
   if (ctx.endpoint === 'embeddings') {
-    if (!client.embeddings) return Promise.reject(gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `Model '${d.name}' does not support embeddings.`, param: 'model' }));
+    if (!client.embeddings)
+      return Promise.reject(gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `Model '${d.name}' does not support embeddings.`, param: 'model' }));
     return client.embeddings({ ...(ctx.body as EmbeddingsRequest), model: d.model }, opts);
   }
   return client.chat({ ...(ctx.body as ChatRequest), model: d.model }, opts);

@@ -19,18 +19,39 @@ import { DEFAULT_BREAKER, type BreakerPolicy } from './policy.ts';
 
 function routingMetrics(m: MetricsRegistry) {
   return {
-    breakerState: m.gauge({ name: 'gateway_breaker_state', help: 'Circuit breaker state per deployment: 0 closed, 1 open, 2 half-open', labelNames: ['deployment'] as const }),
+    breakerState: m.gauge({
+      name: 'gateway_breaker_state',
+      help: 'Circuit breaker state per deployment: 0 closed, 1 open, 2 half-open',
+      labelNames: ['deployment'] as const,
+    }),
     transitions: m.counter({ name: 'gateway_breaker_transitions_total', help: 'Circuit breaker transitions', labelNames: ['deployment', 'to'] as const }),
-    hedges: m.counter({ name: 'gateway_hedges_total', help: 'Hedged requests by outcome (launched, won, lost, skipped_budget)', labelNames: ['outcome'] as const }),
-    attempts: m.counter({ name: 'gateway_upstream_attempts_total', help: 'Upstream attempts by deployment and outcome class', labelNames: ['deployment', 'outcome'] as const }),
-    fallbacks: m.counter({ name: 'gateway_fallbacks_total', help: 'Fallbacks taken, by model, target and failure class', labelNames: ['from', 'to', 'class'] as const }),
+    hedges: m.counter({
+      name: 'gateway_hedges_total',
+      help: 'Hedged requests by outcome (launched, won, lost, skipped_budget)',
+      labelNames: ['outcome'] as const,
+    }),
+    attempts: m.counter({
+      name: 'gateway_upstream_attempts_total',
+      help: 'Upstream attempts by deployment and outcome class',
+      labelNames: ['deployment', 'outcome'] as const,
+    }),
+    fallbacks: m.counter({
+      name: 'gateway_fallbacks_total',
+      help: 'Fallbacks taken, by model, target and failure class',
+      labelNames: ['from', 'to', 'class'] as const,
+    }),
     abVariants: m.counter({ name: 'gateway_ab_variant_total', help: 'Requests per A/B experiment variant', labelNames: ['experiment', 'variant'] as const }),
   };
 }
 
 export type RoutingMetrics = ReturnType<typeof routingMetrics>;
 
-export interface BreakerView { state: BreakerState; open_until?: string; reason: string; consecutive_failures: number }
+export interface BreakerView {
+  state: BreakerState;
+  open_until?: string;
+  reason: string;
+  consecutive_failures: number;
+}
 
 export class RoutingState {
   readonly health = new HealthBoard();
@@ -40,7 +61,10 @@ export class RoutingState {
   private readonly cursors = new Map<string, number>();
   private sync?: BreakerSync;
 
-  constructor(metrics?: MetricsRegistry, private readonly logger?: Logger) {
+  constructor(
+    metrics?: MetricsRegistry,
+    private readonly logger?: Logger,
+  ) {
     this.metrics = metrics ? routingMetrics(metrics) : undefined;
   }
 
@@ -56,7 +80,9 @@ export class RoutingState {
     return b;
   }
 
-  peekBreaker(id: string): CircuitBreaker | undefined { return this.breakers.get(id); }
+  peekBreaker(id: string): CircuitBreaker | undefined {
+    return this.breakers.get(id);
+  }
 
   /** Next round-robin position for a group (advances it). */
   nextCursor(group: string): number {
@@ -65,24 +91,35 @@ export class RoutingState {
     return n;
   }
 
-  peekCursor(group: string): number { return this.cursors.get(group) ?? 0; }
+  peekCursor(group: string): number {
+    return this.cursors.get(group) ?? 0;
+  }
 
   /** Share breaker state through the store (Redis: across replicas). */
   async share(store: StateStore): Promise<void> {
     if (this.sync) return;
-    this.sync = await attachBreakerSync(store, {
-      applyRemote: (id, state, until, reason) => {
-        this.breaker(id).applyRemote(state, until, `${reason} (from another replica)`, Date.now());
-        this.transitioned(id, state, until, reason, false);
+    this.sync = await attachBreakerSync(
+      store,
+      {
+        applyRemote: (id, state, until, reason) => {
+          this.breaker(id).applyRemote(state, until, `${reason} (from another replica)`, Date.now());
+          this.transitioned(id, state, until, reason, false);
+        },
       },
-    }, (err) => this.logger?.warn({ err }, 'breaker state sync failed'));
+      (err) => this.logger?.warn({ err }, 'breaker state sync failed'),
+    );
     for (const id of this.breakers.keys()) this.sync.load(id);
   }
 
   breakerViews(): Record<string, BreakerView> {
     const out: Record<string, BreakerView> = {};
     for (const [id, b] of this.breakers) {
-      out[id] = { state: b.state, reason: b.lastReason, consecutive_failures: b.consecutive, ...(b.state === 'open' ? { open_until: new Date(b.openUntil).toISOString() } : {}) };
+      out[id] = {
+        state: b.state,
+        reason: b.lastReason,
+        consecutive_failures: b.consecutive,
+        ...(b.state === 'open' ? { open_until: new Date(b.openUntil).toISOString() } : {}),
+      };
     }
     return out;
   }
@@ -102,7 +139,10 @@ export class RoutingState {
 
 // On globalThis: under tsx this module may be instantiated twice (static CJS-transformed
 // imports and the plugins' dynamic ESM imports); admin and plugins must share one board.
-interface Boards { byStore: WeakMap<object, RoutingState>; process?: RoutingState }
+interface Boards {
+  byStore: WeakMap<object, RoutingState>;
+  process?: RoutingState;
+}
 const shared: Boards = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-gateway.routing.boards')] ??= { byStore: new WeakMap() }) as Boards;
 
 /**
@@ -111,7 +151,7 @@ const shared: Boards = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-
  */
 export function routingState(deps?: { stores?: { state: StateStore }; metrics?: MetricsRegistry; logger?: Logger }): RoutingState {
   const store = deps?.stores?.state;
-  if (!store) return shared.process ??= new RoutingState(deps?.metrics, deps?.logger);
+  if (!store) return (shared.process ??= new RoutingState(deps?.metrics, deps?.logger));
   let b = shared.byStore.get(store);
   if (!b) {
     b = new RoutingState(deps.metrics, deps.logger);

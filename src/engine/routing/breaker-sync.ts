@@ -14,7 +14,13 @@ import type { BreakerState } from './breaker.ts';
 const CHANNEL = 'routing:breakers';
 const STATES: ReadonlySet<string> = new Set(['closed', 'open', 'half_open']);
 
-interface Message { origin: string; id: string; state: BreakerState; openUntil: number; reason: string }
+interface Message {
+  origin: string;
+  id: string;
+  state: BreakerState;
+  openUntil: number;
+  reason: string;
+}
 
 export interface BreakerSyncTarget {
   applyRemote(id: string, state: BreakerState, openUntil: number, reason: string): void;
@@ -38,13 +44,19 @@ export async function attachBreakerSync(store: StateStore, target: BreakerSyncTa
       const msg = JSON.stringify({ origin, id, state, openUntil, reason } satisfies Message);
       // Kept a little past the cool-down: after that, the state is stale anyway.
       const ttl = state === 'open' ? Math.max(1000, openUntil - Date.now()) + 60_000 : 60_000;
-      store.set(`routing:breaker:${id}`, msg, ttl).then(() => store.publish(CHANNEL, msg)).catch(onError);
+      store
+        .set(`routing:breaker:${id}`, msg, ttl)
+        .then(() => store.publish(CHANNEL, msg))
+        .catch(onError);
     },
     load(id) {
-      store.get(`routing:breaker:${id}`).then((raw) => {
-        const m = raw === null ? undefined : parse(raw);
-        if (m && m.origin !== origin) target.applyRemote(m.id, m.state, m.openUntil, m.reason);
-      }).catch(onError);
+      store
+        .get(`routing:breaker:${id}`)
+        .then((raw) => {
+          const m = raw === null ? undefined : parse(raw);
+          if (m && m.origin !== origin) target.applyRemote(m.id, m.state, m.openUntil, m.reason);
+        })
+        .catch(onError);
     },
     close: () => unsubscribe(),
   };

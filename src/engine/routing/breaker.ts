@@ -30,7 +30,11 @@ export class CircuitBreaker {
   private windowMs: number;
   private baseline?: number;
 
-  constructor(readonly id: string, public policy: Readonly<BreakerPolicy>, private readonly onTransition?: TransitionListener) {
+  constructor(
+    readonly id: string,
+    public policy: Readonly<BreakerPolicy>,
+    private readonly onTransition?: TransitionListener,
+  ) {
     this.windowMs = policy.window_ms;
     this.window = new OutcomeWindow(policy.window_ms);
   }
@@ -73,7 +77,10 @@ export class CircuitBreaker {
     this.consecutive = ok ? 0 : this.consecutive + 1;
     const p = this.policy;
     // A reload may change the policy's window: start a fresh one of the new length.
-    if (p.window_ms !== this.windowMs) { this.windowMs = p.window_ms; this.window = new OutcomeWindow(p.window_ms); }
+    if (p.window_ms !== this.windowMs) {
+      this.windowMs = p.window_ms;
+      this.window = new OutcomeWindow(p.window_ms);
+    }
     this.window.record(now, ok, latencyMs);
     if (this.consecutive >= p.failure_threshold) return this.to('open', now, `${this.consecutive} consecutive failures`);
     const w = this.window;
@@ -110,6 +117,9 @@ export class CircuitBreaker {
     this.openUntil = openUntil;
     this.lastReason = reason;
     this.probes = 0;
-    if (to !== 'half_open') { this.consecutive = 0; this.window.clear(); }
+    if (to !== 'half_open') {
+      this.consecutive = 0;
+      this.window.clear();
+    }
   }
 }

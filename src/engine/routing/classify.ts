@@ -14,13 +14,21 @@ export type FailureClass = (typeof FAILURE_CLASSES)[number];
 export function classify(err: unknown): FailureClass {
   if (!isGatewayError(err)) return 'unavailable';
   switch (err.code) {
-    case 'GW_ERR_PROVIDER_RATE_LIMITED': return 'rate_limited';
-    case 'GW_ERR_UPSTREAM_UNAVAILABLE': case 'GW_ERR_BAD_UPSTREAM_RESPONSE': return 'unavailable';
-    case 'GW_ERR_UPSTREAM_TIMEOUT': return 'timeout';
-    case 'GW_ERR_CONTEXT_LENGTH_EXCEEDED': return 'context_length_exceeded';
-    case 'GW_ERR_PROVIDER_CONTENT_POLICY': return 'content_policy';
-    case 'GW_ERR_PROVIDER_AUTH': return 'auth';
-    case 'GW_ERR_INTERNAL': return 'other';
+    case 'GW_ERR_PROVIDER_RATE_LIMITED':
+      return 'rate_limited';
+    case 'GW_ERR_UPSTREAM_UNAVAILABLE':
+    case 'GW_ERR_BAD_UPSTREAM_RESPONSE':
+      return 'unavailable';
+    case 'GW_ERR_UPSTREAM_TIMEOUT':
+      return 'timeout';
+    case 'GW_ERR_CONTEXT_LENGTH_EXCEEDED':
+      return 'context_length_exceeded';
+    case 'GW_ERR_PROVIDER_CONTENT_POLICY':
+      return 'content_policy';
+    case 'GW_ERR_PROVIDER_AUTH':
+      return 'auth';
+    case 'GW_ERR_INTERNAL':
+      return 'other';
     default:
       if (err.upstreamStatus !== undefined && err.upstreamStatus >= 500) return 'unavailable';
       return 'client';

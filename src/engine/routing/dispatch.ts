@@ -72,7 +72,9 @@ export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: D
     if (!first) {
       const wait = t.soonestRetry(state, Date.now());
       if (wait !== undefined && !t.outOfAttempts()) {
-        await sleep(wait, undefined, { signal }).catch(() => { throw gatewayError('GW_ERR_CLIENT_CLOSED'); });
+        await sleep(wait, undefined, { signal }).catch(() => {
+          throw gatewayError('GW_ERR_CLIENT_CLOSED');
+        });
         continue;
       }
       if (t.fallBack(deps.catalog, need, (name, g) => rankGroup(name, g, policy, state, rankOpts).map((r) => r.deployment), state)) continue;

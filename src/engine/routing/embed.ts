@@ -41,7 +41,7 @@ export function hashedNgram(dims: number): Embedder {
       for (let n = 3; n <= 4; n++) {
         for (let i = 0; i + n <= s.length; i++) {
           const h = fnv1a(s.slice(i, i + n));
-          v[h % dims]! += (h & 0x80000000) ? -1 : 1;
+          v[h % dims]! += h & 0x80000000 ? -1 : 1;
         }
       }
       return normalise(v);
@@ -67,10 +67,14 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Index and similarity of the nearest row of `rows` to `q`. */
 export function nearest(q: ArrayLike<number>, rows: readonly ArrayLike<number>[]): { index: number; similarity: number } {
-  let index = -1, similarity = -Infinity;
+  let index = -1,
+    similarity = -Infinity;
   for (let i = 0; i < rows.length; i++) {
     const s = cosine(q, rows[i]!);
-    if (s > similarity) { similarity = s; index = i; }
+    if (s > similarity) {
+      similarity = s;
+      index = i;
+    }
   }
   return { index, similarity };
 }

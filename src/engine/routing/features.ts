@@ -54,10 +54,14 @@ export async function requestFeatures(router: CompiledRouter, req: PlanRequest, 
   }
   const tokens = msgs.length ? await countFamilies(body as ChatRequest, [...families], pool) : {};
   const f: Features = {
-    requested, textByRole, tokens,
-    outputTokens: outputTokensOf(body), need: requiredCapabilities(req.endpoint, body),
+    requested,
+    textByRole,
+    tokens,
+    outputTokens: outputTokensOf(body),
+    need: requiredCapabilities(req.endpoint, body),
     stream: body.stream === true,
-    keyId: req.principal?.keyId, userId: req.principal?.userId ?? (typeof body.user === 'string' ? body.user : undefined),
+    keyId: req.principal?.keyId,
+    userId: req.principal?.userId ?? (typeof body.user === 'string' ? body.user : undefined),
   };
   const e = router.embedding;
   if (e && e.rows.length && (router.aliases.has(requested) || requested === 'auto')) {

@@ -25,8 +25,12 @@ export class DeploymentStats {
   private readonly slotTok = new Float64Array(SLOTS);
   private readonly slotAt = new Float64Array(SLOTS);
 
-  begin(): void { this.inflight++; }
-  end(): void { if (this.inflight > 0) this.inflight--; }
+  begin(): void {
+    this.inflight++;
+  }
+  end(): void {
+    if (this.inflight > 0) this.inflight--;
+  }
 
   /** Record a successful answer's latency (ms) and time to first token (ms). */
   observe(latencyMs: number, ttftMs: number): void {
@@ -53,9 +57,13 @@ export class DeploymentStats {
 
   /** Requests and tokens sent in the last minute. */
   lastMinute(now: number): { requests: number; tokens: number } {
-    let requests = 0, tokens = 0;
+    let requests = 0,
+      tokens = 0;
     for (let i = 0; i < SLOTS; i++) {
-      if (now - this.slotAt[i]! < MINUTE) { requests += this.slotReq[i]!; tokens += this.slotTok[i]!; }
+      if (now - this.slotAt[i]! < MINUTE) {
+        requests += this.slotReq[i]!;
+        tokens += this.slotTok[i]!;
+      }
     }
     return { requests, tokens };
   }
@@ -63,7 +71,11 @@ export class DeploymentStats {
   private slot(now: number): number {
     const start = Math.floor(now / (MINUTE / SLOTS)) * (MINUTE / SLOTS);
     const i = Math.floor(start / (MINUTE / SLOTS)) % SLOTS;
-    if (this.slotAt[i] !== start) { this.slotAt[i] = start; this.slotReq[i] = 0; this.slotTok[i] = 0; }
+    if (this.slotAt[i] !== start) {
+      this.slotAt[i] = start;
+      this.slotReq[i] = 0;
+      this.slotTok[i] = 0;
+    }
     return i;
   }
 }
@@ -74,17 +86,34 @@ export class HealthBoard {
 
   of(id: string): DeploymentStats {
     let s = this.byId.get(id);
-    if (!s) { s = new DeploymentStats(); this.byId.set(id, s); }
+    if (!s) {
+      s = new DeploymentStats();
+      this.byId.set(id, s);
+    }
     return s;
   }
 
-  peek(id: string): DeploymentStats | undefined { return this.byId.get(id); }
+  peek(id: string): DeploymentStats | undefined {
+    return this.byId.get(id);
+  }
 
   /** A JSON view for the admin API. */
-  snapshot(now = Date.now()): Record<string, { inflight: number; latency_ms?: number; ttft_ms?: number; p95_ms?: number; p99_ms?: number; last_minute: { requests: number; tokens: number } }> {
+  snapshot(
+    now = Date.now(),
+  ): Record<
+    string,
+    { inflight: number; latency_ms?: number; ttft_ms?: number; p95_ms?: number; p99_ms?: number; last_minute: { requests: number; tokens: number } }
+  > {
     const out: ReturnType<HealthBoard['snapshot']> = {};
     for (const [id, s] of this.byId) {
-      out[id] = { inflight: s.inflight, latency_ms: s.latency, ttft_ms: s.ttft, p95_ms: s.percentile(0.95), p99_ms: s.percentile(0.99), last_minute: s.lastMinute(now) };
+      out[id] = {
+        inflight: s.inflight,
+        latency_ms: s.latency,
+        ttft_ms: s.ttft,
+        p95_ms: s.percentile(0.95),
+        p99_ms: s.percentile(0.99),
+        last_minute: s.lastMinute(now),
+      };
     }
     return out;
   }

@@ -39,7 +39,10 @@ export function runRound(
     function launch(a: Attempt): void {
       live.add(a);
       launched++;
-      a.promise.then((res) => won(a, res), (err: unknown) => lost(a, err));
+      a.promise.then(
+        (res) => won(a, res),
+        (err: unknown) => lost(a, err),
+      );
     }
 
     function won(a: Attempt, res: UpstreamResponse): void {
@@ -83,7 +86,10 @@ export function runRound(
     launch(primary);
     if (hedge && hedge.delayMs <= 0) {
       // N at once: launch the others now, synchronously.
-      for (let a = launched < hedge.fanout ? nextHedge() : undefined; a; a = launched < hedge.fanout ? nextHedge() : undefined) { onHedge('launched'); launch(a); }
+      for (let a = launched < hedge.fanout ? nextHedge() : undefined; a; a = launched < hedge.fanout ? nextHedge() : undefined) {
+        onHedge('launched');
+        launch(a);
+      }
     } else schedule();
   });
 }

@@ -9,7 +9,13 @@
 const BUCKETS = 10;
 const BINS = 72; // 2^(72/4) ms ≈ 262 s: anything slower lands in the last bin
 
-interface Bucket { start: number; total: number; bad: number; hist: Uint32Array; max: Float64Array }
+interface Bucket {
+  start: number;
+  total: number;
+  bad: number;
+  hist: Uint32Array;
+  max: Float64Array;
+}
 
 const binOf = (ms: number) => Math.min(BINS - 1, Math.max(0, Math.floor(Math.log2(ms + 1) * 4)));
 
@@ -31,7 +37,11 @@ export class OutcomeWindow {
     const b = this.bucketFor(now);
     b.total++;
     this.total++;
-    if (!ok) { b.bad++; this.bad++; return; }
+    if (!ok) {
+      b.bad++;
+      this.bad++;
+      return;
+    }
     const bin = binOf(latencyMs);
     b.hist[bin]!++;
     if (latencyMs > b.max[bin]!) b.max[bin] = latencyMs;

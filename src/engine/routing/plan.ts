@@ -37,26 +37,39 @@ export interface Plan {
   error?: GatewayError;
 }
 
-export interface PlanDeps { catalog: ModelCatalog; state: RoutingState; rng: Rng; advance: boolean; now?: number }
+export interface PlanDeps {
+  catalog: ModelCatalog;
+  state: RoutingState;
+  rng: Rng;
+  advance: boolean;
+  now?: number;
+}
 
 export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan {
   const { catalog, state } = deps;
   const isAlias = router.aliases.has(f.requested) || f.requested === 'auto';
   const out: Plan = { requested: f.requested, candidates: [], scores: [], removed: [], steps: [], reason: '', promptTokens: 0 };
-  let pool: string[] = router.aliases.get(f.requested)?.slice() ?? (f.requested === 'auto' ? [...catalog.names()] : catalog.group(f.requested) ? [f.requested] : []);
+  let pool: string[] =
+    router.aliases.get(f.requested)?.slice() ?? (f.requested === 'auto' ? [...catalog.names()] : catalog.group(f.requested) ? [f.requested] : []);
   if (pool.length === 0) {
     out.error = gatewayError('GW_ERR_MODEL_NOT_FOUND', { message: `The model '${f.requested}' does not exist.`, param: 'model' });
     return out;
   }
   const reasons: string[] = [isAlias ? `alias:${f.requested}` : `group:${f.requested}`];
   const prefer = (m: string, why: string, step: StepName) => {
-    if (!catalog.group(m)) { out.steps.push({ step, outcome: `${why} -> ${m} (unknown model, ignored)` }); return; }
+    if (!catalog.group(m)) {
+      out.steps.push({ step, outcome: `${why} -> ${m} (unknown model, ignored)` });
+      return;
+    }
     pool = [m, ...pool.filter((x) => x !== m)];
     out.steps.push({ step, outcome: `${why} -> ${m}` });
     reasons.push(`${step}:${why}->${m}`);
   };
   const gone = new Set<string>();
-  const drop = (d: Deployment, step: StepName, reason: string) => { gone.add(d.id); out.removed.push({ deployment: d.id, step, reason }); };
+  const drop = (d: Deployment, step: StepName, reason: string) => {
+    gone.add(d.id);
+    out.removed.push({ deployment: d.id, step, reason });
+  };
   const live = () => pool.flatMap((m) => catalog.group(m) ?? []).filter((d) => !gone.has(d.id));
   const tokensFor = (d: Deployment) => f.tokens[familyOf(d.model)] ?? f.tokens.estimate ?? 0;
   let lastFilter: StepName | undefined;
@@ -73,7 +86,7 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
     } else if (step === 'ab') {
       const exp = router.ab.get(f.requested);
       if (!exp) continue;
-      const id = exp.sticky === 'key' ? f.keyId : exp.sticky === 'user' ? f.userId ?? f.keyId : undefined;
+      const id = exp.sticky === 'key' ? f.keyId : exp.sticky === 'user' ? (f.userId ?? f.keyId) : undefined;
       const x = id === undefined ? deps.rng() : bucketOf(id, exp.name);
       const v = exp.variants.find((w) => x < w.upTo) ?? exp.variants[exp.variants.length - 1]!;
       out.variant = { experiment: exp.name, variant: v.model };
@@ -82,7 +95,10 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
       let n = 0;
       for (const d of live()) {
         const need = tokensFor(d) + f.outputTokens;
-        if (d.contextWindow && need > d.contextWindow) { drop(d, step, `needs ${need} tokens > window ${d.contextWindow}`); n++; }
+        if (d.contextWindow && need > d.contextWindow) {
+          drop(d, step, `needs ${need} tokens > window ${d.contextWindow}`);
+          n++;
+        }
       }
       if (n) lastFilter = step;
       out.steps.push({ step, outcome: `${n} removed` });
@@ -90,7 +106,10 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
       let n = 0;
       for (const d of live()) {
         const missing = missingCapabilities(d, f.need);
-        if (missing.length) { drop(d, step, `missing ${missing.join(', ')}`); n++; }
+        if (missing.length) {
+          drop(d, step, `missing ${missing.join(', ')}`);
+          n++;
+        }
       }
       if (n) lastFilter = step;
       out.steps.push({ step, outcome: `${n} removed` });
@@ -98,7 +117,10 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
       let n = 0;
       for (const d of live()) {
         const usd = estimatedCost(d, tokensFor(d), f.outputTokens);
-        if (usd > router.costCeiling) { drop(d, step, `est. $${usd.toFixed(6)} > ceiling $${router.costCeiling}`); n++; }
+        if (usd > router.costCeiling) {
+          drop(d, step, `est. $${usd.toFixed(6)} > ceiling $${router.costCeiling}`);
+          n++;
+        }
       }
       if (n) lastFilter = step;
       out.steps.push({ step, outcome: `${n} removed` });
@@ -106,12 +128,20 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
   }
 
   const now = deps.now ?? Date.now();
-  const healthy: Deployment[] = [], shed: Deployment[] = [];
+  const healthy: Deployment[] = [],
+    shed: Deployment[] = [];
   for (const m of pool) {
     const group = (catalog.group(m) ?? []).filter((d) => !gone.has(d.id));
     if (!group.length) continue;
     const strategy = router.policy.group(m).strategy;
-    const ranked = rankGroup(m, group, router.policy, state, { rng: deps.rng, promptTokens: tokensFor(group[0]!), outputTokens: f.outputTokens, stream: f.stream, advance: deps.advance, now });
+    const ranked = rankGroup(m, group, router.policy, state, {
+      rng: deps.rng,
+      promptTokens: tokensFor(group[0]!),
+      outputTokens: f.outputTokens,
+      stream: f.stream,
+      advance: deps.advance,
+      now,
+    });
     for (const r of ranked) {
       const b = state.peekBreaker(r.deployment.id);
       const open = b !== undefined && !b.available(now);
@@ -143,8 +173,13 @@ function ruleMatches(r: CompiledRouter['rules'][number], f: Features): boolean {
 }
 
 function noCandidateError(filter: StepName | undefined, model: string): GatewayError {
-  if (filter === 'context_window') return gatewayError('GW_ERR_CONTEXT_LENGTH_EXCEEDED', { message: `The request does not fit the context window of any model behind '${model}'.`, param: 'messages' });
-  if (filter === 'capabilities') return gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `No model behind '${model}' supports this request.`, param: 'model' });
+  if (filter === 'context_window')
+    return gatewayError('GW_ERR_CONTEXT_LENGTH_EXCEEDED', {
+      message: `The request does not fit the context window of any model behind '${model}'.`,
+      param: 'messages',
+    });
+  if (filter === 'capabilities')
+    return gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `No model behind '${model}' supports this request.`, param: 'model' });
   if (filter === 'cost_ceiling') return gatewayError('GW_ERR_NO_HEALTHY_DEPLOYMENT', { message: `No model behind '${model}' is under the cost ceiling.` });
   return gatewayError('GW_ERR_NO_HEALTHY_DEPLOYMENT', { message: `No deployment of '${model}' is available.` });
 }

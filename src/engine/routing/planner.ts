@@ -44,9 +44,16 @@ export function createPlanner(router: CompiledRouter, deps: { catalog: ModelCata
 // Kept on globalThis because under tsx a module can be instantiated twice (once through
 // the CJS transform for static imports, once as ESM for the plugin's dynamic import);
 // the admin route and the router plugin must see one registry.
-const planners: WeakMap<ModelCatalog, Planner> = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-gateway.routing.planners')] ??= new WeakMap()) as WeakMap<ModelCatalog, Planner>;
+const planners: WeakMap<ModelCatalog, Planner> = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-gateway.routing.planners')] ??=
+  new WeakMap()) as WeakMap<ModelCatalog, Planner>;
 
 /** The router plugin of a generation registers its planner (explain uses it). */
-export function registerPlanner(catalog: ModelCatalog, p: Planner): void { planners.set(catalog, p); }
-export function unregisterPlanner(catalog: ModelCatalog, p: Planner): void { if (planners.get(catalog) === p) planners.delete(catalog); }
-export function plannerFor(catalog: ModelCatalog): Planner | undefined { return planners.get(catalog); }
+export function registerPlanner(catalog: ModelCatalog, p: Planner): void {
+  planners.set(catalog, p);
+}
+export function unregisterPlanner(catalog: ModelCatalog, p: Planner): void {
+  if (planners.get(catalog) === p) planners.delete(catalog);
+}
+export function plannerFor(catalog: ModelCatalog): Planner | undefined {
+  return planners.get(catalog);
+}

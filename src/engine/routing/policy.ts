@@ -72,8 +72,14 @@ export interface RoutingConfig {
 }
 
 export const DEFAULT_BREAKER: Readonly<BreakerPolicy> = Object.freeze({
-  failure_threshold: 5, error_rate: 0.5, window_ms: 30_000, min_requests: 20,
-  cooldown_ms: 10_000, half_open_probes: 1, latency_factor: 0, latency_min_samples: 50,
+  failure_threshold: 5,
+  error_rate: 0.5,
+  window_ms: 30_000,
+  min_requests: 20,
+  cooldown_ms: 10_000,
+  half_open_probes: 1,
+  latency_factor: 0,
+  latency_min_samples: 50,
 });
 
 /** Compile a `routing` section; unknown groups fall back to the `*` / top-level entries. */
@@ -87,11 +93,14 @@ export function compilePolicy(cfg: Readonly<RoutingConfig> = {}): RoutingPolicy 
   names.delete('*');
   const groups = new Map<string, GroupPolicy>();
   for (const n of names) {
-    groups.set(n, Object.freeze({
-      strategy: cfg.groups?.[n]?.strategy ?? defaults.strategy,
-      fallbacks: Object.freeze({ ...(cfg.fallbacks?.[n] ?? defaults.fallbacks) }),
-      hedging: cfg.hedging?.[n] ? hedgeOf(cfg.hedging[n]) : defaults.hedging,
-    }));
+    groups.set(
+      n,
+      Object.freeze({
+        strategy: cfg.groups?.[n]?.strategy ?? defaults.strategy,
+        fallbacks: Object.freeze({ ...(cfg.fallbacks?.[n] ?? defaults.fallbacks) }),
+        hedging: cfg.hedging?.[n] ? hedgeOf(cfg.hedging[n]) : defaults.hedging,
+      }),
+    );
   }
   return Object.freeze({
     group: (name: string | undefined) => (name === undefined ? undefined : groups.get(name)) ?? defaults,

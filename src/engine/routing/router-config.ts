@@ -23,8 +23,19 @@ export interface RouterConfig extends RoutingConfig {
   cost_ceiling?: { max_usd: number };
 }
 
-export interface CompiledRule { name: string; model: string; regex?: RegExp; keywords: string[]; roles: ReadonlySet<string> }
-export interface CompiledAb { name: string; model: string; sticky: 'key' | 'user' | 'none'; variants: Array<{ model: string; upTo: number }> }
+export interface CompiledRule {
+  name: string;
+  model: string;
+  regex?: RegExp;
+  keywords: string[];
+  roles: ReadonlySet<string>;
+}
+export interface CompiledAb {
+  name: string;
+  model: string;
+  sticky: 'key' | 'user' | 'none';
+  variants: Array<{ model: string; upTo: number }>;
+}
 
 export interface CompiledRouter {
   seed?: number;
@@ -49,7 +60,12 @@ export function compileRouter(cfg: Readonly<RouterConfig> = {}): CompiledRouter 
   for (const e of cfg.ab ?? []) {
     const total = e.variants.reduce((s, v) => s + v.weight, 0) || 1;
     let acc = 0;
-    ab.set(e.model, { name: e.name, model: e.model, sticky: e.sticky ?? 'key', variants: e.variants.map((v) => ({ model: v.model, upTo: (acc += v.weight) / total })) });
+    ab.set(e.model, {
+      name: e.name,
+      model: e.model,
+      sticky: e.sticky ?? 'key',
+      variants: e.variants.map((v) => ({ model: v.model, upTo: (acc += v.weight) / total })),
+    });
   }
   return Object.freeze({
     seed: cfg.seed,
@@ -66,9 +82,13 @@ export function compileRouter(cfg: Readonly<RouterConfig> = {}): CompiledRouter 
 function compileEmbedding(e: NonNullable<RouterConfig['embedding']>): CompiledRouter['embedding'] {
   const name = e.embedder ?? 'hashed-ngram';
   const embedder = embedderFor(name, e.dims ?? 256);
-  const rows: Float32Array[] = [], rowModel: string[] = [];
+  const rows: Float32Array[] = [],
+    rowModel: string[] = [];
   for (const [model, examples] of Object.entries(e.routes)) {
-    for (const ex of examples) { rows.push(embedder.embed(ex)); rowModel.push(model); }
+    for (const ex of examples) {
+      rows.push(embedder.embed(ex));
+      rowModel.push(model);
+    }
   }
   return { embedder, name, minSimilarity: e.min_similarity ?? 0.2, rows, rowModel };
 }

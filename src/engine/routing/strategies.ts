@@ -37,12 +37,18 @@ export interface Ranked {
 
 export function rankDeployments(strategy: StrategyName, group: readonly Deployment[], input: StrategyInput): Ranked[] {
   switch (strategy) {
-    case 'round-robin': return roundRobin(group, input.cursor);
-    case 'least-busy': return ascending(group, (d) => input.stats(d.id)?.inflight ?? 0, input.rng);
-    case 'latency': return latency(group, input);
-    case 'cost': return ascending(group, (d) => estimatedCost(d, input.promptTokens, input.outputTokens), input.rng);
-    case 'usage': return descending(group, (d) => headroom(d, input));
-    default: return weighted(group, input.rng);
+    case 'round-robin':
+      return roundRobin(group, input.cursor);
+    case 'least-busy':
+      return ascending(group, (d) => input.stats(d.id)?.inflight ?? 0, input.rng);
+    case 'latency':
+      return latency(group, input);
+    case 'cost':
+      return ascending(group, (d) => estimatedCost(d, input.promptTokens, input.outputTokens), input.rng);
+    case 'usage':
+      return descending(group, (d) => headroom(d, input));
+    default:
+      return weighted(group, input.rng);
   }
 }
 

@@ -34,7 +34,11 @@ export class Tracker {
   private lastErr?: unknown;
   private lastClass?: FailureClass;
 
-  constructor(candidates: readonly Deployment[], private readonly policy: RoutingPolicy, private readonly rng: Rng) {
+  constructor(
+    candidates: readonly Deployment[],
+    private readonly policy: RoutingPolicy,
+    private readonly rng: Rng,
+  ) {
     this.queue = [...candidates];
     this.origin = candidates[0]!.name;
     for (const d of candidates) this.usedModels.add(d.name);
@@ -58,8 +62,12 @@ export class Tracker {
     this.total++;
   }
 
-  hasAlternatives(): boolean { return this.queue.length > 1; }
-  outOfAttempts(): boolean { return this.total >= this.policy.maxAttempts; }
+  hasAlternatives(): boolean {
+    return this.queue.length > 1;
+  }
+  outOfAttempts(): boolean {
+    return this.total >= this.policy.maxAttempts;
+  }
 
   /** Record a failed attempt; throws when the failure must go to the client as it is. */
   failed(d: Deployment, err: unknown, now: number): void {

@@ -28,7 +28,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
 
   app.get('/readyz', async (_req, res) => {
     const configLoaded = deps.runtime.current !== undefined;
@@ -62,10 +64,14 @@ export function createApp(deps: AppDeps): Express {
   // express 5 routes async errors here; admin body-parser errors (bad JSON, too large) included.
   app.use(function errorHandler(err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) {
     const status = (err as { status?: number }).status;
-    const e = status === 400 ? gatewayError('GW_ERR_BAD_JSON')
-      : status === 413 ? gatewayError('GW_ERR_BODY_TOO_LARGE')
-      : status === 415 ? gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE')
-      : gatewayError('GW_ERR_INTERNAL');
+    const e =
+      status === 400
+        ? gatewayError('GW_ERR_BAD_JSON')
+        : status === 413
+          ? gatewayError('GW_ERR_BODY_TOO_LARGE')
+          : status === 415
+            ? gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE')
+            : gatewayError('GW_ERR_INTERNAL');
     if (e.code === 'GW_ERR_INTERNAL') deps.logger.error({ err }, 'unhandled error');
     if (!res.headersSent) writeError(res, e, {});
     else res.destroy();

@@ -23,10 +23,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     let ended = false;
     req.on('data', onData);
-    req.once('end', () => { ended = true; resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)); });
+    req.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
     req.once('error', reject);
     // A client that vanishes mid-body must not leave the request (and its generation) pending.
-    req.once('close', () => { if (!ended) reject(gatewayError('GW_ERR_CLIENT_CLOSED')); });
+    req.once('close', () => {
+      if (!ended) reject(gatewayError('GW_ERR_CLIENT_CLOSED'));
+    });
   });
 }
 

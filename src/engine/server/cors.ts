@@ -29,7 +29,10 @@ export function buildCors(cfg: ServerConfig['cors'] | undefined): Cors {
       res.setHeader('access-control-allow-origin', any && !credentials ? '*' : origin);
       res.setHeader('vary', 'Origin');
       if (credentials) res.setHeader('access-control-allow-credentials', 'true');
-      res.setHeader('access-control-expose-headers', 'x-request-id, x-ratelimit-remaining-requests, x-ratelimit-remaining-tokens, retry-after, x-gateway-model');
+      res.setHeader(
+        'access-control-expose-headers',
+        'x-request-id, x-ratelimit-remaining-requests, x-ratelimit-remaining-tokens, retry-after, x-gateway-model',
+      );
       if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
       res.setHeader('access-control-allow-methods', methods);
       res.setHeader('access-control-allow-headers', headers);

@@ -87,30 +87,39 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const host = opts.host ?? first.config.server.host;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   logger.info({ port: actual, host, generation: runtime.current?.id }, 'gateway listening');
 
-  const watcher = opts.watch === false ? null : watchConfig(opts.configPath, () => { void runtime.reload(); });
+  const watcher =
+    opts.watch === false
+      ? null
+      : watchConfig(opts.configPath, () => {
+          void runtime.reload();
+        });
 
   let closing: Promise<void> | null = null;
-  const close = (graceMs = (first.config.server.shutdown_grace_s ?? 10) * 1000): Promise<void> => closing ??= (async () => {
-    draining = true;
-    await watcher?.close();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const deadline = Date.now() + graceMs;
-    while ((runtime.current?.inflight ?? 0) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    server.closeAllConnections();
-    for (const s of upgraded) s.destroy();
-    await closed;
-    await runtime.close(Math.max(0, deadline - Date.now()));
-    await pool.close();
-    await closeStores(stores);
-    logger.info('gateway stopped');
-  })();
+  const close = (graceMs = (first.config.server.shutdown_grace_s ?? 10) * 1000): Promise<void> =>
+    (closing ??= (async () => {
+      draining = true;
+      await watcher?.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while ((runtime.current?.inflight ?? 0) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      server.closeAllConnections();
+      for (const s of upgraded) s.destroy();
+      await closed;
+      await runtime.close(Math.max(0, deadline - Date.now()));
+      await pool.close();
+      await closeStores(stores);
+      logger.info('gateway stopped');
+    })());
 
   return { url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${actual}`, port: actual, runtime, stores, metrics, logger, close };
 }

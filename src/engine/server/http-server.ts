@@ -21,11 +21,19 @@ export function matchEndpoint(url: string): EndpointSpec | undefined {
   let p = q === -1 ? url : url.slice(0, q);
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   switch (p) {
-    case '/v1/chat/completions': case '/chat/completions': return CHAT;
-    case '/v1/embeddings': case '/embeddings': return EMBEDDINGS;
-    case '/v1/messages': return MESSAGES;
-    case '/v1/models': case '/models': return MODELS;
-    default: return p.startsWith('/v1/models/') ? MODELS : undefined;
+    case '/v1/chat/completions':
+    case '/chat/completions':
+      return CHAT;
+    case '/v1/embeddings':
+    case '/embeddings':
+      return EMBEDDINGS;
+    case '/v1/messages':
+      return MESSAGES;
+    case '/v1/models':
+    case '/models':
+      return MODELS;
+    default:
+      return p.startsWith('/v1/models/') ? MODELS : undefined;
   }
 }
 

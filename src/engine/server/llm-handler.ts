@@ -56,10 +56,19 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
     gen.acquire();
     inflight.inc({ endpoint: spec.endpoint });
     const ac = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) ac.abort(); });
+    res.once('close', () => {
+      if (!res.writableFinished) ac.abort();
+    });
     const ctx = new RequestContext({
-      id, endpoint: spec.endpoint, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers,
-      clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger, signal: ac.signal,
+      id,
+      endpoint: spec.endpoint,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      clientIp: req.socket.remoteAddress ?? '',
+      generation: gen.id,
+      log: logger,
+      signal: ac.signal,
     });
     try {
       if (spec.method === 'POST') {
@@ -98,7 +107,12 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       if (ctx.usage && ctx.cost === undefined) ctx.cost = costOf(ctx.usage, ctx.deployment);
       // onDone runs after the last byte went out, off the request's critical path.
       setImmediate(() => {
-        try { runDone(gen.llm, ctx, onPluginFailure); } finally { gen.release(); inflight.dec({ endpoint: spec.endpoint }); }
+        try {
+          runDone(gen.llm, ctx, onPluginFailure);
+        } finally {
+          gen.release();
+          inflight.dec({ endpoint: spec.endpoint });
+        }
       });
     }
   };

@@ -18,13 +18,24 @@ import { toGatewayError } from '../errors.ts';
 import { requestIdOf } from './llm-handler.ts';
 import { writeError, writeJson } from './respond.ts';
 
-interface Deps { logger: Logger; onPluginFailure: PluginFailureHook; inflight?: Gauge<'endpoint'> }
+interface Deps {
+  logger: Logger;
+  onPluginFailure: PluginFailureHook;
+  inflight?: Gauge<'endpoint'>;
+}
 
 function contextFor(req: IncomingMessage, gen: Generation, logger: Logger, signal: AbortSignal): RequestContext {
   const id = requestIdOf(req);
   return new RequestContext({
-    id, endpoint: 'proxy', method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers,
-    clientIp: req.socket.remoteAddress ?? '', generation: gen.id, log: logger, signal,
+    id,
+    endpoint: 'proxy',
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers: req.headers,
+    clientIp: req.socket.remoteAddress ?? '',
+    generation: gen.id,
+    log: logger,
+    signal,
   });
 }
 
@@ -54,10 +65,17 @@ export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse
     setImmediate(() => {
       try {
         for (const p of route.pipeline.onResponse) {
-          try { void p.instance.onResponse!(ctx); } catch (err) { pluginFailure(ctx, p, 'onResponse', err, deps.onPluginFailure); }
+          try {
+            void p.instance.onResponse!(ctx);
+          } catch (err) {
+            pluginFailure(ctx, p, 'onResponse', err, deps.onPluginFailure);
+          }
         }
         runDone(route.pipeline, ctx, deps.onPluginFailure);
-      } finally { gen.release(); deps.inflight?.dec({ endpoint: 'proxy' }); }
+      } finally {
+        gen.release();
+        deps.inflight?.dec({ endpoint: 'proxy' });
+      }
     });
   });
   try {

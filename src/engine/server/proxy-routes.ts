@@ -24,9 +24,7 @@ export interface ProxyRoute {
 
 export function buildProxyRoutes(routes: readonly RouteConfig[], pipelines: readonly CompiledPipeline[]): ProxyRoute[] {
   // Longest prefix first, so /apps/crm/admin wins over /apps/crm.
-  return routes
-    .map((r, i) => buildRoute(r, pipelines[i]!))
-    .sort((a, b) => b.path.length - a.path.length);
+  return routes.map((r, i) => buildRoute(r, pipelines[i]!)).sort((a, b) => b.path.length - a.path.length);
 }
 
 function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
@@ -81,8 +79,10 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
       if (prefix === '/') return true;
       if (!url.startsWith(prefix)) return false;
       const next = url.charCodeAt(prefix.length);
-      return Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */;
+      return Number.isNaN(next) || next === 47 /* / */ || next === 63; /* ? */
     },
-    close() { agent.destroy(); },
+    close() {
+      agent.destroy();
+    },
   };
 }

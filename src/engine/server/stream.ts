@@ -26,8 +26,13 @@ const SSE_HEADERS = {
  * still a proper HTTP error (and the dispatcher may fall back); rejects in that case.
  */
 export async function pumpStream(
-  ctx: RequestContext, resp: StreamUpstreamResponse, pipeline: CompiledPipeline, codec: Codec,
-  res: ServerResponse, headers: Record<string, string>, onFail?: PluginFailureHook,
+  ctx: RequestContext,
+  resp: StreamUpstreamResponse,
+  pipeline: CompiledPipeline,
+  codec: Codec,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  onFail?: PluginFailureHook,
 ): Promise<void> {
   const it = resp.events[Symbol.asyncIterator]();
   let r = await it.next();

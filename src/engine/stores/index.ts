@@ -30,7 +30,11 @@ async function ready(state: StateStore, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve) => {
     const t = setTimeout(done, timeoutMs);
     r.once('ready', done);
-    function done() { clearTimeout(t); r!.off('ready', done); resolve(); }
+    function done() {
+      clearTimeout(t);
+      r!.off('ready', done);
+      resolve();
+    }
   });
 }
 

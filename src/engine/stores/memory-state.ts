@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { StateStore } from './state.ts';
 
-interface Entry { value: string; expiresAt: number }
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
 
 /** One-process state store. Expired entries are dropped lazily and by a slow sweep. */
 export function createMemoryStateStore(prefix = 'gw:'): StateStore {
@@ -16,7 +19,10 @@ export function createMemoryStateStore(prefix = 'gw:'): StateStore {
 
   const read = (k: string): Entry | undefined => {
     const e = data.get(k);
-    if (e && e.expiresAt <= Date.now()) { data.delete(k); return undefined; }
+    if (e && e.expiresAt <= Date.now()) {
+      data.delete(k);
+      return undefined;
+    }
     return e;
   };
 
@@ -24,11 +30,15 @@ export function createMemoryStateStore(prefix = 'gw:'): StateStore {
     kind: 'memory',
     prefix,
     key: (name) => prefix + name,
-    async get(name) { return read(prefix + name)?.value ?? null; },
+    async get(name) {
+      return read(prefix + name)?.value ?? null;
+    },
     async set(name, value, ttlMs) {
       data.set(prefix + name, { value, expiresAt: ttlMs ? Date.now() + ttlMs : Infinity });
     },
-    async del(name) { data.delete(prefix + name); },
+    async del(name) {
+      data.delete(prefix + name);
+    },
     async incrBy(name, by, ttlMs) {
       const k = prefix + name;
       const e = read(k);
@@ -36,12 +46,22 @@ export function createMemoryStateStore(prefix = 'gw:'): StateStore {
       data.set(k, { value: String(next), expiresAt: e ? e.expiresAt : ttlMs ? Date.now() + ttlMs : Infinity });
       return next;
     },
-    async publish(channel, message) { bus.emit(prefix + channel, message); },
+    async publish(channel, message) {
+      bus.emit(prefix + channel, message);
+    },
     async subscribe(channel, onMessage) {
       bus.on(prefix + channel, onMessage);
-      return async () => { bus.off(prefix + channel, onMessage); };
+      return async () => {
+        bus.off(prefix + channel, onMessage);
+      };
     },
-    async ping() { return true; },
-    async close() { clearInterval(sweep); data.clear(); bus.removeAllListeners(); },
+    async ping() {
+      return true;
+    },
+    async close() {
+      clearInterval(sweep);
+      data.clear();
+      bus.removeAllListeners();
+    },
   };
 }

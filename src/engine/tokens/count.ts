@@ -65,7 +65,11 @@ export async function countPromptTokens(body: Pick<ChatRequest, 'messages' | 'to
 }
 
 /** Counts for several tokenizer families at once (one worker trip for all of them). */
-export async function countFamilies(body: Pick<ChatRequest, 'messages' | 'tools'>, families: readonly TokenFamily[], pool?: WorkerPool): Promise<Partial<Record<TokenFamily, number>>> {
+export async function countFamilies(
+  body: Pick<ChatRequest, 'messages' | 'tools'>,
+  families: readonly TokenFamily[],
+  pool?: WorkerPool,
+): Promise<Partial<Record<TokenFamily, number>>> {
   const msgs = plainMessages(body);
   const uniq = [...new Set(families)];
   const exact = uniq.some((f) => f !== 'estimate');

@@ -16,8 +16,8 @@ const require = createRequire(import.meta.url);
 let o200kLoaded: Encoding | undefined;
 let cl100kLoaded: Encoding | undefined;
 // The CJS builds load synchronously, which counting (a sync API) needs.
-const o200k = (): Encoding => o200kLoaded ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding;
-const cl100k = (): Encoding => cl100kLoaded ??= require('gpt-tokenizer/cjs/encoding/cl100k_base') as Encoding;
+const o200k = (): Encoding => (o200kLoaded ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding);
+const cl100k = (): Encoding => (cl100kLoaded ??= require('gpt-tokenizer/cjs/encoding/cl100k_base') as Encoding);
 
 /** Load both encodings now. */
 export function warmTokenizers(): void {

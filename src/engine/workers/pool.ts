@@ -18,14 +18,18 @@ const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 export function createWorkerPool(opts: { maxThreads?: number } = {}): WorkerPool {
   let pool: Piscina | undefined;
   // Created on first use: a gateway whose pipeline never needs a worker starts none.
-  const get = (): Piscina => pool ??= new Piscina({
-    filename: workerFile,
-    maxThreads: opts.maxThreads ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
-    idleTimeout: 60_000,
-    execArgv: ['--import', 'tsx'],
-  });
+  const get = (): Piscina =>
+    (pool ??= new Piscina({
+      filename: workerFile,
+      maxThreads: opts.maxThreads ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+      idleTimeout: 60_000,
+      execArgv: ['--import', 'tsx'],
+    }));
   return {
     run: <T>(task: string, payload: unknown) => get().run({ task, payload }) as Promise<T>,
-    async close() { await pool?.destroy(); pool = undefined; },
+    async close() {
+      await pool?.destroy();
+      pool = undefined;
+    },
   };
 }

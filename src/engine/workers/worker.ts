@@ -7,9 +7,12 @@ const loaded = new Map<string, (payload: unknown) => unknown>();
 // Node 20 does not apply `--import tsx` loader hooks inside worker threads, so a worker
 // running from .ts sources registers tsx's ESM loader itself before importing a task.
 let tsLoader: Promise<void> | undefined;
-const ensureTsLoader = (): Promise<void> => tsLoader ??= import.meta.url.endsWith('.ts')
-  ? import('tsx/esm/api').then((m) => { m.register(); })
-  : Promise.resolve();
+const ensureTsLoader = (): Promise<void> =>
+  (tsLoader ??= import.meta.url.endsWith('.ts')
+    ? import('tsx/esm/api').then((m) => {
+        m.register();
+      })
+    : Promise.resolve());
 
 export default async function runTask({ task, payload }: { task: string; payload: unknown }): Promise<unknown> {
   let fn = loaded.get(task);

@@ -11,7 +11,9 @@ import type { PluginDefinition } from '../../engine/types.ts';
 import { dbOf } from '../../engine/stores/db/index.ts';
 import schema from './schema.json' with { type: 'json' };
 
-export interface AuditConfig { failed_requests: boolean }
+export interface AuditConfig {
+  failed_requests: boolean;
+}
 
 const audit: PluginDefinition<AuditConfig> = {
   name: 'audit',

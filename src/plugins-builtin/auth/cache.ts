@@ -9,7 +9,10 @@
 export class TtlLru<V> {
   private readonly map = new Map<string, { value: V; until: number }>();
 
-  constructor(private readonly max: number, private readonly ttlMs: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly ttlMs: number,
+  ) {}
 
   /** The cached value; `undefined` when absent or stale (a cached miss is a stored `null` V). */
   get(key: string, now = Date.now()): V | undefined {
@@ -28,7 +31,11 @@ export class TtlLru<V> {
     this.map.set(key, { value, until: now + this.ttlMs });
   }
 
-  clear(): void { this.map.clear(); }
+  clear(): void {
+    this.map.clear();
+  }
 
-  get size(): number { return this.map.size; }
+  get size(): number {
+    return this.map.size;
+  }
 }

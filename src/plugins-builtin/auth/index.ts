@@ -42,7 +42,9 @@ const auth: PluginDefinition<AuthConfig> = {
     const cache = new TtlLru<ResolvedKey | null>(config.cache_size, config.cache_ttl_ms);
     const stopListening = db ? await onKeyChange(env.stores.state, () => cache.clear()) : undefined;
     const failures = env.metrics.counter({
-      name: 'gateway_auth_failures_total', help: 'Requests refused by the auth plugin, by reason', labelNames: ['reason'] as const,
+      name: 'gateway_auth_failures_total',
+      help: 'Requests refused by the auth plugin, by reason',
+      labelNames: ['reason'] as const,
     });
 
     async function lookup(hash: string): Promise<ResolvedKey | null> {

@@ -35,8 +35,11 @@ export function modelMatcher(patterns: readonly string[]): ModelMatcher {
 export function resolveKey(k: KeyLookup): ResolvedKey {
   const p = k.permissions ?? {};
   const principal: Principal = Object.freeze({
-    keyId: k.id, keyPrefix: k.prefix, keyName: k.name ?? undefined,
-    userId: k.user_id ?? undefined, teamId: k.team_id ?? undefined,
+    keyId: k.id,
+    keyPrefix: k.prefix,
+    keyName: k.name ?? undefined,
+    userId: k.user_id ?? undefined,
+    teamId: k.team_id ?? undefined,
     permissions: Object.keys(p).length ? Object.freeze({ ...p }) : undefined,
     metadata: Object.freeze({ ...k.metadata }),
   });

@@ -46,11 +46,22 @@ export function loadStaticKeys(items: readonly unknown[] | undefined): Map<strin
     if (item.endpoints) permissions.endpoints = item.endpoints;
     if (item.providers) permissions.providers = item.providers;
     const lookup: KeyLookup = {
-      id: `static:${item.name}`, prefix: `static:${item.name}`, name: item.name,
-      user_id: item.user_id ?? null, team_id: item.team_id ?? null, permissions,
-      limits: item.limits ?? {}, budget: item.budget ?? null, metadata: item.metadata ?? {},
-      expires_at: item.expires_at ?? null, revoked_at: null, created_at: '', rotated_from: null, grace_until: null,
-      user_budget: null, team_budget: null,
+      id: `static:${item.name}`,
+      prefix: `static:${item.name}`,
+      name: item.name,
+      user_id: item.user_id ?? null,
+      team_id: item.team_id ?? null,
+      permissions,
+      limits: item.limits ?? {},
+      budget: item.budget ?? null,
+      metadata: item.metadata ?? {},
+      expires_at: item.expires_at ?? null,
+      revoked_at: null,
+      created_at: '',
+      rotated_from: null,
+      grace_until: null,
+      user_budget: null,
+      team_budget: null,
     };
     byHash.set(hashSecret(item.key), resolveKey(lookup));
   });

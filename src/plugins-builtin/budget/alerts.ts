@@ -17,7 +17,11 @@ export interface BudgetAlert {
   spend: number;
 }
 
-export interface WebhookConfig { url: string; timeout_ms: number; headers?: Record<string, string> }
+export interface WebhookConfig {
+  url: string;
+  timeout_ms: number;
+  headers?: Record<string, string>;
+}
 
 export function alerter(metrics: MetricsRegistry, logger: Logger, webhook: WebhookConfig | undefined) {
   const alerts = metrics.counter({ name: 'gateway_budget_alerts_total', help: 'Budget soft-threshold alerts', labelNames: ['scope'] as const });
@@ -30,6 +34,9 @@ export function alerter(metrics: MetricsRegistry, logger: Logger, webhook: Webho
       headers: { 'content-type': 'application/json', ...webhook.headers },
       body: JSON.stringify({ type: 'budget.threshold', ...a }),
       signal: AbortSignal.timeout(webhook.timeout_ms),
-    }).then((r) => r.body?.cancel(), (err: Error) => logger.warn({ err: err.message }, 'budget webhook failed'));
+    }).then(
+      (r) => r.body?.cancel(),
+      (err: Error) => logger.warn({ err: err.message }, 'budget webhook failed'),
+    );
   };
 }

@@ -20,7 +20,12 @@ import { periodWindow } from './periods.ts';
 import { alerter, type WebhookConfig } from './alerts.ts';
 
 type Scope = 'key' | 'user' | 'team';
-interface ConfigBudget { per: Scope; limit: number; period: BudgetPeriod; soft?: number }
+interface ConfigBudget {
+  per: Scope;
+  limit: number;
+  period: BudgetPeriod;
+  soft?: number;
+}
 
 export interface BudgetConfig {
   budgets: ConfigBudget[];
@@ -30,7 +35,15 @@ export interface BudgetConfig {
 }
 
 /** One counter this request spends against, with the tightest limit on it. */
-interface Applied { counter: string; scope: Scope; id: string; period: string; limit: number; soft?: number; ttlMs?: number }
+interface Applied {
+  counter: string;
+  scope: Scope;
+  id: string;
+  period: string;
+  limit: number;
+  soft?: number;
+  ttlMs?: number;
+}
 const APPLIED = stateKey<Applied[]>('budget.applied');
 
 const budget: PluginDefinition<BudgetConfig> = {
@@ -42,7 +55,11 @@ const budget: PluginDefinition<BudgetConfig> = {
   create(config, env) {
     const state = env.stores.state;
     const fireAlert = alerter(env.metrics, env.logger, config.webhook);
-    const exceeded = env.metrics.counter({ name: 'gateway_budget_exceeded_total', help: 'Requests refused for an exhausted budget', labelNames: ['scope'] as const });
+    const exceeded = env.metrics.counter({
+      name: 'gateway_budget_exceeded_total',
+      help: 'Requests refused for an exhausted budget',
+      labelNames: ['scope'] as const,
+    });
     const storeErrors = env.metrics.counter({ name: 'gateway_budget_store_errors_total', help: 'Budget store calls that failed' });
 
     function applicable(ctx: RequestContext): Applied[] {
@@ -62,7 +79,11 @@ const budget: PluginDefinition<BudgetConfig> = {
       };
       for (let i = 0; i < config.budgets.length; i++) add(config.budgets[i]!.per, config.budgets[i]);
       const authed = config.stored_budgets ? ctx.get(AUTHED_KEY) : undefined;
-      if (authed) { add('key', authed.budget); add('user', authed.userBudget); add('team', authed.teamBudget); }
+      if (authed) {
+        add('key', authed.budget);
+        add('user', authed.userBudget);
+        add('team', authed.teamBudget);
+      }
       return [...out.values()];
     }
 

@@ -18,7 +18,7 @@ export interface Matcher {
 }
 
 export const PII_TYPES = ['email', 'phone', 'credit_card', 'us_ssn', 'ipv4', 'secret'] as const;
-export type PiiType = typeof PII_TYPES[number];
+export type PiiType = (typeof PII_TYPES)[number];
 
 /** Luhn's checksum over the digits of `s` (separators ignored). */
 export function luhn(s: string): boolean {
@@ -28,7 +28,10 @@ export function luhn(s: string): boolean {
     const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) continue;
     let d = c;
-    if (double) { d *= 2; if (d > 9) d -= 9; }
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
     double = !double;
   }
@@ -66,7 +69,10 @@ const SOURCES: Record<PiiType, Array<{ source: string; valid?: (m: string) => bo
     { source: '(?<![\\w-])eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}', hint: ['eyJ'] },
     // PEM private keys from the header: base64 body and footer when present, so a key cut
     // short (or still streaming) is covered too. The body cannot run into another `-----`.
-    { source: '-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s:,.]|-(?!----)){0,16384}(?:-----END [A-Z ]{0,20}PRIVATE KEY-----)?', hint: ['-----BEGIN '] },
+    {
+      source: '-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s:,.]|-(?!----)){0,16384}(?:-----END [A-Z ]{0,20}PRIVATE KEY-----)?',
+      hint: ['-----BEGIN '],
+    },
   ],
 };
 

@@ -90,9 +90,10 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
       matches.inc({ rule: rule.name, action: 'block', direction });
       ctx.log.warn({ rule: rule.name, direction, param }, 'content filter: blocked');
       const what = direction === 'request' ? 'request' : 'response';
-      const message = rule === OVER_LIMIT
-        ? `The ${what} has a text longer than the content filter scans (max_scan_chars).`
-        : `The ${what} was blocked by the content policy (rule "${rule.name}").`;
+      const message =
+        rule === OVER_LIMIT
+          ? `The ${what} has a text longer than the content filter scans (max_scan_chars).`
+          : `The ${what} was blocked by the content policy (rule "${rule.name}").`;
       return gatewayError('GW_ERR_CONTENT_BLOCKED', { message, param: direction === 'request' ? param : null });
     }
 

@@ -14,7 +14,10 @@ import { countMatches, Tally } from './scan.ts';
 
 type Choice = ChatCompletionChunk['choices'][number];
 
-export interface ResponseLimits { maxScanChars: number; window: number }
+export interface ResponseLimits {
+  maxScanChars: number;
+  window: number;
+}
 
 /** Per request: the rules that apply to its answer, and the stream's progress. */
 export class ResponseState {
@@ -27,7 +30,10 @@ export class ResponseState {
   /** Original streamed text per choice, for log rules (scanned in `scanLogged`). */
   private readonly logged: string[] = [];
 
-  constructor(readonly set: RuleSet, private readonly limits: ResponseLimits) {
+  constructor(
+    readonly set: RuleSet,
+    private readonly limits: ResponseLimits,
+  ) {
     this.rewrites = set.block.length + set.redact.length > 0;
   }
 
@@ -46,8 +52,11 @@ export class ResponseState {
       const text = typeof c.delta?.content === 'string' ? c.delta.content : '';
       const final = c.finish_reason != null;
       if (final) this.finished[c.index] = true;
-      if (!text && !final) { out.push(c.logprobs == null ? c : { ...c, logprobs: null }); continue; }
-      const w = this.windows[c.index] ??= new ChoiceWindow(this.set, this.limits.window, this.limits.maxScanChars);
+      if (!text && !final) {
+        out.push(c.logprobs == null ? c : { ...c, logprobs: null });
+        continue;
+      }
+      const w = (this.windows[c.index] ??= new ChoiceWindow(this.set, this.limits.window, this.limits.maxScanChars));
       const r = w.push(text, final, this.tally);
       if (typeof r !== 'string') {
         this.blockedBy = r;

@@ -58,9 +58,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function keywordMatcher(words: readonly string[]): Matcher {
   // Longest first, so "acme corp" wins over "acme"; any run of spaces in a phrase matches
   // any whitespace, as text wraps.
-  const alts = [...new Set(words.map((w) => w.trim()).filter(Boolean))]
-    .sort((a, b) => b.length - a.length)
-    .map((w) => escape(w).replace(/\s+/g, '\\s+'));
+  const alts = [...new Set(words.map((w) => w.trim()).filter(Boolean))].sort((a, b) => b.length - a.length).map((w) => escape(w).replace(/\s+/g, '\\s+'));
   return { re: new RegExp(`(?<!${WORD})(?:${alts.join('|')})(?!${WORD})`, 'giu') };
 }
 
@@ -71,7 +69,12 @@ function keywordMatcher(words: readonly string[]): Matcher {
  */
 export class RuleConfigError extends Error {
   readonly path: string;
-  constructor(index: number, name: string, field: string | undefined, readonly detail: string) {
+  constructor(
+    index: number,
+    name: string,
+    field: string | undefined,
+    readonly detail: string,
+  ) {
     super(`rules[${index}] "${name}": ${field ? `${field} ` : ''}${detail}`);
     this.path = `rules[${index}]${field ? `.${field}` : ''}`;
   }
@@ -83,7 +86,12 @@ function regexMatcher(r: RuleConfig, i: number): Matcher {
   try {
     re = new RegExp(pattern, `${flags}g`);
   } catch (err) {
-    throw new RuleConfigError(i, r.name, 'regex.pattern', `is not a valid regular expression with flags "${flags}" (${(err as Error).message.replace(/^Invalid regular expression: /, '')})`);
+    throw new RuleConfigError(
+      i,
+      r.name,
+      'regex.pattern',
+      `is not a valid regular expression with flags "${flags}" (${(err as Error).message.replace(/^Invalid regular expression: /, '')})`,
+    );
   }
   // A pattern that matches the empty string would match (and redact) between every character.
   if (new RegExp(pattern, flags).test('')) throw new RuleConfigError(i, r.name, 'regex.pattern', 'matches the empty string');
@@ -97,8 +105,11 @@ function compileRule(r: RuleConfig, i: number): Rule {
   else if (r.pii) matchers = piiMatchers(r.pii);
   else throw new RuleConfigError(i, r.name, undefined, 'needs one of regex, keywords or pii');
   return {
-    name: r.name, action: r.action, replacement: `[REDACTED:${r.name}]`,
-    models: r.models ? new Set(r.models) : null, matchers,
+    name: r.name,
+    action: r.action,
+    replacement: `[REDACTED:${r.name}]`,
+    models: r.models ? new Set(r.models) : null,
+    matchers,
   };
 }
 

@@ -15,7 +15,11 @@ export class Tally {
   }
 }
 
-export interface Span { start: number; end: number; rule: Rule }
+export interface Span {
+  start: number;
+  end: number;
+  rule: Rule;
+}
 
 /**
  * Calls `visit(start, end, valid)` for each non-empty match of `rule` in `text` at or
@@ -30,7 +34,10 @@ export function eachMatch(rule: Rule, text: string, from: number, visit: (start:
     let r: RegExpExecArray | null;
     while ((r = re.exec(text)) !== null) {
       const end = r.index + r[0].length;
-      if (end === r.index) { re.lastIndex++; continue; }
+      if (end === r.index) {
+        re.lastIndex++;
+        continue;
+      }
       if (visit(r.index, end, !m.valid || m.valid(r[0])) === false) return;
     }
   }
@@ -45,7 +52,10 @@ function hinted(text: string, hint: readonly string[], from: number): boolean {
 export function findBlock(rules: readonly Rule[], text: string): Rule | undefined {
   for (let i = 0; i < rules.length; i++) {
     let hit = false;
-    eachMatch(rules[i]!, text, 0, (_s, _e, valid) => { if (valid) hit = true; return !hit; });
+    eachMatch(rules[i]!, text, 0, (_s, _e, valid) => {
+      if (valid) hit = true;
+      return !hit;
+    });
     if (hit) return rules[i];
   }
   return undefined;
@@ -55,7 +65,9 @@ export function findBlock(rules: readonly Rule[], text: string): Rule | undefine
 export function countMatches(rules: readonly Rule[], text: string, tally: Tally): void {
   for (let i = 0; i < rules.length; i++) {
     let n = 0;
-    eachMatch(rules[i]!, text, 0, (_s, _e, valid) => { if (valid) n++; });
+    eachMatch(rules[i]!, text, 0, (_s, _e, valid) => {
+      if (valid) n++;
+    });
     if (n) tally.add(rules[i]!, n);
   }
 }
@@ -68,7 +80,9 @@ export function redactSpans(rules: readonly Rule[], text: string, from: number):
   const raw: Span[] = [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    eachMatch(rule, text, from, (start, end, valid) => { if (valid) raw.push({ start, end, rule }); });
+    eachMatch(rule, text, from, (start, end, valid) => {
+      if (valid) raw.push({ start, end, rule });
+    });
   }
   if (raw.length < 2) return raw;
   raw.sort((a, b) => a.start - b.start || rules.indexOf(a.rule) - rules.indexOf(b.rule));
@@ -76,7 +90,9 @@ export function redactSpans(rules: readonly Rule[], text: string, from: number):
   for (let i = 1; i < raw.length; i++) {
     const last = out[out.length - 1]!;
     const s = raw[i]!;
-    if (s.start < last.end) { if (s.end > last.end) out[out.length - 1] = { ...last, end: s.end }; } else out.push(s);
+    if (s.start < last.end) {
+      if (s.end > last.end) out[out.length - 1] = { ...last, end: s.end };
+    } else out.push(s);
   }
   return out;
 }

@@ -29,7 +29,11 @@ export class ChoiceWindow {
   /** The last characters sent (original text), for lookbehind context. */
   private prev = '';
 
-  constructor(private readonly set: RuleSet, private readonly window: number, private readonly limit: number) {}
+  constructor(
+    private readonly set: RuleSet,
+    private readonly window: number,
+    private readonly limit: number,
+  ) {}
 
   /**
    * Take the next piece of text; returns the text to send now (redacted), or the Rule
@@ -49,8 +53,14 @@ export class ChoiceWindow {
     for (let i = 0; i < block.length && !blocked; i++) {
       eachMatch(block[i]!, buf, 0, (s, e, valid) => {
         if (e <= base) return;
-        if (!flush && e === end) { if (s < cut) cut = Math.max(s, base); return; }
-        if (valid) { blocked = block[i]; return false; }
+        if (!flush && e === end) {
+          if (s < cut) cut = Math.max(s, base);
+          return;
+        }
+        if (valid) {
+          blocked = block[i];
+          return false;
+        }
       });
     }
     if (blocked) return blocked;

@@ -7,7 +7,9 @@ import type { PluginDefinition } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
 import schema from './schema.json' with { type: 'json' };
 
-interface MetricsConfig { latency_buckets: number[] }
+interface MetricsConfig {
+  latency_buckets: number[];
+}
 
 function routeLabel(ctx: RequestContext): string {
   return ctx.endpoint === 'proxy' ? 'proxy' : ctx.endpoint;
@@ -23,9 +25,23 @@ const metrics: PluginDefinition<MetricsConfig> = {
     const m = env.metrics;
     const labels = ['route', 'model', 'provider', 'status'] as const;
     const requests = m.counter({ name: 'gateway_requests_total', help: 'Requests by route, model, provider and HTTP status', labelNames: labels });
-    const latency = m.histogram({ name: 'gateway_request_duration_seconds', help: 'Request latency, arrival to last byte', labelNames: ['route', 'model', 'provider'] as const, buckets: config.latency_buckets });
-    const ttfb = m.histogram({ name: 'gateway_time_to_first_byte_seconds', help: 'Arrival to first response byte (first token for streams)', labelNames: ['route', 'model', 'provider', 'stream'] as const, buckets: config.latency_buckets });
-    const tokens = m.counter({ name: 'gateway_tokens_total', help: 'Tokens by direction (prompt, completion, cached, reasoning)', labelNames: ['model', 'provider', 'type'] as const });
+    const latency = m.histogram({
+      name: 'gateway_request_duration_seconds',
+      help: 'Request latency, arrival to last byte',
+      labelNames: ['route', 'model', 'provider'] as const,
+      buckets: config.latency_buckets,
+    });
+    const ttfb = m.histogram({
+      name: 'gateway_time_to_first_byte_seconds',
+      help: 'Arrival to first response byte (first token for streams)',
+      labelNames: ['route', 'model', 'provider', 'stream'] as const,
+      buckets: config.latency_buckets,
+    });
+    const tokens = m.counter({
+      name: 'gateway_tokens_total',
+      help: 'Tokens by direction (prompt, completion, cached, reasoning)',
+      labelNames: ['model', 'provider', 'type'] as const,
+    });
     const cost = m.counter({ name: 'gateway_cost_usd_total', help: 'Spend in USD from usage x model pricing', labelNames: ['model', 'provider'] as const });
     const errors = m.counter({ name: 'gateway_errors_total', help: 'Failed requests by error code', labelNames: ['route', 'code'] as const });
     const catalog = env.models;

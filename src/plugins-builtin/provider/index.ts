@@ -31,7 +31,9 @@ function listModels(ctx: RequestContext, catalog: ModelCatalog): UpstreamRespons
   return { kind: 'json', status: 200, headers: {}, body: { object: 'list', data: catalog.names().map((n) => modelEntry(n, catalog)) } };
 }
 
-interface ProviderPluginConfig { routing?: RoutingConfig }
+interface ProviderPluginConfig {
+  routing?: RoutingConfig;
+}
 
 const provider: PluginDefinition<ProviderPluginConfig> = {
   name: 'provider',

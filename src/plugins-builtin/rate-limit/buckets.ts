@@ -10,7 +10,9 @@ import type { BucketReq } from './limiter.ts';
 export type Dimension = 'key' | 'user' | 'team' | 'model' | 'route' | 'ip';
 export type Unit = 'requests' | 'tokens' | 'concurrency';
 
-export interface LimitItem extends KeyLimits { per: Dimension | Dimension[] }
+export interface LimitItem extends KeyLimits {
+  per: Dimension | Dimension[];
+}
 
 export interface Template {
   name: string;
@@ -21,11 +23,16 @@ export interface Template {
 }
 
 /** A bucket of this request, with what the headers and settle/release need. */
-export interface RequestBucket extends BucketReq { unit: Unit }
+export interface RequestBucket extends BucketReq {
+  unit: Unit;
+}
 
 const WINDOWS: Array<[keyof KeyLimits, Unit, number]> = [
-  ['rps', 'requests', 1_000], ['rpm', 'requests', 60_000], ['rph', 'requests', 3_600_000],
-  ['tpm', 'tokens', 60_000], ['concurrency', 'concurrency', 0],
+  ['rps', 'requests', 1_000],
+  ['rpm', 'requests', 60_000],
+  ['rph', 'requests', 3_600_000],
+  ['tpm', 'tokens', 60_000],
+  ['concurrency', 'concurrency', 0],
 ];
 
 /** One template per (item, window) pair. */
@@ -44,12 +51,20 @@ export function compileTemplates(items: readonly LimitItem[], namePrefix: string
 
 function dimValue(ctx: RequestContext, d: Dimension): string | undefined {
   switch (d) {
-    case 'key': return ctx.principal?.keyId;
-    case 'user': return ctx.principal?.userId;
-    case 'team': return ctx.principal?.teamId;
-    case 'model': return ctx.model;
-    case 'route': { const q = ctx.path.indexOf('?'); return q < 0 ? ctx.path : ctx.path.slice(0, q); }
-    case 'ip': return ctx.clientIp;
+    case 'key':
+      return ctx.principal?.keyId;
+    case 'user':
+      return ctx.principal?.userId;
+    case 'team':
+      return ctx.principal?.teamId;
+    case 'model':
+      return ctx.model;
+    case 'route': {
+      const q = ctx.path.indexOf('?');
+      return q < 0 ? ctx.path : ctx.path.slice(0, q);
+    }
+    case 'ip':
+      return ctx.clientIp;
   }
 }
 

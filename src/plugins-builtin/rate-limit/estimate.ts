@@ -3,9 +3,20 @@
  * message text, plus the completion budget the client asked for. Cheap and inline; the
  * reservation is settled to real usage when the request is done.
  */
-interface Part { type?: string; text?: unknown }
-interface Msg { content?: unknown }
-interface Body { messages?: Msg[]; input?: unknown; max_tokens?: unknown; max_completion_tokens?: unknown; system?: unknown }
+interface Part {
+  type?: string;
+  text?: unknown;
+}
+interface Msg {
+  content?: unknown;
+}
+interface Body {
+  messages?: Msg[];
+  input?: unknown;
+  max_tokens?: unknown;
+  max_completion_tokens?: unknown;
+  system?: unknown;
+}
 
 function chars(v: unknown): number {
   if (typeof v === 'string') return v.length;

@@ -16,7 +16,10 @@ export function rateLimitHeaders(buckets: readonly RequestBucket[], states: read
     for (let i = 0; i < buckets.length; i++) {
       if (buckets[i]!.unit !== unit) continue;
       const remaining = buckets[i]!.limit - states[i]!.used;
-      if (remaining < bestRemaining) { bestRemaining = remaining; best = i; }
+      if (remaining < bestRemaining) {
+        bestRemaining = remaining;
+        best = i;
+      }
     }
     if (best < 0) continue;
     out[`x-ratelimit-limit-${unit}`] = String(buckets[best]!.limit);

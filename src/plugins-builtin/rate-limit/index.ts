@@ -30,7 +30,11 @@ export interface RateLimitConfig {
   headers: boolean;
 }
 
-interface Held { id: string; buckets: RequestBucket[]; finished: boolean }
+interface Held {
+  id: string;
+  buckets: RequestBucket[];
+  finished: boolean;
+}
 const HELD = stateKey<Held>('rate-limit.held');
 
 const processTag = randomBytes(4).toString('hex');
@@ -49,7 +53,9 @@ const rateLimit: PluginDefinition<RateLimitConfig> = {
     const keyTemplates = new WeakMap<AuthedKey, Template[]>();
     const guard = storeGuard(env.metrics, env.logger, config.on_store_error);
     const decisions = env.metrics.counter({
-      name: 'gateway_ratelimit_requests_total', help: 'Rate-limit decisions', labelNames: ['result'] as const,
+      name: 'gateway_ratelimit_requests_total',
+      help: 'Rate-limit decisions',
+      labelNames: ['result'] as const,
     });
 
     function templatesOfKey(k: AuthedKey): Template[] {
@@ -94,13 +100,17 @@ const rateLimit: PluginDefinition<RateLimitConfig> = {
           const b = buckets[result.failed]!;
           const retryAfter = Math.max(1, Math.ceil(result.states[result.failed]!.resetMs / 1000));
           throw gatewayError('GW_ERR_RATE_LIMITED', {
-            message: `Rate limit exceeded (${b.unit}).`, retryAfter, headers: config.headers ? { ...headers } : undefined,
+            message: `Rate limit exceeded (${b.unit}).`,
+            retryAfter,
+            headers: config.headers ? { ...headers } : undefined,
           });
         }
         decisions.inc({ result: 'allowed' });
         ctx.set(HELD, { id, buckets, finished: false });
       },
-      onDone(ctx) { finish(ctx); },
+      onDone(ctx) {
+        finish(ctx);
+      },
     };
   },
 };

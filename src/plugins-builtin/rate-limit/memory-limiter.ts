@@ -5,7 +5,10 @@
  */
 import type { AcquireResult, BucketReq, BucketState, Limiter } from './limiter.ts';
 
-interface Bucket { entries: Map<string, { exp: number; amount: number }>; total: number }
+interface Bucket {
+  entries: Map<string, { exp: number; amount: number }>;
+  total: number;
+}
 
 export function createMemoryLimiter(now: () => number = Date.now): Limiter {
   const buckets = new Map<string, Bucket>();
@@ -18,7 +21,11 @@ export function createMemoryLimiter(now: () => number = Date.now): Limiter {
 
   function live(key: string, t: number): Bucket {
     let b = buckets.get(key);
-    if (!b) { b = { entries: new Map(), total: 0 }; buckets.set(key, b); return b; }
+    if (!b) {
+      b = { entries: new Map(), total: 0 };
+      buckets.set(key, b);
+      return b;
+    }
     for (const [id, e] of b.entries) {
       if (e.exp > t) break;
       b.total -= e.amount;
@@ -38,7 +45,11 @@ export function createMemoryLimiter(now: () => number = Date.now): Limiter {
       if (++calls % 1000 === 0) sweep(t);
       const bs = reqs.map((r) => live(r.key, t));
       let failed = -1;
-      for (let i = 0; i < reqs.length; i++) if (bs[i]!.total + reqs[i]!.cost > reqs[i]!.limit) { failed = i; break; }
+      for (let i = 0; i < reqs.length; i++)
+        if (bs[i]!.total + reqs[i]!.cost > reqs[i]!.limit) {
+          failed = i;
+          break;
+        }
       if (failed < 0) {
         for (let i = 0; i < reqs.length; i++) {
           bs[i]!.entries.set(id, { exp: t + reqs[i]!.ttlMs, amount: reqs[i]!.cost });

@@ -32,13 +32,16 @@ const router: PluginDefinition<RouterConfig> = {
     warmTokenizers();
     const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
     const planner = createPlanner(compiled, { catalog: env.models, state, pool: env.pool });
-    registerPlanner(env.models, planner); 
+    registerPlanner(env.models, planner);
     const policy = compiled.policy;
     return {
       async onRequest(ctx) {
         if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'embeddings') return;
         // /v1/messages bodies are already canonical chat requests: route them as chat.
-        const p = await planner.route({ endpoint: ctx.endpoint === 'messages' ? 'chat' : ctx.endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
+        const p = await planner.route(
+          { endpoint: ctx.endpoint === 'messages' ? 'chat' : ctx.endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers },
+          { advance: true },
+        );
         if (p.error) throw p.error;
         ctx.model = p.model;
         ctx.candidates = p.candidates;

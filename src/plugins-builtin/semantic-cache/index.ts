@@ -64,7 +64,9 @@ function directives(v: string | undefined): { noCache: boolean; noStore: boolean
 /** `p`, or a rejection once `ms` passed (a hanging Redis must not hold the request). */
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`cache lookup took over ${ms} ms`)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cache lookup took over ${ms} ms`)), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
@@ -79,9 +81,9 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
     const state = env.stores.state;
     const ttlMs = config.ttl_seconds * 1000;
     const sizes = { maxEntries: config.max_entries, perScope: config.max_entries_per_scope, ttlMs, dims: config.dims };
-    const store: CacheStore = sharedStore(state, env.pluginId, JSON.stringify(sizes), () => state.kind === 'redis'
-      ? createRedisStore(state, sizes)
-      : createMemoryStore(sizes));
+    const store: CacheStore = sharedStore(state, env.pluginId, JSON.stringify(sizes), () =>
+      state.kind === 'redis' ? createRedisStore(state, sizes) : createMemoryStore(sizes),
+    );
     const searcher = config.semantic ? createSearcher(config.embedder, config.dims, env.pool) : undefined;
     const keyOpts: KeyOptions = { embedding: `${config.embedder}/${config.dims}`, numbers: config.exact_numbers ? /\d+(?:[.,]\d+)*/g : null };
     const metrics = cacheMetrics(env.metrics, env.logger);
@@ -113,7 +115,10 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       try {
         const found = await timed(store.lookup(p.key, p.scope, semantic));
         metrics.ok();
-        if (found.exact !== undefined) { result = 'hit_exact'; return serve(ctx, found.exact); }
+        if (found.exact !== undefined) {
+          result = 'hit_exact';
+          return serve(ctx, found.exact);
+        }
         if (!semantic) return undefined;
         const near = await searcher.nearest(p.text!, found.index);
         p.vector = near.query;
@@ -136,7 +141,13 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
         const vector = p.vector ?? (searcher && p.text !== undefined ? await searcher.embed(p.text) : undefined);
         await store.put(p.key, p.scope, json, vector);
       };
-      write().then(() => { metrics.requests.inc({ result: 'store' }); metrics.ok(); }, (err) => metrics.failed(err, 'store'));
+      write().then(
+        () => {
+          metrics.requests.inc({ result: 'store' });
+          metrics.ok();
+        },
+        (err) => metrics.failed(err, 'store'),
+      );
     }
 
     return {

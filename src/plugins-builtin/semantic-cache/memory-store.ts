@@ -7,9 +7,18 @@
 import type { CacheStore, LookupResult } from './store.ts';
 import { ScopeIndex } from './scope-index.ts';
 
-interface Entry { value: string; scope: string; expiresAt: number }
+interface Entry {
+  value: string;
+  scope: string;
+  expiresAt: number;
+}
 
-export interface MemoryStoreOptions { maxEntries: number; perScope: number; ttlMs: number; now?: () => number }
+export interface MemoryStoreOptions {
+  maxEntries: number;
+  perScope: number;
+  ttlMs: number;
+  now?: () => number;
+}
 
 export function createMemoryStore(opts: MemoryStoreOptions): CacheStore {
   const now = opts.now ?? Date.now;
@@ -26,7 +35,10 @@ export function createMemoryStore(opts: MemoryStoreOptions): CacheStore {
   function live(key: string): Entry | undefined {
     const e = entries.get(key);
     if (!e) return undefined;
-    if (e.expiresAt <= now()) { drop(key, e); return undefined; }
+    if (e.expiresAt <= now()) {
+      drop(key, e);
+      return undefined;
+    }
     entries.delete(key);
     entries.set(key, e);
     return e;
@@ -47,7 +59,7 @@ export function createMemoryStore(opts: MemoryStoreOptions): CacheStore {
       entries.set(key, { value, scope, expiresAt: now() + opts.ttlMs });
       if (vector) {
         let idx = scopes.get(scope);
-        if (!idx) scopes.set(scope, idx = new ScopeIndex(vector.length));
+        if (!idx) scopes.set(scope, (idx = new ScopeIndex(vector.length)));
         // Vectors beyond the scope's cap stop being searchable; their entries still serve exact hits.
         idx.add(key, vector, opts.perScope);
       }

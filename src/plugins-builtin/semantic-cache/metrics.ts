@@ -7,12 +7,15 @@ import type { MetricsRegistry } from '../../engine/metrics.ts';
 
 export function cacheMetrics(m: MetricsRegistry, logger: Logger) {
   const requests = m.counter({
-    name: 'gateway_cache_requests_total', help: 'Semantic-cache outcomes: hit_exact, hit_semantic, miss, bypass per request; store and error per store call',
+    name: 'gateway_cache_requests_total',
+    help: 'Semantic-cache outcomes: hit_exact, hit_semantic, miss, bypass per request; store and error per store call',
     labelNames: ['result'] as const,
   });
   const lookup = m.histogram({
-    name: 'gateway_cache_lookup_duration_seconds', help: 'Semantic-cache lookup time (store read, embedding and similarity search) by result',
-    labelNames: ['result'] as const, buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    name: 'gateway_cache_lookup_duration_seconds',
+    help: 'Semantic-cache lookup time (store read, embedding and similarity search) by result',
+    labelNames: ['result'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   });
   let down = false;
   return {

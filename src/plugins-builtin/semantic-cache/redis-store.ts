@@ -13,9 +13,17 @@ import type { StateStore } from '../../engine/stores/state.ts';
 import type { CacheStore, LookupResult } from './store.ts';
 import { ScopeIndex } from './scope-index.ts';
 
-export interface RedisStoreOptions { maxEntries: number; perScope: number; ttlMs: number; dims: number }
+export interface RedisStoreOptions {
+  maxEntries: number;
+  perScope: number;
+  ttlMs: number;
+  dims: number;
+}
 
-interface Mirror { index: ScopeIndex; lastId: string }
+interface Mirror {
+  index: ScopeIndex;
+  lastId: string;
+}
 
 type StreamEntries = Array<[id: string, fields: string[]]>;
 
@@ -41,7 +49,8 @@ export function createRedisStore(state: StateStore, opts: RedisStoreOptions): Ca
     for (let i = added.length - 1; i >= 0; i--) {
       const [id, f] = added[i]!;
       m.lastId = id;
-      const key = f[1], vec = f[3] !== undefined ? fromBase64(f[3], opts.dims) : undefined;
+      const key = f[1],
+        vec = f[3] !== undefined ? fromBase64(f[3], opts.dims) : undefined;
       if (f[0] !== 'k' || !key || !vec) continue;
       const had = m.index.has(key);
       rows += (had ? 0 : 1) - m.index.add(key, vec, opts.perScope);
@@ -60,10 +69,10 @@ export function createRedisStore(state: StateStore, opts: RedisStoreOptions): Ca
       if (!semantic) return { exact: (await redis.get(entryKey(key))) ?? undefined };
       const m = mirrors.get(scope);
       const from = m ? `(${m.lastId}` : '-';
-      const [[e1, exact], [e2, added]] = (await redis.pipeline()
-        .get(entryKey(key))
-        .xrevrange(streamKey(scope), '+', from, 'COUNT', opts.perScope)
-        .exec()) as [[Error | null, string | null], [Error | null, StreamEntries]];
+      const [[e1, exact], [e2, added]] = (await redis.pipeline().get(entryKey(key)).xrevrange(streamKey(scope), '+', from, 'COUNT', opts.perScope).exec()) as [
+        [Error | null, string | null],
+        [Error | null, StreamEntries],
+      ];
       if (e1 || e2) throw e1 ?? e2;
       if (exact) return { exact };
       if (!m && added.length === 0) return {};

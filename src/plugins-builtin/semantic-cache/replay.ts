@@ -51,7 +51,11 @@ export class StreamAssembly {
   ok = true;
 
   add(c: ChatCompletionChunk): void {
-    if (!this.id) { this.id = c.id; this.model = c.model; this.created = c.created; }
+    if (!this.id) {
+      this.id = c.id;
+      this.model = c.model;
+      this.created = c.created;
+    }
     const choices = c.choices;
     for (let i = 0; i < choices.length; i++) {
       const ch = choices[i]!;

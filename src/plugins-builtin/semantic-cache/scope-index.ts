@@ -12,13 +12,20 @@ export class ScopeIndex {
   private readonly pos = new Map<string, number>();
   matrix: Float32Array;
 
-  constructor(readonly dims: number, capacity = 8) {
+  constructor(
+    readonly dims: number,
+    capacity = 8,
+  ) {
     this.matrix = new Float32Array(new SharedArrayBuffer(capacity * dims * 4));
   }
 
-  get size(): number { return this.keys.length; }
+  get size(): number {
+    return this.keys.length;
+  }
 
-  has(key: string): boolean { return this.pos.has(key); }
+  has(key: string): boolean {
+    return this.pos.has(key);
+  }
 
   /** Add (or replace) a row; drops the oldest rows beyond `cap`. Returns how many rows were dropped. */
   add(key: string, vector: Float32Array, cap: number): number {
@@ -34,7 +41,10 @@ export class ScopeIndex {
     this.pos.set(key, n);
     this.keys.push(key);
     let dropped = 0;
-    while (this.keys.length > cap) { this.remove(this.pos.keys().next().value!); dropped++; }
+    while (this.keys.length > cap) {
+      this.remove(this.pos.keys().next().value!);
+      dropped++;
+    }
     return dropped;
   }
 

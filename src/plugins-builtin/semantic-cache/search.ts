@@ -50,7 +50,7 @@ export function createSearcher(name: string, dims: number, pool: WorkerPool | un
         const r = await pool.run<Nearest & { query: Float32Array }>('cache-nearest', { ...job, text, matrix: n ? index!.matrix : undefined, count: n });
         const key = keys[r.index];
         // Rows may have moved while the worker searched: trust only the row as it is now.
-        const similarity = key === undefined ? -1 : index!.similarityOf(key, r.query) ?? -1;
+        const similarity = key === undefined ? -1 : (index!.similarityOf(key, r.query) ?? -1);
         return { query: r.query, key, similarity };
       }
       const query = embedder.embed(text);

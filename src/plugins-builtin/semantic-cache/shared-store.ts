@@ -11,7 +11,7 @@ const byState = new WeakMap<StateStore, Map<string, { settings: string; store: C
 
 export function sharedStore(state: StateStore, pluginId: string, settings: string, make: () => CacheStore): CacheStore {
   let stores = byState.get(state);
-  if (!stores) byState.set(state, stores = new Map());
+  if (!stores) byState.set(state, (stores = new Map()));
   const held = stores.get(pluginId);
   if (held?.settings === settings) return held.store;
   const store = make();

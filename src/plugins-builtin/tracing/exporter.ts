@@ -9,7 +9,14 @@
  *   const span = t.tracer.startSpan('chat gpt-4o'); … span.end(); await t.shutdown();
  */
 import type { Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -35,7 +42,10 @@ export interface GatewayTracer {
 function observed(inner: SpanExporter, onExport: (ok: boolean, spans: number) => void): SpanExporter {
   return {
     export(spans: ReadableSpan[], done: (r: ExportResult) => void) {
-      inner.export(spans, (r) => { onExport(r.code === ExportResultCode.SUCCESS, spans.length); done(r); });
+      inner.export(spans, (r) => {
+        onExport(r.code === ExportResultCode.SUCCESS, spans.length);
+        done(r);
+      });
     },
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
@@ -47,12 +57,14 @@ export function createTracer(c: TracerConfig, onExport: (ok: boolean, spans: num
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: c.service_name, [ATTR_SERVICE_VERSION]: ENGINE_API_VERSION }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(c.sample_ratio) }),
-    spanProcessors: [new BatchSpanProcessor(observed(exporter, onExport), {
-      maxQueueSize: c.max_queue_size,
-      maxExportBatchSize: Math.min(512, c.max_queue_size),
-      scheduledDelayMillis: c.batch_delay_ms,
-      exportTimeoutMillis: c.export_timeout_ms,
-    })],
+    spanProcessors: [
+      new BatchSpanProcessor(observed(exporter, onExport), {
+        maxQueueSize: c.max_queue_size,
+        maxExportBatchSize: Math.min(512, c.max_queue_size),
+        scheduledDelayMillis: c.batch_delay_ms,
+        exportTimeoutMillis: c.export_timeout_ms,
+      }),
+    ],
   });
   return { tracer: provider.getTracer('llm-gateway', ENGINE_API_VERSION), shutdown: () => provider.shutdown() };
 }

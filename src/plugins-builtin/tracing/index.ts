@@ -44,7 +44,11 @@ const tracing: PluginDefinition<TracerConfig> = {
   description: 'OpenTelemetry spans over OTLP/HTTP with W3C trace-context propagation.',
   configSchema: schema,
   create(config, env) {
-    const exported = env.metrics.counter({ name: 'gateway_trace_spans_exported_total', help: 'Spans sent to the OTLP endpoint, by outcome (ok, error)', labelNames: ['outcome'] as const });
+    const exported = env.metrics.counter({
+      name: 'gateway_trace_spans_exported_total',
+      help: 'Spans sent to the OTLP endpoint, by outcome (ok, error)',
+      labelNames: ['outcome'] as const,
+    });
     const { tracer, shutdown } = createTracer(config, (ok, n) => {
       exported.inc({ outcome: ok ? 'ok' : 'error' }, n);
       // The endpoint is logged, never the export headers (they may hold a vendor key).
@@ -52,7 +56,11 @@ const tracing: PluginDefinition<TracerConfig> = {
     });
     return {
       onRequest(ctx) {
-        const span = tracer.startSpan(spanName(ctx), { kind: SpanKind.SERVER, startTime: ctx.startedAt, attributes: startAttributes(ctx) }, parentContext(ctx.traceparent, ctx.tracestate));
+        const span = tracer.startSpan(
+          spanName(ctx),
+          { kind: SpanKind.SERVER, startTime: ctx.startedAt, attributes: startAttributes(ctx) },
+          parentContext(ctx.traceparent, ctx.tracestate),
+        );
         ctx.set(SPAN, span);
         ctx.traceparent = traceparentOf(span.spanContext());
         if (span.isRecording()) ctx.traceAttempt = attemptTracer(tracer, ctx, span);
@@ -60,7 +68,7 @@ const tracing: PluginDefinition<TracerConfig> = {
       onDone(ctx) {
         const span = ctx.get(SPAN);
         if (!span) return;
-        const status = ctx.signal.aborted && !ctx.error ? 499 : ctx.status ?? ctx.error?.status ?? 0;
+        const status = ctx.signal.aborted && !ctx.error ? 499 : (ctx.status ?? ctx.error?.status ?? 0);
         if (span.isRecording()) {
           span.setAttributes(endAttributes(ctx, status));
           // HTTP server convention: 5xx is the server's error; 4xx is the client's, not the span's.

@@ -85,14 +85,19 @@ export function compileRules(config: Readonly<TransformConfig>, opts: CompileOpt
     names.add(name);
     const r = new RuleBuilder(rule.endpoints ?? LLM_ENDPOINTS, at, issues);
     r.renameModel(rule.rename_model, opts.isModel);
-    r.fields('remove', rule.remove?.map((p) => [p, undefined] as const), (path) => removeOp(path));
+    r.fields(
+      'remove',
+      rule.remove?.map((p) => [p, undefined] as const),
+      (path) => removeOp(path),
+    );
     r.fields('set', entries(rule.set), (path, value) => setOp(path, value));
     r.fields('default', entries(rule.default), (path, value) => defaultOp(path, value));
     r.fields('clamp', entries(rule.clamp), (path, bounds, where) => clampOp(path, bounds, where, issues));
     r.systemPrompt(rule.system_prompt);
     r.responseHeaders(rule.response_headers);
     r.responseBody(rule.response_body);
-    if (r.empty) issues.push({ path: at, message: 'has no operation (rename_model, remove, set, default, clamp, system_prompt, response_headers or response_body)' });
+    if (r.empty)
+      issues.push({ path: at, message: 'has no operation (rename_model, remove, set, default, clamp, system_prompt, response_headers or response_body)' });
     const matches = rule.models ? modelMatcher(rule.models) : null;
     for (const ep of LLM_ENDPOINTS) {
       const built = r.forEndpoint(ep);
@@ -115,13 +120,18 @@ class RuleBuilder {
   private readonly bodyRemove = new Map<LlmEndpoint, FieldPath[]>();
   empty = true;
 
-  constructor(private readonly scope: readonly LlmEndpoint[], private readonly at: string, private readonly issues: ConfigProblem[]) {}
+  constructor(
+    private readonly scope: readonly LlmEndpoint[],
+    private readonly at: string,
+    private readonly issues: ConfigProblem[],
+  ) {}
 
   /** The scope's endpoints where an op may run; reports the op when there are none. */
   private where(loc: string, allowed: readonly LlmEndpoint[]): LlmEndpoint[] {
     this.empty = false;
     const eps = this.scope.filter((e) => allowed.includes(e));
-    if (!eps.length) this.issues.push({ path: loc, message: `applies to ${allowed.join(' and ')} requests only, but the rule is scoped to ${this.scope.join(', ')}` });
+    if (!eps.length)
+      this.issues.push({ path: loc, message: `applies to ${allowed.join(' and ')} requests only, but the rule is scoped to ${this.scope.join(', ')}` });
     return eps;
   }
 
@@ -138,12 +148,20 @@ class RuleBuilder {
     const eps = this.where(`${this.at}.rename_model`, OP_ENDPOINTS.rename_model);
     const targets = typeof spec === 'string' ? [[undefined, spec] as const] : Object.entries(spec);
     for (const [from, to] of targets) {
-      if (!isModel(to)) this.issues.push({ path: `${this.at}.rename_model${from === undefined ? '' : keyPath(from)}`, message: `"${to}" is not a configured model (models:) or router alias` });
+      if (!isModel(to))
+        this.issues.push({
+          path: `${this.at}.rename_model${from === undefined ? '' : keyPath(from)}`,
+          message: `"${to}" is not a configured model (models:) or router alias`,
+        });
     }
     this.addRequest(eps, typeof spec === 'string' ? renameTo(spec) : renameByMap(new Map(Object.entries(spec))));
   }
 
-  fields<V>(op: string, list: ReadonlyArray<readonly [string, V]> | undefined, make: (path: FieldPath, value: V, where: string) => RequestOp | undefined): void {
+  fields<V>(
+    op: string,
+    list: ReadonlyArray<readonly [string, V]> | undefined,
+    make: (path: FieldPath, value: V, where: string) => RequestOp | undefined,
+  ): void {
     list?.forEach(([text, value], k) => {
       const where = op === 'remove' ? `${this.at}.remove[${k}]` : `${this.at}.${op}${keyPath(text)}`;
       this.empty = false;
@@ -181,7 +199,8 @@ class RuleBuilder {
     const set = Object.entries(c.set ?? {}).map(([h, v]) => [h.toLowerCase(), v] as const);
     if (!remove.length && !set.length) this.issues.push({ path: `${this.at}.response_headers`, message: 'needs set or remove' });
     for (const h of [...remove, ...set.map(([h]) => h)]) {
-      if (RESERVED_HEADERS.has(h)) this.issues.push({ path: `${this.at}.response_headers`, message: `"${h}" is written by the server itself and cannot be changed` });
+      if (RESERVED_HEADERS.has(h))
+        this.issues.push({ path: `${this.at}.response_headers`, message: `"${h}" is written by the server itself and cannot be changed` });
     }
     for (const e of eps) this.headers.set(e, { remove, set });
   }

@@ -12,10 +12,31 @@ const EMBEDDINGS: readonly LlmEndpoint[] = ['embeddings'];
 // Canonical request fields of one API only (OpenAI's Chat Completions / Embeddings).
 // A field in neither list (user, metadata, a vendor extension) may go to either.
 const CHAT_FIELDS = new Set([
-  'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'n', 'stop', 'presence_penalty',
-  'frequency_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'seed', 'tools', 'tool_choice',
-  'parallel_tool_calls', 'response_format', 'stream_options', 'reasoning_effort', 'modalities',
-  'audio', 'prediction', 'store', 'service_tier', 'web_search_options', 'verbosity',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'stream_options',
+  'reasoning_effort',
+  'modalities',
+  'audio',
+  'prediction',
+  'store',
+  'service_tier',
+  'web_search_options',
+  'verbosity',
 ]);
 const EMBEDDINGS_FIELDS = new Set(['encoding_format', 'dimensions']);
 
@@ -49,6 +70,12 @@ export const OP_ENDPOINTS = {
 
 /** Headers the server itself owns (framing, the request id): no rule may set or remove them. */
 export const RESERVED_HEADERS = new Set([
-  'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade',
-  'x-request-id', 'retry-after',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'x-request-id',
+  'retry-after',
 ]);

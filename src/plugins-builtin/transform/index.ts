@@ -45,7 +45,11 @@ const transform: PluginDefinition<TransformConfig> = {
   },
   create(config, env) {
     const rules = compileFor(config, { config: env.config, hasModel: (name) => env.models.group(name) !== undefined });
-    const counts = matchCounts(env.metrics, env.pluginId, config.rules.map((r, i) => r.name ?? `rule${i + 1}`));
+    const counts = matchCounts(
+      env.metrics,
+      env.pluginId,
+      config.rules.map((r, i) => r.name ?? `rule${i + 1}`),
+    );
     const hits = counts.hits;
     // The rules with response work that matched each request. Per instance rather than a
     // state key: two transforms in one pipeline would share a module-level key.
@@ -109,10 +113,15 @@ const transform: PluginDefinition<TransformConfig> = {
  */
 function compileFor(config: Readonly<TransformConfig>, env: Pick<PluginCheckEnv, 'config' | 'hasModel'>): CompiledRules {
   const place = placementOf(env, config);
-  if (place.inProxyRoute) throw new TransformConfigError([{ path: place.at, message: "transform rewrites LLM requests (chat, embeddings, messages); a proxy route's pipeline has none" }]);
+  if (place.inProxyRoute)
+    throw new TransformConfigError([
+      { path: place.at, message: "transform rewrites LLM requests (chat, embeddings, messages); a proxy route's pipeline has none" },
+    ]);
   const renames = config.rules.some((r) => r.rename_model !== undefined);
   if (renames && place.routerBefore) {
-    throw new TransformConfigError([{ path: place.at, message: 'rename_model must run before the router: put this transform above `use: router` in the pipeline' }]);
+    throw new TransformConfigError([
+      { path: place.at, message: 'rename_model must run before the router: put this transform above `use: router` in the pipeline' },
+    ]);
   }
   return compileRules(config, { at: place.at, isModel: (name) => env.hasModel(name) || place.routerNames.has(name) });
 }

@@ -12,7 +12,11 @@
 import { Counter } from 'prom-client';
 import type { MetricsRegistry } from '../../engine/metrics.ts';
 
-const METRIC = { name: 'gateway_transform_rules_matched_total', help: 'Requests each transform rule matched, by plugin instance and rule', labelNames: ['plugin', 'rule'] as const };
+const METRIC = {
+  name: 'gateway_transform_rules_matched_total',
+  help: 'Requests each transform rule matched, by plugin instance and rule',
+  labelNames: ['plugin', 'rule'] as const,
+};
 
 /** Live instances' flushes, per registry (tests run several gateways in one process). */
 const flushesOf = new WeakMap<MetricsRegistry, Set<() => void>>();
@@ -28,8 +32,16 @@ export function matchCounts(metrics: MetricsRegistry, plugin: string, rules: rea
   if (!flushes) flushesOf.set(metrics, (flushes = new Set()));
   const live = flushes;
   // Created once per registry; its collect hook reaches every instance alive then.
-  const counter = (metrics.registry.getSingleMetric(METRIC.name) as Counter<'plugin' | 'rule'> | undefined)
-    ?? new Counter({ ...METRIC, labelNames: [...METRIC.labelNames], registers: [metrics.registry], collect() { for (const f of live) f(); } });
+  const counter =
+    (metrics.registry.getSingleMetric(METRIC.name) as Counter<'plugin' | 'rule'> | undefined) ??
+    new Counter({
+      ...METRIC,
+      labelNames: [...METRIC.labelNames],
+      registers: [metrics.registry],
+      collect() {
+        for (const f of live) f();
+      },
+    });
   const hits = rules.map(() => 0);
   const flush = function flushMatchCounts() {
     for (let i = 0; i < hits.length; i++) {

@@ -34,7 +34,10 @@ function routersAround(pipeline: readonly PipelineEntry[], self: number): Pick<P
   let routerBefore = false;
   pipeline.forEach(function noteRouter(e, k) {
     if (e.use !== 'router') return;
-    if (k < self) { routerBefore = true; return; }
+    if (k < self) {
+      routerBefore = true;
+      return;
+    }
     names.add('auto');
     for (const alias of Object.keys((e.config as { aliases?: object } | undefined)?.aliases ?? {})) names.add(alias);
   });

@@ -67,8 +67,14 @@ export function defaultOp(path: FieldPath, value: unknown): RequestOp {
 
 export function clampOp(path: FieldPath, bounds: { min?: number; max?: number }, where: string, issues: ConfigProblem[]): RequestOp | undefined {
   const { min = -Infinity, max = Infinity } = bounds;
-  if (bounds.min === undefined && bounds.max === undefined) { issues.push({ path: where, message: 'needs min, max or both' }); return undefined; }
-  if (min > max) { issues.push({ path: where, message: 'min is greater than max' }); return undefined; }
+  if (bounds.min === undefined && bounds.max === undefined) {
+    issues.push({ path: where, message: 'needs min, max or both' });
+    return undefined;
+  }
+  if (min > max) {
+    issues.push({ path: where, message: 'min is greater than max' });
+    return undefined;
+  }
   return function clampField(e) {
     const v = getAt(e.body, path);
     // A non-number is left for the validation plugin or the upstream to refuse.

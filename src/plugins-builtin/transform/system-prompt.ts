@@ -30,7 +30,9 @@ export function systemPromptEdit(c: Readonly<SystemPromptConfig>): SystemPromptE
       return rest;
     };
   }
-  const before = c.prepend, after = c.append, sep = c.separator;
+  const before = c.prepend,
+    after = c.append,
+    sep = c.separator;
   const alone = [before, after].filter((t) => t !== undefined).join(sep);
   return function editSystemPrompt(messages) {
     const first = messages.find(isSystem);

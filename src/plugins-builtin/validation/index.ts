@@ -9,7 +9,10 @@ import { gatewayError } from '../../engine/errors.ts';
 import { chatRequestSchema, embeddingsRequestSchema } from './request-schemas.ts';
 import schema from './schema.json' with { type: 'json' };
 
-interface ValidationConfig { max_messages: number; max_embedding_inputs: number }
+interface ValidationConfig {
+  max_messages: number;
+  max_embedding_inputs: number;
+}
 
 /** `/messages/0/role` → `messages[0].role` (OpenAI's `param` style). */
 export function paramOf(e: ErrorObject): string {

@@ -10,12 +10,20 @@ export const chatRequestSchema = {
   properties: {
     model: { type: 'string', minLength: 1 },
     messages: {
-      type: 'array', minItems: 1,
+      type: 'array',
+      minItems: 1,
       items: {
-        type: 'object', required: ['role'],
+        type: 'object',
+        required: ['role'],
         properties: {
           role: { enum: ['system', 'developer', 'user', 'assistant', 'tool', 'function'] },
-          content: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } }, { type: 'null' }] },
+          content: {
+            anyOf: [
+              { type: 'string' },
+              { type: 'array', items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } },
+              { type: 'null' },
+            ],
+          },
           name: { type: 'string' },
           tool_call_id: { type: 'string' },
           tool_calls: { type: 'array', items: { type: 'object', required: ['id', 'function'] } },
@@ -35,7 +43,14 @@ export const chatRequestSchema = {
     stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 4 }, { type: 'null' }] },
     tools: {
       type: 'array',
-      items: { type: 'object', required: ['type', 'function'], properties: { type: { const: 'function' }, function: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' } } } } },
+      items: {
+        type: 'object',
+        required: ['type', 'function'],
+        properties: {
+          type: { const: 'function' },
+          function: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' } } },
+        },
+      },
     },
     response_format: { type: 'object', required: ['type'], properties: { type: { enum: ['text', 'json_object', 'json_schema'] } } },
     user: { type: 'string' },

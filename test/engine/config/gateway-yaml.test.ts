@@ -23,8 +23,14 @@ describe('gateway.yaml (repo root)', function () {
   it('loads fully (plugins resolved, their configs checked)', async function () {
     for (const use of ['metrics', 'validation', 'provider']) assert.ok(Object.hasOwn(BUILTIN_PLUGINS, use), `${use} is not registered`);
     const { config } = await loadConfig(FILE, { env: {} });
-    assert.deepEqual(config.pipeline.map((p) => p.use), ['metrics', 'validation', 'provider']);
-    assert.deepEqual(config.models.map((m) => m.name), ['mock-gpt', 'mock-embed']);
+    assert.deepEqual(
+      config.pipeline.map((p) => p.use),
+      ['metrics', 'validation', 'provider'],
+    );
+    assert.deepEqual(
+      config.models.map((m) => m.name),
+      ['mock-gpt', 'mock-embed'],
+    );
     assert.equal(config.server.port, 8080);
   });
 });

@@ -20,7 +20,9 @@ describe('config interpolation', function () {
 
   it('reports a missing variable at the string, naming it', async function () {
     const lines = await linesOf(withKey('${FX_MISSING}'));
-    assert.deepEqual(lines, ['gateway.yaml:3:33 providers.local.api_key: environment variable FX_MISSING is not set (write ${FX_MISSING:-default} to give a default)']);
+    assert.deepEqual(lines, [
+      'gateway.yaml:3:33 providers.local.api_key: environment variable FX_MISSING is not set (write ${FX_MISSING:-default} to give a default)',
+    ]);
   });
 
   it('turns $${VAR} into a literal ${VAR}', async function () {
@@ -35,8 +37,10 @@ describe('config interpolation', function () {
 
   it('never prints an interpolated value in errors', async function () {
     const secret = 'sk-SECRET-value-42';
-    const text = MINIMAL.replace('provider: local', 'provider: "${FX_PROVIDER}"')
-      .replace('local: { type: mock }', 'local: { type: mock, api_key: "${FX_KEY}", connections: "${FX_KEY}" }');
+    const text = MINIMAL.replace('provider: local', 'provider: "${FX_PROVIDER}"').replace(
+      'local: { type: mock }',
+      'local: { type: mock, api_key: "${FX_KEY}", connections: "${FX_KEY}" }',
+    );
     const issues = await issuesOf(text, { env: { FX_KEY: secret, FX_PROVIDER: secret } });
     const printed = new ConfigError(issues).message;
     assert.ok(issues.length >= 1);

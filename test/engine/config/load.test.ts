@@ -19,9 +19,15 @@ describe('loadConfig', function () {
 
   it('deep-freezes the result: assignment throws (ES modules are strict)', async function () {
     const { config } = await loadConfig(file, { env: {} });
-    assert.throws(() => { (config.server as { port: number }).port = 1; }, TypeError);
-    assert.throws(() => { (config.pipeline[0]!.config as Record<string, unknown>).rpm = 1; }, TypeError);
-    assert.throws(() => { (config.models as unknown[]).push({}); }, TypeError);
+    assert.throws(() => {
+      (config.server as { port: number }).port = 1;
+    }, TypeError);
+    assert.throws(() => {
+      (config.pipeline[0]!.config as Record<string, unknown>).rpm = 1;
+    }, TypeError);
+    assert.throws(() => {
+      (config.models as unknown[]).push({});
+    }, TypeError);
     assert.equal(config.server.port, 9090);
   });
 

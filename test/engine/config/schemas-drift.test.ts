@@ -47,12 +47,17 @@ describe('generated schemas (drift check)', function () {
     }
     const editor = { ...(JSON.parse(files.get(EDITOR_SCHEMA_FILE)!) as object), $id: `${base}gateway.editor.schema.json` };
     const validate = ajv.compile(editor);
-    const minimal = { version: 1, providers: { local: { type: 'mock' } }, models: [{ name: 'm', provider: 'local', model: 'm' }], pipeline: [{ use: 'provider' }] };
+    const minimal = {
+      version: 1,
+      providers: { local: { type: 'mock' } },
+      models: [{ name: 'm', provider: 'local', model: 'm' }],
+      pipeline: [{ use: 'provider' }],
+    };
     assert.equal(validate(minimal), true, JSON.stringify(validate.errors));
     assert.equal(validate({ ...minimal, extra: 1 }), false);
   });
 
-  it('the editor schema checks a built-in\'s config against that plugin\'s schema', function () {
+  it("the editor schema checks a built-in's config against that plugin's schema", function () {
     const editor = JSON.parse(files.get(EDITOR_SCHEMA_FILE)!) as { definitions: { pipeline_entry: { allOf?: unknown[] } } };
     const plugins = [...files.keys()].filter((rel) => rel.startsWith(`${PLUGIN_SCHEMAS_DIR}/`));
     assert.equal(editor.definitions.pipeline_entry.allOf?.length ?? 0, plugins.length);

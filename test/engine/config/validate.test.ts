@@ -34,18 +34,20 @@ describe('config validation', function () {
   });
 
   it('rejects unknown keys at every level, located at the key', async function () {
-    const text = MINIMAL
-      .replace('version: 1', 'version: 1\nsrever: {}')
+    const text = MINIMAL.replace('version: 1', 'version: 1\nsrever: {}')
       .replace('local: { type: mock }', 'local: { type: mock, apikey: x }')
       .replace('    model: m', '    model: m\n    pricing: { input_per_1m: 1, output_per_1m: 2, cache: 3 }')
       .replace('  - use: ./plugins/limit', '  - use: ./plugins/limit\n    config: { rmp: 5 }');
     const lines = await linesOf(text);
-    assert.deepEqual(lines.map((l) => l.replace(/ \(allowed here: .*\)$/, '')), [
-      'gateway.yaml:2:1 srever: unknown property',
-      'gateway.yaml:4:24 providers.local.apikey: unknown property',
-      'gateway.yaml:9:51 models[0].pricing.cache: unknown property',
-      'gateway.yaml:12:15 pipeline[0].config.rmp: unknown property',
-    ]);
+    assert.deepEqual(
+      lines.map((l) => l.replace(/ \(allowed here: .*\)$/, '')),
+      [
+        'gateway.yaml:2:1 srever: unknown property',
+        'gateway.yaml:4:24 providers.local.apikey: unknown property',
+        'gateway.yaml:9:51 models[0].pricing.cache: unknown property',
+        'gateway.yaml:12:15 pipeline[0].config.rmp: unknown property',
+      ],
+    );
     assert.match(lines[3]!, /allowed here: rpm, per\)$/);
   });
 
@@ -74,14 +76,16 @@ describe('config validation', function () {
   });
 
   it('lets a route pipeline have no terminal, but checks its plugin configs', async function () {
-    const route = 'routes:\n  - path: /crm\n    proxy: { target: "http://127.0.0.1:3000" }\n    pipeline:\n      - use: ./plugins/limit\n        config: { rpm: 0 }\n';
+    const route =
+      'routes:\n  - path: /crm\n    proxy: { target: "http://127.0.0.1:3000" }\n    pipeline:\n      - use: ./plugins/limit\n        config: { rpm: 0 }\n';
     const lines = await linesOf(MINIMAL + route);
     assert.deepEqual(lines, ['gateway.yaml:16:19 routes[0].pipeline[0].config.rpm: must be >= 1']);
   });
 
   it('rejects duplicate instance ids and duplicate route paths', async function () {
-    const text = MINIMAL.replace('  - use: ./plugins/terminal', '  - use: ./plugins/limit\n  - use: ./plugins/terminal')
-      + 'routes:\n  - { path: /a, proxy: { target: "http://h" } }\n  - { path: /a, proxy: { target: "http://h" } }\n';
+    const text =
+      MINIMAL.replace('  - use: ./plugins/terminal', '  - use: ./plugins/limit\n  - use: ./plugins/terminal') +
+      'routes:\n  - { path: /a, proxy: { target: "http://h" } }\n  - { path: /a, proxy: { target: "http://h" } }\n';
     assert.deepEqual(await linesOf(text), [
       'gateway.yaml:10:5 pipeline[1].use: duplicate plugin instance id "./plugins/limit" (also pipeline[0]); give one an `id`',
       'gateway.yaml:14:7 routes[1].path: duplicate route path "/a" (also routes[0])',

@@ -16,7 +16,13 @@ describe('watchConfig', function () {
     file = path.join(dir, 'gateway.yaml');
     await writeFile(file, 'version: 1\n');
     calls = 0;
-    watcher = watchConfig(file, () => { calls++; }, { debounceMs: 100 });
+    watcher = watchConfig(
+      file,
+      () => {
+        calls++;
+      },
+      { debounceMs: 100 },
+    );
     await watcher.ready;
   });
 

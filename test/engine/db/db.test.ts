@@ -9,14 +9,30 @@ import { hashSecret } from '../../../src/engine/stores/db/secrets.ts';
 import type { UsageRow } from '../../../src/engine/stores/db/types.ts';
 
 const usage = (over: Partial<UsageRow> = {}): UsageRow => ({
-  ts: '2025-03-14T10:00:00.000Z', request_id: 'r', key_id: 'k1', user_id: 'u1', team_id: null, model: 'm', provider: 'p',
-  tokens_in: 1, tokens_out: 2, tokens_cached: 0, cost: 0.5, latency_ms: 3, status: 200, ...over,
+  ts: '2025-03-14T10:00:00.000Z',
+  request_id: 'r',
+  key_id: 'k1',
+  user_id: 'u1',
+  team_id: null,
+  model: 'm',
+  provider: 'p',
+  tokens_in: 1,
+  tokens_out: 2,
+  tokens_cached: 0,
+  cost: 0.5,
+  latency_ms: 3,
+  status: 200,
+  ...over,
 });
 
 describe('identity db (SQLite)', () => {
   let dir: string;
-  before(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'gw-db-')); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gw-db-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('creates the folder, runs migrations once, and records them', async () => {
     const file = path.join(dir, 'nested', 'gw.db');
@@ -100,9 +116,24 @@ describe('identity db (SQLite)', () => {
     db.recordUsage(usage());
     db.recordUsage(usage({ key_id: 'k2', model: 'n', cost: 1, ts: '2025-03-15T01:00:00.000Z' }));
     db.recordUsage(usage({ ts: '2025-03-15T02:00:00.000Z' }));
-    assert.deepEqual((await db.queryUsage({ group_by: 'day' })).map((r) => [r.group, r.requests, r.cost]), [['2025-03-15', 2, 1.5], ['2025-03-14', 1, 0.5]]);
-    assert.deepEqual((await db.queryUsage({ group_by: 'key', from: '2025-03-15T00:00:00.000Z' })).map((r) => [r.group, r.tokens_out]), [['k2', 2], ['k1', 2]]);
-    assert.deepEqual((await db.queryUsage({ group_by: 'model', key_id: 'k1' })).map((r) => [r.group, r.requests]), [['m', 2]]);
+    assert.deepEqual(
+      (await db.queryUsage({ group_by: 'day' })).map((r) => [r.group, r.requests, r.cost]),
+      [
+        ['2025-03-15', 2, 1.5],
+        ['2025-03-14', 1, 0.5],
+      ],
+    );
+    assert.deepEqual(
+      (await db.queryUsage({ group_by: 'key', from: '2025-03-15T00:00:00.000Z' })).map((r) => [r.group, r.tokens_out]),
+      [
+        ['k2', 2],
+        ['k1', 2],
+      ],
+    );
+    assert.deepEqual(
+      (await db.queryUsage({ group_by: 'model', key_id: 'k1' })).map((r) => [r.group, r.requests]),
+      [['m', 2]],
+    );
     await db.close();
   });
 
@@ -110,9 +141,15 @@ describe('identity db (SQLite)', () => {
     const db = openSqliteDb({ path: ':memory:' });
     for (let i = 0; i < 5; i++) db.recordAudit({ actor: 'admin', action: i % 2 ? 'key.revoke' : 'key.create', target: `k${i}`, details: { i } });
     const p1 = await db.queryAudit({ action: 'key.create', limit: 2 });
-    assert.deepEqual(p1.data.map((r) => r.target), ['k4', 'k2']);
+    assert.deepEqual(
+      p1.data.map((r) => r.target),
+      ['k4', 'k2'],
+    );
     const p2 = await db.queryAudit({ action: 'key.create', limit: 2, cursor: p1.next_cursor! });
-    assert.deepEqual(p2.data.map((r) => r.target), ['k0']);
+    assert.deepEqual(
+      p2.data.map((r) => r.target),
+      ['k0'],
+    );
     assert.equal(p2.next_cursor, null);
     assert.deepEqual(p2.data[0]!.details, { i: 0 });
     await db.close();

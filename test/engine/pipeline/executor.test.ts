@@ -10,8 +10,16 @@ const ok: UpstreamResponse = { kind: 'json', status: 200, headers: {}, body: { o
 
 function ctx(): RequestContext {
   return new RequestContext({
-    id: 'r1', endpoint: 'chat', method: 'POST', path: '/v1/chat/completions', headers: {}, clientIp: '127.0.0.1',
-    generation: 1, log: pino({ level: 'silent' }), signal: new AbortController().signal, body: { model: 'm', messages: [] },
+    id: 'r1',
+    endpoint: 'chat',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: {},
+    clientIp: '127.0.0.1',
+    generation: 1,
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    body: { model: 'm', messages: [] },
   });
 }
 
@@ -22,8 +30,22 @@ function plugins(...instances: PluginInstance[]): CompiledPlugin[] {
 describe('pipeline compiler and executor', () => {
   it('runs request phases top→bottom, invoke, response phases bottom→top', async () => {
     const order: string[] = [];
-    const mk = (n: string): PluginInstance => ({ onRequest() { order.push(`${n}.req`); }, onResponse() { order.push(`${n}.res`); } });
-    const p = compile(plugins(mk('a'), mk('b'), { invoke: async () => { order.push('invoke'); return ok; } }));
+    const mk = (n: string): PluginInstance => ({
+      onRequest() {
+        order.push(`${n}.req`);
+      },
+      onResponse() {
+        order.push(`${n}.res`);
+      },
+    });
+    const p = compile(
+      plugins(mk('a'), mk('b'), {
+        invoke: async () => {
+          order.push('invoke');
+          return ok;
+        },
+      }),
+    );
     const res = await runPipeline(p, ctx());
     assert.equal(res, ok);
     assert.deepEqual(order, ['a.req', 'b.req', 'invoke', 'b.res', 'a.res']);
@@ -42,12 +64,35 @@ describe('pipeline compiler and executor', () => {
   it('a short-circuit stops the descent; only plugins above it see the response', async () => {
     const order: string[] = [];
     const cached: UpstreamResponse = { kind: 'json', status: 200, headers: {}, body: { cached: true } };
-    const p = compile(plugins(
-      { onResponse() { order.push('top.res'); } },
-      { onRequest: () => ({ respond: cached }), onResponse() { order.push('cache.res'); } },
-      { onRequest() { order.push('below.req'); }, onResponse() { order.push('below.res'); } },
-      { invoke: async () => { order.push('invoke'); return ok; } },
-    ));
+    const p = compile(
+      plugins(
+        {
+          onResponse() {
+            order.push('top.res');
+          },
+        },
+        {
+          onRequest: () => ({ respond: cached }),
+          onResponse() {
+            order.push('cache.res');
+          },
+        },
+        {
+          onRequest() {
+            order.push('below.req');
+          },
+          onResponse() {
+            order.push('below.res');
+          },
+        },
+        {
+          invoke: async () => {
+            order.push('invoke');
+            return ok;
+          },
+        },
+      ),
+    );
     assert.equal(await runPipeline(p, ctx()), cached);
     assert.deepEqual(order, ['top.res']);
   });
@@ -57,31 +102,62 @@ describe('pipeline compiler and executor', () => {
     const c = ctx();
     c.log = pino({ level: 'error' }, { write: (s: string) => lines.push(s) });
     const failures: string[] = [];
-    const p = compile(plugins({ onRequest() { throw new Error('db password is hunter2'); } }, { invoke: async () => ok }));
-    await assert.rejects(runPipeline(p, c, (plugin, phase) => failures.push(`${plugin}/${phase}`)), (e: GatewayError) => {
-      assert.equal(e.code, 'GW_ERR_INTERNAL');
-      assert.equal(e.status, 500);
-      assert.ok(!e.message.includes('hunter2'));
-      assert.ok(!JSON.stringify(e.toOpenAI()).includes('hunter2'));
-      return true;
-    });
+    const p = compile(
+      plugins(
+        {
+          onRequest() {
+            throw new Error('db password is hunter2');
+          },
+        },
+        { invoke: async () => ok },
+      ),
+    );
+    await assert.rejects(
+      runPipeline(p, c, (plugin, phase) => failures.push(`${plugin}/${phase}`)),
+      (e: GatewayError) => {
+        assert.equal(e.code, 'GW_ERR_INTERNAL');
+        assert.equal(e.status, 500);
+        assert.ok(!e.message.includes('hunter2'));
+        assert.ok(!JSON.stringify(e.toOpenAI()).includes('hunter2'));
+        return true;
+      },
+    );
     assert.deepEqual(failures, ['p0/onRequest']);
     assert.match(lines.join(''), /"plugin":"p0".*"phase":"onRequest"/);
     assert.match(lines.join(''), /hunter2/, 'the full cause is logged for operators');
   });
 
   it('a GatewayError thrown by a plugin reaches the client as is (401, 429…)', async () => {
-    const p = compile(plugins({ onRequest() { throw gatewayError('GW_ERR_RATE_LIMITED', { retryAfter: 3 }); } }, { invoke: async () => ok }));
+    const p = compile(
+      plugins(
+        {
+          onRequest() {
+            throw gatewayError('GW_ERR_RATE_LIMITED', { retryAfter: 3 });
+          },
+        },
+        { invoke: async () => ok },
+      ),
+    );
     await assert.rejects(runPipeline(p, ctx()), (e: GatewayError) => e.code === 'GW_ERR_RATE_LIMITED' && e.retryAfter === 3);
   });
 
   it('onError may answer instead (bottom→top), and its own failure is contained', async () => {
     const fallback: UpstreamResponse = { kind: 'json', status: 200, headers: {}, body: { fallback: true } };
-    const p = compile(plugins(
-      { onError: () => ({ respond: fallback }) },
-      { onError() { throw new Error('broken handler'); } },
-      { invoke: async () => { throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE'); } },
-    ));
+    const p = compile(
+      plugins(
+        { onError: () => ({ respond: fallback }) },
+        {
+          onError() {
+            throw new Error('broken handler');
+          },
+        },
+        {
+          invoke: async () => {
+            throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE');
+          },
+        },
+      ),
+    );
     const c = ctx();
     assert.equal(await runPipeline(p, c), fallback);
     assert.equal(c.error, undefined);
@@ -89,7 +165,25 @@ describe('pipeline compiler and executor', () => {
 
   it('onDone hooks all run even when one throws', () => {
     const seen: string[] = [];
-    const p = compile(plugins({ onDone() { seen.push('a'); } }, { onDone() { throw new Error('x'); } }, { onDone() { seen.push('c'); } }));
+    const p = compile(
+      plugins(
+        {
+          onDone() {
+            seen.push('a');
+          },
+        },
+        {
+          onDone() {
+            throw new Error('x');
+          },
+        },
+        {
+          onDone() {
+            seen.push('c');
+          },
+        },
+      ),
+    );
     runDone(p, ctx());
     assert.deepEqual(seen, ['c', 'a']);
   });

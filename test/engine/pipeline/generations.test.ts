@@ -18,12 +18,20 @@ pipeline:
 
 describe('config generations', () => {
   let gw: TestGateway;
-  beforeEach(() => { events.length = 0; });
-  afterEach(async () => { await gw?.stop(); });
+  beforeEach(() => {
+    events.length = 0;
+  });
+  afterEach(async () => {
+    await gw?.stop();
+  });
 
   it('a third-party plugin loads by path and runs its phases', async () => {
     gw = await startTestGateway(config('one'));
-    const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('x-one'), 'seen');
     await new Promise((res) => setTimeout(res, 20));
@@ -33,7 +41,8 @@ describe('config generations', () => {
   it('a request in flight finishes on its generation; the old one closes only after it drains', async () => {
     gw = await startTestGateway(config('old'));
     const streaming = fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'a b c d e f g h i j' }] }),
     }).then((r) => r.text());
     await new Promise((res) => setTimeout(res, 100));
@@ -66,7 +75,11 @@ describe('config generations', () => {
     assert.equal(outcome.ok, false);
     assert.match(outcome.error!, /generation 2 could not start: cannot start/);
     assert.equal(gw.runtime.status().generation, 1);
-    const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     assert.equal(r.headers.get('x-good'), 'seen');
     const m = await (await fetch(`${gw.url}/metrics`)).text();
     assert.match(m, /gateway_config_reloads_total\{outcome="failure"\} 1/);
@@ -74,9 +87,13 @@ describe('config generations', () => {
 
   it('a plugin that throws at request time: generic 500, process keeps serving', async () => {
     gw = await startTestGateway(config('boom', 'onRequest'));
-    const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     assert.equal(r.status, 500);
-    const body = await r.json() as { error: { code: string; message: string } };
+    const body = (await r.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'internal_error');
     assert.ok(!body.error.message.includes('secret internals'));
     const m = await (await fetch(`${gw.url}/metrics`)).text();

@@ -15,14 +15,25 @@ describe('routing/breaker', () => {
     let healthy = false;
     const a = deployment('pa/m', 'chat', { retry: { attempts: 1, base_delay_ms: 0, max_delay_ms: 0 } });
     const b = deployment('pb/m', 'chat');
-    const cat = catalogOf([a, b], { pa: () => { if (!healthy) throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE'); return ok('a'); }, pb: () => ok('b') });
+    const cat = catalogOf([a, b], {
+      pa: () => {
+        if (!healthy) throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE');
+        return ok('a');
+      },
+      pb: () => ok('b'),
+    });
     const metrics = new MetricsRegistry({ defaultMetrics: false });
     const state = new RoutingState(metrics);
     // The cost strategy always ranks the free deployment a first, so every request tries a.
     const policy = compilePolicy({ strategy: 'cost', breaker: { failure_threshold: 3, cooldown_ms: 150 } });
-    const cheapA = { ...a, pricing: { input_per_1m: 0, output_per_1m: 0 } }, dearB = { ...b, pricing: { input_per_1m: 9, output_per_1m: 9 } };
+    const cheapA = { ...a, pricing: { input_per_1m: 0, output_per_1m: 0 } },
+      dearB = { ...b, pricing: { input_per_1m: 9, output_per_1m: 9 } };
     const cat2 = { ...cat, group: () => [cheapA, dearB] };
-    const run = async () => { const ctx = context({ model: 'chat' }); await dispatch(ctx, new AbortController().signal, { catalog: cat2, state, policy }); return ctx.deployment!.id; };
+    const run = async () => {
+      const ctx = context({ model: 'chat' });
+      await dispatch(ctx, new AbortController().signal, { catalog: cat2, state, policy });
+      return ctx.deployment!.id;
+    };
 
     for (let i = 0; i < 3; i++) assert.equal(await run(), 'pb/m');
     assert.equal(cat.calls.get('pa/m'), 3);
@@ -78,7 +89,8 @@ describe('routing/breaker', () => {
     const log = pino({ level: 'silent' });
     const s1 = createRedisStateStore('redis://127.0.0.1:6379', prefix, log);
     const s2 = createRedisStateStore('redis://127.0.0.1:6379', prefix, log);
-    const r1 = new RoutingState(), r2 = new RoutingState();
+    const r1 = new RoutingState(),
+      r2 = new RoutingState();
     try {
       await r1.share(s1);
       await r2.share(s2);
@@ -98,11 +110,14 @@ describe('routing/breaker', () => {
       r3.breaker('p/m', policy);
       for (let i = 0; i < 50 && r3.peekBreaker('p/m')!.state !== 'open'; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(r3.peekBreaker('p/m')!.state, 'open');
-      await r3.close(); await s3.close();
+      await r3.close();
+      await s3.close();
     } finally {
       await s1.del('routing:breaker:p/m');
-      await r1.close(); await r2.close();
-      await s1.close(); await s2.close();
+      await r1.close();
+      await r2.close();
+      await s1.close();
+      await s2.close();
     }
   });
 });

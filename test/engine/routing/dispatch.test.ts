@@ -11,16 +11,26 @@ const signal = () => new AbortController().signal;
 
 describe('routing/dispatch', () => {
   it('keeps answering when one of two deployments is dead, under concurrent load', async () => {
-    const a = deployment('pa/m', 'chat'), b = deployment('pb/m', 'chat');
-    const cat = catalogOf([a, b], { pa: () => { throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { upstreamStatus: 503 }); }, pb: () => ok('from b') });
+    const a = deployment('pa/m', 'chat'),
+      b = deployment('pb/m', 'chat');
+    const cat = catalogOf([a, b], {
+      pa: () => {
+        throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { upstreamStatus: 503 });
+      },
+      pb: () => ok('from b'),
+    });
     const state = new RoutingState();
     const policy = compilePolicy({ strategy: 'round-robin', breaker: { failure_threshold: 5 } });
     const results: Array<PromiseSettledResult<{ ctx: ReturnType<typeof context> }>> = [];
     for (let wave = 0; wave < 10; wave++) {
-      results.push(...await Promise.allSettled(Array.from({ length: 10 }, () => {
-        const ctx = context({ model: 'chat' });
-        return dispatch(ctx, signal(), { catalog: cat, state, policy }).then(() => ({ ctx }));
-      })));
+      results.push(
+        ...(await Promise.allSettled(
+          Array.from({ length: 10 }, () => {
+            const ctx = context({ model: 'chat' });
+            return dispatch(ctx, signal(), { catalog: cat, state, policy }).then(() => ({ ctx }));
+          }),
+        )),
+      );
     }
     const failed = results.filter((r) => r.status === 'rejected');
     assert.equal(failed.length, 0);
@@ -34,7 +44,13 @@ describe('routing/dispatch', () => {
     const a = deployment('pa/m', 'chat', { retry: { attempts: 2, base_delay_ms: 1, max_delay_ms: 5 } });
     let n = 0;
     const times: number[] = [];
-    const cat = catalogOf([a], { pa: () => { times.push(performance.now()); if (n++ === 0) throw gatewayError('GW_ERR_PROVIDER_RATE_LIMITED', { retryAfter: 1, upstreamStatus: 429 }); return ok(); } });
+    const cat = catalogOf([a], {
+      pa: () => {
+        times.push(performance.now());
+        if (n++ === 0) throw gatewayError('GW_ERR_PROVIDER_RATE_LIMITED', { retryAfter: 1, upstreamStatus: 429 });
+        return ok();
+      },
+    });
     const ctx = context({ model: 'chat' });
     await dispatch(ctx, signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy() });
     assert.equal(times.length, 2);
@@ -46,27 +62,57 @@ describe('routing/dispatch', () => {
   it('caps Retry-After at retry_after_cap_ms', async () => {
     let n = 0;
     const times: number[] = [];
-    const cat = catalogOf([deployment('pa/m', 'chat')], { pa: () => { times.push(performance.now()); if (n++ === 0) throw gatewayError('GW_ERR_PROVIDER_RATE_LIMITED', { retryAfter: 3600 }); return ok(); } });
+    const cat = catalogOf([deployment('pa/m', 'chat')], {
+      pa: () => {
+        times.push(performance.now());
+        if (n++ === 0) throw gatewayError('GW_ERR_PROVIDER_RATE_LIMITED', { retryAfter: 3600 });
+        return ok();
+      },
+    });
     await dispatch(context({ model: 'chat' }), signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy({ retry_after_cap_ms: 50 }) });
     assert.ok(times[1]! - times[0]! < 1000);
     assert.ok(times[1]! - times[0]! >= 45);
   });
 
   it('does not retry a client error (400) and sends it as it is', async () => {
-    const cat = catalogOf([deployment('pa/m', 'chat'), deployment('pb/m', 'chat')], { pa: () => { throw gatewayError('GW_ERR_PROVIDER_BAD_REQUEST', { upstreamStatus: 400 }); }, pb: () => { throw gatewayError('GW_ERR_PROVIDER_BAD_REQUEST', { upstreamStatus: 400 }); } });
-    await assert.rejects(dispatch(context({ model: 'chat' }), signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy() }), { code: 'GW_ERR_PROVIDER_BAD_REQUEST' });
-    assert.equal([...cat.calls.values()].reduce((x, y) => x + y, 0), 1);
+    const cat = catalogOf([deployment('pa/m', 'chat'), deployment('pb/m', 'chat')], {
+      pa: () => {
+        throw gatewayError('GW_ERR_PROVIDER_BAD_REQUEST', { upstreamStatus: 400 });
+      },
+      pb: () => {
+        throw gatewayError('GW_ERR_PROVIDER_BAD_REQUEST', { upstreamStatus: 400 });
+      },
+    });
+    await assert.rejects(dispatch(context({ model: 'chat' }), signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy() }), {
+      code: 'GW_ERR_PROVIDER_BAD_REQUEST',
+    });
+    assert.equal(
+      [...cat.calls.values()].reduce((x, y) => x + y, 0),
+      1,
+    );
   });
 
   it('retries a 5xx with back-off, then gives up with the upstream error after retry.attempts', async () => {
-    const cat = catalogOf([deployment('pa/m', 'chat', { retry: { attempts: 3, base_delay_ms: 2, max_delay_ms: 4 } })], { pa: () => { throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { upstreamStatus: 502 }); } });
-    await assert.rejects(dispatch(context({ model: 'chat' }), signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy() }), { code: 'GW_ERR_UPSTREAM_UNAVAILABLE' });
+    const cat = catalogOf([deployment('pa/m', 'chat', { retry: { attempts: 3, base_delay_ms: 2, max_delay_ms: 4 } })], {
+      pa: () => {
+        throw gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { upstreamStatus: 502 });
+      },
+    });
+    await assert.rejects(dispatch(context({ model: 'chat' }), signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy() }), {
+      code: 'GW_ERR_UPSTREAM_UNAVAILABLE',
+    });
     assert.equal(cat.calls.get('pa/m'), 3);
   });
 
   it('falls back to a bigger-window model on context_length_exceeded', async () => {
-    const small = deployment('pa/small', 'small'), big = deployment('pb/big', 'big');
-    const cat = catalogOf([small, big], { pa: () => { throw gatewayError('GW_ERR_CONTEXT_LENGTH_EXCEEDED', { upstreamStatus: 400 }); }, pb: () => ok('big') });
+    const small = deployment('pa/small', 'small'),
+      big = deployment('pb/big', 'big');
+    const cat = catalogOf([small, big], {
+      pa: () => {
+        throw gatewayError('GW_ERR_CONTEXT_LENGTH_EXCEEDED', { upstreamStatus: 400 });
+      },
+      pb: () => ok('big'),
+    });
     const ctx = context({ model: 'small' });
     const policy = compilePolicy({ fallbacks: { small: { context_length_exceeded: ['big'], any: ['nope'] } } });
     await dispatch(ctx, signal(), { catalog: cat, state: new RoutingState(), policy });
@@ -76,13 +122,18 @@ describe('routing/dispatch', () => {
   });
 
   it('completes a stream through the fallback when the upstream dies before the first byte', async () => {
-    const a = deployment('pa/m', 'chat'), b = deployment('pb/m', 'backup');
+    const a = deployment('pa/m', 'chat'),
+      b = deployment('pb/m', 'backup');
     const cat = catalogOf([a, b], {
       pa: () => streamOf([chunk('never')], { index: 0, err: gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { message: 'reset' }) }),
       pb: () => streamOf([chunk('Hello'), chunk(' world')]),
     });
     const ctx = context({ model: 'chat', stream: true });
-    const res = await dispatch(ctx, signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy({ fallbacks: { chat: { unavailable: ['backup'] } } }) });
+    const res = await dispatch(ctx, signal(), {
+      catalog: cat,
+      state: new RoutingState(),
+      policy: compilePolicy({ fallbacks: { chat: { unavailable: ['backup'] } } }),
+    });
     assert.equal(await drain(res), 'Hello world');
     assert.equal(ctx.deployment?.id, 'pb/m');
   });
@@ -94,13 +145,22 @@ describe('routing/dispatch', () => {
     });
     const res = await dispatch(context({ model: 'chat', stream: true }), signal(), { catalog: cat, state: new RoutingState(), policy: compilePolicy() });
     await assert.rejects(drain(res), { code: 'GW_ERR_UPSTREAM_UNAVAILABLE' });
-    assert.equal([...cat.calls.values()].reduce((x, y) => x + y, 0), 1);
+    assert.equal(
+      [...cat.calls.values()].reduce((x, y) => x + y, 0),
+      1,
+    );
   });
 
   it('hedges a slow deployment: the second wins and the first is aborted', async () => {
     let aborted = false;
     const cat = catalogOf([deployment('pa/m', 'chat'), deployment('pb/m', 'chat')], {
-      pa: async (_b, call) => { call.signal.addEventListener('abort', () => { aborted = true; }); await sleepAbortable(2000, call.signal); return ok('slow'); },
+      pa: async (_b, call) => {
+        call.signal.addEventListener('abort', () => {
+          aborted = true;
+        });
+        await sleepAbortable(2000, call.signal);
+        return ok('slow');
+      },
       pb: async () => ok('fast'),
     });
     const metrics = new MetricsRegistry({ defaultMetrics: false });
@@ -121,7 +181,10 @@ describe('routing/dispatch', () => {
 
   it('skips the hedge when the hedge budget is spent', async () => {
     const cat = catalogOf([deployment('pa/m', 'chat'), deployment('pb/m', 'chat')], {
-      pa: async () => { await new Promise((r) => setTimeout(r, 60)); return ok('slow'); },
+      pa: async () => {
+        await new Promise((r) => setTimeout(r, 60));
+        return ok('slow');
+      },
       pb: async () => ok('fast'),
     });
     const state = new RoutingState(new MetricsRegistry({ defaultMetrics: false }));

@@ -7,11 +7,17 @@ import type { ChatRequest, Capability } from '../../../src/engine/openai-types.t
 export function deployment(id: string, name: string, over: Partial<Deployment> = {}): Deployment {
   const [provider, model] = id.split('/') as [string, string];
   return {
-    id, name, provider, providerType: 'fake', model,
-    capabilities: new Set<Capability>(['chat', 'stream', 'tools']), weight: 1,
+    id,
+    name,
+    provider,
+    providerType: 'fake',
+    model,
+    capabilities: new Set<Capability>(['chat', 'stream', 'tools']),
+    weight: 1,
     timeouts: { connect_ms: 1000, first_byte_ms: 5000, idle_ms: 5000, total_ms: 10000 },
     retry: { attempts: 2, base_delay_ms: 1, max_delay_ms: 5 },
-    tags: [], config: { name, provider, model },
+    tags: [],
+    config: { name, provider, model },
     ...over,
   };
 }
@@ -24,7 +30,9 @@ export function catalogOf(deployments: Deployment[], scripts: Record<string, Scr
   const clients = new Map<string, ProviderClient>();
   for (const [name, script] of Object.entries(scripts)) {
     clients.set(name, {
-      name, type: 'fake', defaultCapabilities: ['chat'],
+      name,
+      type: 'fake',
+      defaultCapabilities: ['chat'],
       chat: async (body, call) => {
         calls.set(call.deployment.id, (calls.get(call.deployment.id) ?? 0) + 1);
         return script(body, call);
@@ -34,7 +42,10 @@ export function catalogOf(deployments: Deployment[], scripts: Record<string, Scr
   }
   return {
     calls,
-    group: (n) => { const g = deployments.filter((d) => d.name === n); return g.length ? g : undefined; },
+    group: (n) => {
+      const g = deployments.filter((d) => d.name === n);
+      return g.length ? g : undefined;
+    },
     names: () => [...new Set(deployments.map((d) => d.name))],
     all: () => deployments,
     provider: (n) => clients.get(n),
@@ -42,7 +53,19 @@ export function catalogOf(deployments: Deployment[], scripts: Record<string, Scr
 }
 
 export function ok(text = 'hi'): UpstreamResponse {
-  return { kind: 'json', status: 200, headers: {}, body: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } } };
+  return {
+    kind: 'json',
+    status: 200,
+    headers: {},
+    body: {
+      id: 'x',
+      object: 'chat.completion',
+      created: 0,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    },
+  };
 }
 
 export function chunk(content: string): StreamEvent {
@@ -64,7 +87,14 @@ export function streamOf(events: StreamEvent[], failAt?: { index: number; err: E
 export function sleepAbortable(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); reject(new Error('aborted')); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new Error('aborted'));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -73,8 +103,17 @@ export function context(body: Partial<ChatRequest> & { model: string }, extra: {
   const full = { messages: [{ role: 'user', content: 'hello there' }], ...body };
   const raw = Buffer.from(JSON.stringify(full));
   return new RequestContext({
-    id: `req-${++n}`, endpoint: 'chat', method: 'POST', path: '/v1/chat/completions', headers: extra.headers ?? {},
-    clientIp: '127.0.0.1', generation: 1, log: pino({ level: 'silent' }), signal: new AbortController().signal, body: full, rawBody: raw,
+    id: `req-${++n}`,
+    endpoint: 'chat',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: extra.headers ?? {},
+    clientIp: '127.0.0.1',
+    generation: 1,
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    body: full,
+    rawBody: raw,
   });
 }
 

@@ -16,16 +16,30 @@ function input(board: HealthBoard, over: Partial<StrategyInput> = {}): StrategyI
 describe('routing/strategies', () => {
   it('latency: moves traffic off a deployment that becomes slow (share before/after)', async () => {
     const delay: Record<string, number> = { pa: 5, pb: 5 };
-    const a = deployment('pa/m', 'chat'), b = deployment('pb/m', 'chat');
-    const cat = catalogOf([a, b], { pa: async () => { await wait(delay.pa!); return ok(); }, pb: async () => { await wait(delay.pb!); return ok(); } });
+    const a = deployment('pa/m', 'chat'),
+      b = deployment('pb/m', 'chat');
+    const cat = catalogOf([a, b], {
+      pa: async () => {
+        await wait(delay.pa!);
+        return ok();
+      },
+      pb: async () => {
+        await wait(delay.pb!);
+        return ok();
+      },
+    });
     const state = new RoutingState();
     const policy = compilePolicy({ strategy: 'latency' });
     async function phase(waves: number): Promise<number> {
-      let onA = 0, total = 0;
+      let onA = 0,
+        total = 0;
       for (let w = 0; w < waves; w++) {
         const ctxs = Array.from({ length: 8 }, () => context({ model: 'chat' }));
         await Promise.all(ctxs.map((c) => dispatch(c, new AbortController().signal, { catalog: cat, state, policy, rng: seededRng(w) })));
-        for (const c of ctxs) { total++; if (c.deployment!.id === 'pa/m') onA++; }
+        for (const c of ctxs) {
+          total++;
+          if (c.deployment!.id === 'pa/m') onA++;
+        }
       }
       return onA / total;
     }
@@ -49,9 +63,17 @@ describe('routing/strategies', () => {
   it('round-robin rotates by cursor; least-busy prefers fewest in flight', () => {
     const board = new HealthBoard();
     const g = [deployment('p/a', 'g'), deployment('p/b', 'g'), deployment('p/c', 'g')];
-    assert.deepEqual([0, 1, 2, 3].map((c) => rankDeployments('round-robin', g, input(board, { cursor: c }))[0]!.deployment.id), ['p/a', 'p/b', 'p/c', 'p/a']);
-    board.of('p/a').begin(); board.of('p/a').begin(); board.of('p/c').begin();
-    assert.deepEqual(rankDeployments('least-busy', g, input(board)).map((r) => r.deployment.id), ['p/b', 'p/c', 'p/a']);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((c) => rankDeployments('round-robin', g, input(board, { cursor: c }))[0]!.deployment.id),
+      ['p/a', 'p/b', 'p/c', 'p/a'],
+    );
+    board.of('p/a').begin();
+    board.of('p/a').begin();
+    board.of('p/c').begin();
+    assert.deepEqual(
+      rankDeployments('least-busy', g, input(board)).map((r) => r.deployment.id),
+      ['p/b', 'p/c', 'p/a'],
+    );
   });
 
   it('cost: cheapest estimate first; usage: most RPM/TPM headroom first', () => {
@@ -59,12 +81,18 @@ describe('routing/strategies', () => {
     const cheap = deployment('p/cheap', 'g', { pricing: { input_per_1m: 0.1, output_per_1m: 0.4 }, rpm: 10 });
     const dear = deployment('p/dear', 'g', { pricing: { input_per_1m: 3, output_per_1m: 15 }, rpm: 100 });
     const cost = rankDeployments('cost', [dear, cheap], input(board));
-    assert.deepEqual(cost.map((r) => r.deployment.id), ['p/cheap', 'p/dear']);
+    assert.deepEqual(
+      cost.map((r) => r.deployment.id),
+      ['p/cheap', 'p/dear'],
+    );
     assert.equal(cost[0]!.score, (1000 * 0.1 + 1000 * 0.4) / 1e6);
     const now = Date.now();
     for (let i = 0; i < 8; i++) board.of('p/cheap').sent(now, 10);
     const usage = rankDeployments('usage', [cheap, dear], input(board, { now }));
-    assert.deepEqual(usage.map((r) => r.deployment.id), ['p/dear', 'p/cheap']);
+    assert.deepEqual(
+      usage.map((r) => r.deployment.id),
+      ['p/dear', 'p/cheap'],
+    );
     assert.equal(usage[1]!.score, 1 - 9 / 10);
   });
 });

@@ -4,8 +4,12 @@ import { startTestGateway, mockConfig, postJson, type TestGateway } from '../../
 
 describe('bad input gets a 4xx OpenAI-shaped error, never a 5xx or a crash', () => {
   let gw: TestGateway;
-  before(async () => { gw = await startTestGateway(mockConfig().replace('version: 1', 'version: 1\nserver: { body_limit: 2kb }')); });
-  after(async () => { await gw.stop(); });
+  before(async () => {
+    gw = await startTestGateway(mockConfig().replace('version: 1', 'version: 1\nserver: { body_limit: 2kb }'));
+  });
+  after(async () => {
+    await gw.stop();
+  });
 
   const chat = () => `${gw.url}/v1/chat/completions`;
   const assertError = (r: { status: number; json: any }, status: number, code: string) => {
@@ -47,7 +51,10 @@ describe('bad input gets a 4xx OpenAI-shaped error, never a 5xx or a crash', () 
 
   it('oversized body without content-length (chunked) → 413', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(chat(), { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); resolve(res.statusCode!); });
+      const req = http.request(chat(), { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
       req.on('error', reject);
       for (let i = 0; i < 10; i++) req.write('x'.repeat(1000));
       req.end();
@@ -58,20 +65,20 @@ describe('bad input gets a 4xx OpenAI-shaped error, never a 5xx or a crash', () 
   it('wrong content type → 415', async () => {
     const r = await fetch(chat(), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     assert.equal(r.status, 415);
-    assert.equal((await r.json() as any).error.code, 'unsupported_media_type');
+    assert.equal(((await r.json()) as any).error.code, 'unsupported_media_type');
   });
 
   it('wrong method → 405 with Allow', async () => {
     const r = await fetch(chat());
     assert.equal(r.status, 405);
     assert.equal(r.headers.get('allow'), 'POST');
-    assert.equal((await r.json() as any).error.code, 'method_not_allowed');
+    assert.equal(((await r.json()) as any).error.code, 'method_not_allowed');
   });
 
   it('unknown path → 404 JSON', async () => {
     const r = await fetch(`${gw.url}/v1/nothing-here`);
     assert.equal(r.status, 404);
-    assert.equal((await r.json() as any).error.code, 'not_found');
+    assert.equal(((await r.json()) as any).error.code, 'not_found');
   });
 
   it('embeddings with a missing input → 400 naming input', async () => {
@@ -102,7 +109,7 @@ describe('bad input gets a 4xx OpenAI-shaped error, never a 5xx or a crash', () 
     assert.equal((await fetch(`${gw.url}/healthz`)).status, 200);
     const ready = await fetch(`${gw.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.equal((await ready.json() as any).checks.config, true);
+    assert.equal(((await ready.json()) as any).checks.config, true);
     const m = await (await fetch(`${gw.url}/metrics`)).text();
     assert.match(m, /gateway_requests_total\{route="chat",model="mock-gpt",provider="local",status="200"\} \d+/);
     assert.match(m, /gateway_requests_total\{route="chat",model="unknown",provider="none",status="404"\} 1/);
@@ -116,13 +123,24 @@ describe('a client that disconnects mid-body', () => {
     try {
       const port = Number(new URL(gw.url).port);
       await new Promise<void>((resolve) => {
-        const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+        const req = http.request({
+          host: '127.0.0.1',
+          port,
+          path: '/v1/chat/completions',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': '1000' },
+        });
         req.on('error', () => resolve());
         req.write('{"model":"mock-gpt","messages":[');
-        setTimeout(() => { req.destroy(); resolve(); }, 50);
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50);
       });
       for (let i = 0; i < 40 && gw.runtime.current!.inflight > 0; i++) await new Promise((r) => setTimeout(r, 25));
       assert.equal(gw.runtime.current!.inflight, 0);
-    } finally { await gw.stop(); }
+    } finally {
+      await gw.stop();
+    }
   });
 });

@@ -23,8 +23,12 @@ function run(args: string[], env: Record<string, string> = {}): ChildProcess {
 async function runToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   const child = run(args, env);
   let output = '';
-  child.stdout!.on('data', (c) => { output += c; });
-  child.stderr!.on('data', (c) => { output += c; });
+  child.stdout!.on('data', (c) => {
+    output += c;
+  });
+  child.stderr!.on('data', (c) => {
+    output += c;
+  });
   const [code] = await once(child, 'exit');
   return { code, output };
 }
@@ -48,7 +52,9 @@ describe('the llm-gateway CLI', function () {
     file = path.join(dir, 'gateway.yaml');
     await writeFile(file, CONFIG);
   });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('validate: exit 0 for a valid file, 1 with located messages for an invalid one', async () => {
     assert.equal((await runToExit(['validate', file])).code, 0);
@@ -61,7 +67,10 @@ describe('the llm-gateway CLI', function () {
 
   it('validate checks provider types and adapter options, located', async () => {
     const badFile = path.join(dir, 'bad-provider.yaml');
-    await writeFile(badFile, CONFIG.replace('{ type: mock, options: { chunk_delay_ms: 100 } }', '{ type: mock, options: { chunk_delay_ms: -1, colour: red } }'));
+    await writeFile(
+      badFile,
+      CONFIG.replace('{ type: mock, options: { chunk_delay_ms: 100 } }', '{ type: mock, options: { chunk_delay_ms: -1, colour: red } }'),
+    );
     const bad = await runToExit(['validate', badFile]);
     assert.equal(bad.code, 1);
     assert.match(bad.output, /bad-provider\.yaml:3:\d+ providers\.local\.options\.chunk_delay_ms: must be >= 0/);
@@ -77,7 +86,8 @@ describe('the llm-gateway CLI', function () {
     const child = run(['start', '--config', file], { PORT: '0' });
     const url = await listening(child);
     const inflight = fetch(`${url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'mock-gpt', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] }),
     }).then((r) => r.text());
     await new Promise((r) => setTimeout(r, 250));

@@ -89,17 +89,25 @@ describe('every built-in plugin in one pipeline', function () {
   });
 
   it('streams, then replays the stream from the cache', async () => {
-    const ask = () => fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...auth },
-      body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'Tell me a story' }] }),
-    });
-    const text = (t: string) => t.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '').join('');
+    const ask = () =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'Tell me a story' }] }),
+      });
+    const text = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => l.startsWith('data: {'))
+        .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '')
+        .join('');
     const r1 = await ask();
     const t1 = await r1.text();
     assert.equal(r1.headers.get('x-gateway-cache'), 'miss');
     assert.match(t1, /data: \[DONE\]\n\n$/);
     // The stream is stored once it has ended (onDone, off the request path).
-    let r2: Response, t2 = '';
+    let r2: Response,
+      t2 = '';
     for (let i = 0; i < 20; i++) {
       r2 = await ask();
       t2 = await r2.text();
@@ -150,6 +158,12 @@ describe('every built-in plugin in one pipeline', function () {
     assert.match(metrics, /gateway_requests_total\{route="chat",model="mock-gpt",provider="local",status="200"\} [1-9]/);
     const logs = gw.logs.join('');
     for (const secret of [KEY, 'sk-proj-abcdefghijklmnopqrstuvwxyz012345', 'jane.doe@example.com']) assert.ok(!logs.includes(secret), `logs hold ${secret}`);
-    assert.ok(!collector.raw.map((r) => r.body).join('').includes('jane.doe'), 'spans hold the email');
+    assert.ok(
+      !collector.raw
+        .map((r) => r.body)
+        .join('')
+        .includes('jane.doe'),
+      'spans hold the email',
+    );
   });
 });

@@ -16,7 +16,8 @@ pipeline:
 
 async function streamOnce(url: string): Promise<void> {
   const r = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'mock-gpt', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] }),
   });
   if (r.status !== 200) throw new Error(`status ${r.status}`);
@@ -32,8 +33,12 @@ async function modelIds(url: string): Promise<string[]> {
 describe('hot reload under load', function () {
   this.timeout(30_000);
   let gw: TestGateway;
-  before(async () => { gw = await startTestGateway(config(), { watch: true }); });
-  after(async () => { await gw.stop(); });
+  before(async () => {
+    gw = await startTestGateway(config(), { watch: true });
+  });
+  after(async () => {
+    await gw.stop();
+  });
 
   it('edits while 50 clients stream: zero failed requests, the change visible within 1 s, a bad edit rejected with its line', async () => {
     let stop = false;
@@ -41,7 +46,12 @@ describe('hot reload under load', function () {
     let completed = 0;
     const client = async () => {
       while (!stop) {
-        try { await streamOnce(gw.url); completed++; } catch (err) { failures.push((err as Error).message); }
+        try {
+          await streamOnce(gw.url);
+          completed++;
+        } catch (err) {
+          failures.push((err as Error).message);
+        }
       }
     };
     const clients = Array.from({ length: 50 }, client);
@@ -66,7 +76,7 @@ describe('hot reload under load', function () {
       assert.ok(Date.now() - t1 < 2000, 'the bad edit was not reported');
       await new Promise((r) => setTimeout(r, 20));
     }
-    const status = await (await fetch(`${gw.url}/admin/config/status`)).json() as { status: string; error: string; generation: number };
+    const status = (await (await fetch(`${gw.url}/admin/config/status`)).json()) as { status: string; error: string; generation: number };
     assert.equal(status.status, 'failed');
     assert.match(status.error, /gateway\.yaml:6:\d+ models\[1\]\.provider/);
     assert.equal(status.generation, gen0 + 1);

@@ -3,8 +3,12 @@ import { startTestGateway, mockConfig, postJson, type TestGateway } from '../../
 
 describe('the mock provider (offline default)', () => {
   let gw: TestGateway;
-  before(async () => { gw = await startTestGateway(mockConfig()); });
-  after(async () => { await gw.stop(); });
+  before(async () => {
+    gw = await startTestGateway(mockConfig());
+  });
+  after(async () => {
+    await gw.stop();
+  });
 
   it('answers deterministically with usage', async () => {
     const a = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'ping pong' }] });
@@ -15,10 +19,18 @@ describe('the mock provider (offline default)', () => {
   });
 
   it('streams, and records usage for every stream even when the client did not ask', async () => {
-    const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mock-gpt', stream: true, messages: [{ role: 'user', content: 'a b c' }] }) });
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-gpt', stream: true, messages: [{ role: 'user', content: 'a b c' }] }),
+    });
     const text = await r.text();
     assert.ok(!text.includes('"usage"'), 'no usage chunk for a client that did not ask');
-    const content = text.split('\n\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '').join('');
+    const content = text
+      .split('\n\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '')
+      .join('');
     assert.equal(content, 'Mock reply to: a b c');
     await new Promise((res) => setTimeout(res, 30));
     const m = await (await fetch(`${gw.url}/metrics`)).text();

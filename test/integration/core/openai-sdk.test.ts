@@ -21,7 +21,10 @@ pipeline: [ { use: metrics }, { use: validation }, { use: provider } ]
 `);
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
-  after(async () => { await gw.stop(); await upstream.close(); });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
 
   it('chat, not streamed: the upstream model id, the provider key and extra headers are sent', async () => {
     upstream.requests.length = 0;
@@ -46,7 +49,12 @@ pipeline: [ { use: metrics }, { use: validation }, { use: provider } ]
     assert.equal(text, 'Hello from the fake upstream');
     assert.equal(sawUsage, false, 'usage chunk must be dropped when the client did not ask for it');
 
-    const withUsage = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const withUsage = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let usage: OpenAI.CompletionUsage | undefined | null;
     for await (const chunk of withUsage) if (chunk.usage) usage = chunk.usage;
     assert.deepEqual({ p: usage?.prompt_tokens, c: usage?.completion_tokens }, { p: 11, c: 5 });
@@ -55,7 +63,9 @@ pipeline: [ { use: metrics }, { use: validation }, { use: provider } ]
   it('usage of every stream is recorded, asked for or not', async () => {
     const before = await tokenCount(gw.url);
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
-    for await (const _ of stream) { /* drain */ }
+    for await (const _ of stream) {
+      /* drain */
+    }
     await new Promise((r) => setTimeout(r, 50));
     const after = await tokenCount(gw.url);
     assert.equal(after - before, 5);
@@ -86,7 +96,9 @@ pipeline: [ { use: metrics }, { use: validation }, { use: provider } ]
           return true;
         },
       );
-    } finally { upstream.behave.status = undefined; }
+    } finally {
+      upstream.behave.status = undefined;
+    }
   });
 });
 

@@ -8,7 +8,12 @@ import { events } from '../../fixtures/plugins/recorder/index.ts';
 
 const recorder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/plugins/recorder');
 
-interface Seen { url: string; headers: http.IncomingHttpHeaders; body: string; remotePort?: number }
+interface Seen {
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  remotePort?: number;
+}
 
 /** An ordinary (non-LLM) app: echoes what it got; upgrades /ws and echoes raw bytes. */
 async function startApp(): Promise<{ url: string; seen: Seen[]; sockets: Set<number>; close(): Promise<void> }> {
@@ -32,8 +37,15 @@ async function startApp(): Promise<{ url: string; seen: Seen[]; sockets: Set<num
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, sockets,
-    close: () => new Promise((r) => { for (const u of upgraded) u.destroy(); server.closeAllConnections(); server.close(() => r()); }),
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    sockets,
+    close: () =>
+      new Promise((r) => {
+        for (const u of upgraded) u.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -62,11 +74,18 @@ routes:
     proxy: { target: "http://127.0.0.1:9" }
 `);
   });
-  after(async () => { await gw.stop(); await app.close(); });
+  after(async () => {
+    await gw.stop();
+    await app.close();
+  });
 
   it('proxies a path prefix with rewrite and header changes, body untouched', async () => {
     events.length = 0;
-    const r = await fetch(`${gw.url}/apps/crm/customers?id=7`, { method: 'POST', headers: { 'x-drop-me': '1', 'content-type': 'text/plain' }, body: 'raw body, not JSON' });
+    const r = await fetch(`${gw.url}/apps/crm/customers?id=7`, {
+      method: 'POST',
+      headers: { 'x-drop-me': '1', 'content-type': 'text/plain' },
+      body: 'raw body, not JSON',
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(await r.json(), { path: '/api/customers?id=7', method: 'POST' });
     const got = app.seen.at(-1)!;
@@ -97,7 +116,7 @@ routes:
   it('an unreachable upstream app → 503 JSON; a slow one → 504', async () => {
     const down = await fetch(`${gw.url}/apps/down/x`);
     assert.equal(down.status, 503);
-    assert.equal((await down.json() as any).error.code, 'upstream_unavailable');
+    assert.equal(((await down.json()) as any).error.code, 'upstream_unavailable');
     const slow = await fetch(`${gw.url}/apps/crm/slow`);
     assert.equal(slow.status, 504);
   });
@@ -107,7 +126,10 @@ routes:
     const reply = await new Promise<string>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, path: '/apps/crm/ws', headers: { connection: 'Upgrade', upgrade: 'websocket' } });
       req.on('upgrade', (_res, socket) => {
-        socket.once('data', (d) => { resolve(String(d)); socket.destroy(); });
+        socket.once('data', (d) => {
+          resolve(String(d));
+          socket.destroy();
+        });
         socket.write('ping');
       });
       req.on('error', reject);

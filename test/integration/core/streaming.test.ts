@@ -34,9 +34,17 @@ async function readAll(res: http.IncomingMessage): Promise<string> {
 describe('streaming end to end', () => {
   let upstream: FakeOpenAI;
   let gw: TestGateway;
-  before(async () => { upstream = await startFakeOpenAI(); gw = await startTestGateway(configFor(upstream)); });
-  after(async () => { await gw.stop(); await upstream.close(); });
-  afterEach(() => { upstream.behave = { reply: 'Hello from the fake upstream', delayMs: 0, chunkDelayMs: 0, repeat: 1 }; });
+  before(async () => {
+    upstream = await startFakeOpenAI();
+    gw = await startTestGateway(configFor(upstream));
+  });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+  afterEach(() => {
+    upstream.behave = { reply: 'Hello from the fake upstream', delayMs: 0, chunkDelayMs: 0, repeat: 1 };
+  });
 
   it('passes each event through as it arrives (no buffering)', async () => {
     upstream.behave.chunkDelayMs = 150;
@@ -100,7 +108,11 @@ describe('streaming end to end', () => {
   it('honours stream_options.include_usage', async () => {
     const { res } = await openStream(`${gw.url}/v1/chat/completions`, body({ stream_options: { include_usage: true } }));
     const text = await readAll(res);
-    const usage = text.split('\n\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6))).find((c) => c.usage);
+    const usage = text
+      .split('\n\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)))
+      .find((c) => c.usage);
     assert.deepEqual(usage.usage, { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 });
     assert.ok(text.trim().endsWith('data: [DONE]'));
   });

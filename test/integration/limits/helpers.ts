@@ -12,11 +12,14 @@ providers: { local: { type: mock } }
 models:
   - { name: mock-gpt, provider: local, model: mock-gpt, pricing: { input_per_1m: 1000000, output_per_1m: 1000000 } }
 pipeline:
-${opts.pipeline ?? `  - use: auth
+${
+  opts.pipeline ??
+  `  - use: auth
   - use: rate-limit
   - use: budget
   - use: audit
-  - use: provider`}
+  - use: provider`
+}
 ${opts.extra ?? ''}`;
 }
 
@@ -24,7 +27,11 @@ export const adminHeaders = { authorization: `Bearer ${ADMIN_KEY}` };
 
 export async function admin(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   if (method === 'POST' || method === 'PATCH') {
-    const r = await fetch(`${url}/admin${path}`, { method, headers: { 'content-type': 'application/json', ...adminHeaders }, body: JSON.stringify(body ?? {}) });
+    const r = await fetch(`${url}/admin${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...adminHeaders },
+      body: JSON.stringify(body ?? {}),
+    });
     return { status: r.status, json: await r.json() };
   }
   const r = await fetch(`${url}/admin${path}`, { method, headers: adminHeaders });
@@ -33,9 +40,14 @@ export async function admin(url: string, method: string, path: string, body?: un
 
 /** One chat request with `words` user words; the mock's usage = words + reply words. */
 export function chat(url: string, key: string, opts: { stream?: boolean; text?: string; max_tokens?: number } = {}) {
-  return postJson(`${url}/v1/chat/completions`, {
-    model: 'mock-gpt', messages: [{ role: 'user', content: opts.text ?? 'hello there' }],
-    ...(opts.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-    ...(opts.max_tokens ? { max_tokens: opts.max_tokens } : {}),
-  }, { authorization: `Bearer ${key}` });
+  return postJson(
+    `${url}/v1/chat/completions`,
+    {
+      model: 'mock-gpt',
+      messages: [{ role: 'user', content: opts.text ?? 'hello there' }],
+      ...(opts.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+      ...(opts.max_tokens ? { max_tokens: opts.max_tokens } : {}),
+    },
+    { authorization: `Bearer ${key}` },
+  );
 }

@@ -16,11 +16,16 @@ async function freePort(): Promise<number> {
 
 /** A throwaway Redis of the test's own (Debian's redis-server; .ci/run installs it). */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   for await (const c of child.stdout!) {
     out += c;
-    if (out.includes('Ready to accept connections')) { child.stdout!.resume(); return child; }
+    if (out.includes('Ready to accept connections')) {
+      child.stdout!.resume();
+      return child;
+    }
   }
   throw new Error(`redis-server did not start: ${out}`);
 }
@@ -46,7 +51,10 @@ const ask = (gw: TestGateway) => postJson(`${gw.url}/v1/chat/completions`, { mod
 
 async function eventually(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
-  while (Date.now() < end) { if (await fn()) return true; await new Promise((r) => setTimeout(r, 100)); }
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return false;
 }
 
@@ -74,7 +82,10 @@ describe('rate limits when Redis goes away and comes back', function () {
         redis = await startRedis(port);
         // Recovery: the limiter answers again (its headers are back: failing open sends none),
         // and requests are limited again — the 6th in this minute is refused.
-        const limited = async () => { const r = await ask(gw); return r.status === 200 && r.headers.get('x-ratelimit-limit-requests') === '5'; };
+        const limited = async () => {
+          const r = await ask(gw);
+          return r.status === 200 && r.headers.get('x-ratelimit-limit-requests') === '5';
+        };
         assert.ok(await eventually(limited, 10_000), 'did not recover');
         const statuses: number[] = [];
         for (let i = 0; i < 6; i++) statuses.push((await ask(gw)).status);
@@ -106,7 +117,11 @@ pipeline: [ { use: auth }, { use: provider } ]
     let redis: ChildProcess | undefined;
     try {
       assert.ok(Date.now() - t0 < 5000, `started in ${Date.now() - t0} ms`);
-      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] }, { authorization: 'Bearer sk-down-at-start-0123456789abcdef' });
+      const r = await postJson(
+        `${gw.url}/v1/chat/completions`,
+        { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] },
+        { authorization: 'Bearer sk-down-at-start-0123456789abcdef' },
+      );
       assert.equal(r.status, 200);
       assert.equal((await fetch(`${gw.url}/readyz`)).status, 503);
       // Redis comes up: the subscription made while it was down is now live.

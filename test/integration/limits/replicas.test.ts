@@ -16,9 +16,12 @@ describe('three gateway processes sharing one Redis enforce one limit', function
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gw-limits-'));
     const configPath = path.join(dir, 'gateway.yaml');
-    await writeFile(configPath, identityConfig({
-      stores: `{ state: { type: redis, url: "redis://127.0.0.1:6379", prefix: "${prefix}" }, db: { type: sqlite, path: "${path.join(dir, 'db', 'gw.db')}" } }`,
-    }));
+    await writeFile(
+      configPath,
+      identityConfig({
+        stores: `{ state: { type: redis, url: "redis://127.0.0.1:6379", prefix: "${prefix}" }, db: { type: sqlite, path: "${path.join(dir, 'db', 'gw.db')}" } }`,
+      }),
+    );
     gws = await startReplicas(configPath, 3);
   });
   after(async () => {
@@ -59,13 +62,15 @@ describe('three gateway processes sharing one Redis enforce one limit', function
     for (let i = 0; i < 3; i++) assert.equal((await chat(url(i), k.json.secret)).status, 200); // cached everywhere
     const t0 = Date.now();
     assert.equal((await admin(url(0), 'POST', `/keys/${k.json.id}/revoke`)).status, 200);
-    const refusedAfter = await Promise.all([1, 2].map(async (i) => {
-      while (Date.now() - t0 < 1000) {
-        if ((await chat(url(i), k.json.secret)).status === 401) return Date.now() - t0;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return Infinity;
-    }));
+    const refusedAfter = await Promise.all(
+      [1, 2].map(async (i) => {
+        while (Date.now() - t0 < 1000) {
+          if ((await chat(url(i), k.json.secret)).status === 401) return Date.now() - t0;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return Infinity;
+      }),
+    );
     console.log(`      refused by replicas 1 and 2 after ${refusedAfter.join(' and ')} ms`);
     assert.ok(refusedAfter.every((ms) => ms < 1000));
   });

@@ -4,8 +4,12 @@ import { admin, chat, identityConfig } from './helpers.ts';
 
 describe('identity on one gateway: admin keys, auth, limits, budget, audit', () => {
   let gw: TestGateway;
-  before(async () => { gw = await startTestGateway(identityConfig(), { captureLogs: true }); });
-  after(async () => { await gw?.stop(); });
+  before(async () => {
+    gw = await startTestGateway(identityConfig(), { captureLogs: true });
+  });
+  after(async () => {
+    await gw?.stop();
+  });
 
   it('creates a key whose secret is shown once and works for chat', async () => {
     const created = await admin(gw.url, 'POST', '/keys', { name: 'svc', permissions: { models: ['mock-gpt'] } });
@@ -21,7 +25,11 @@ describe('identity on one gateway: admin keys, auth, limits, budget, audit', () 
   });
 
   it('401 without a key or with an unknown one, 403 outside permissions', async () => {
-    const none = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mock-gpt', messages: [{ role: 'user', content: 'x' }] }) });
+    const none = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-gpt', messages: [{ role: 'user', content: 'x' }] }),
+    });
     assert.equal(none.status, 401);
     assert.equal((await none.json()).error.code, 'invalid_api_key');
     assert.equal((await chat(gw.url, 'gw-unknown-key-000000000000')).status, 401);
@@ -100,7 +108,11 @@ describe('identity on one gateway: admin keys, auth, limits, budget, audit', () 
       assert.equal(r.json.error.param, field);
       assert.ok(r.json.error.message.includes(field));
     }
-    const bad = await fetch(`${gw.url}/admin/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer admin-test-key-0123456789' }, body: '{"name":' });
+    const bad = await fetch(`${gw.url}/admin/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer admin-test-key-0123456789' },
+      body: '{"name":',
+    });
     assert.equal(bad.status, 400);
     for (const p of ['/keys/key_nope', '/users/u_nope', '/teams/t_nope']) assert.equal((await admin(gw.url, 'GET', p)).status, 404);
     assert.equal((await admin(gw.url, 'POST', '/keys/key_nope/revoke')).status, 404);
@@ -121,9 +133,18 @@ describe('identity on one gateway: admin keys, auth, limits, budget, audit', () 
 
     const rows = (await admin(gw.url, 'GET', '/audit?limit=500')).json.data as Array<{ action: string; target: string; actor: string }>;
     const actions = rows.map((r) => `${r.action} ${r.target ?? ''}`);
-    for (const want of [`team.create ${team.json.id}`, `user.create ${user.json.id}`, `key.create ${key.json.id}`,
-      `key.update ${key.json.id}`, `key.permissions ${key.json.id}`, `user.update ${user.json.id}`, `team.update ${team.json.id}`,
-      `user.delete ${user.json.id}`, `team.delete ${team.json.id}`, 'admin.auth_failed GET /admin/keys']) {
+    for (const want of [
+      `team.create ${team.json.id}`,
+      `user.create ${user.json.id}`,
+      `key.create ${key.json.id}`,
+      `key.update ${key.json.id}`,
+      `key.permissions ${key.json.id}`,
+      `user.update ${user.json.id}`,
+      `team.update ${team.json.id}`,
+      `user.delete ${user.json.id}`,
+      `team.delete ${team.json.id}`,
+      'admin.auth_failed GET /admin/keys',
+    ]) {
       assert.ok(actions.includes(want), `missing audit row: ${want}`);
     }
     assert.ok(rows.filter((r) => r.action !== 'admin.auth_failed' && r.action !== 'config.reload').every((r) => r.actor === 'admin'));

@@ -4,7 +4,13 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { startFakeProviders, REPLY, OPENAI_USAGE } from './fake-providers.ts';
 import type { FakeUpstream } from '../../plugins/provider/helpers/upstream.ts';
 
-const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Current weather', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } }];
+const tools: Anthropic.Tool[] = [
+  {
+    name: 'get_weather',
+    description: 'Current weather',
+    input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+  },
+];
 
 describe('@anthropic-ai/sdk → gateway /v1/messages → an OpenAI-backed model', () => {
   let up: FakeUpstream;
@@ -22,11 +28,21 @@ pipeline: [ { use: provider } ]
 `);
     client = new Anthropic({ baseURL: gw.url, apiKey: 'client-key', maxRetries: 0 });
   });
-  after(async () => { await gw.stop(); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  after(async () => {
+    await gw.stop();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
 
   it('non-streamed: a Message with text, stop_reason and usage (cache read split out)', async () => {
-    const msg = await client.messages.create({ model: 'claude-via-openai', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    const msg = await client.messages.create({
+      model: 'claude-via-openai',
+      max_tokens: 100,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
     assert.equal(msg.type, 'message');
     assert.equal(msg.role, 'assistant');
     assert.deepEqual(msg.content, [{ type: 'text', text: REPLY }]);
@@ -36,7 +52,10 @@ pipeline: [ { use: provider } ]
     assert.equal(msg.usage.output_tokens, OPENAI_USAGE.completion_tokens);
     const sent = up.requests[0]!.json;
     assert.equal(sent.model, 'gpt-4o-mini');
-    assert.deepEqual(sent.messages, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather in Paris?' }]);
+    assert.deepEqual(sent.messages, [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Weather in Paris?' },
+    ]);
     assert.equal(sent.max_tokens, 100);
   });
 
@@ -45,7 +64,9 @@ pipeline: [ { use: provider } ]
     const types: string[] = [];
     let text = '';
     stream.on('streamEvent', (e) => types.push(e.type));
-    stream.on('text', (t) => { text += t; });
+    stream.on('text', (t) => {
+      text += t;
+    });
     const final = await stream.finalMessage();
     assert.equal(text, REPLY);
     assert.equal(final.content.length, 1);
@@ -55,19 +76,31 @@ pipeline: [ { use: provider } ]
     assert.equal(final.usage.output_tokens, OPENAI_USAGE.completion_tokens);
     assert.equal(types[0], 'message_start');
     assert.equal(types.at(-1), 'message_stop');
-    assert.deepEqual([...new Set(types)], ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    assert.deepEqual(
+      [...new Set(types)],
+      ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
+    );
     assert.deepEqual(up.requests[0]!.json.stream_options, { include_usage: true });
   });
 
   it('tool use, both turns: tool_use block out, tool_result in', async () => {
-    const first = await client.messages.create({ model: 'claude-via-openai', max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    const first = await client.messages.create({
+      model: 'claude-via-openai',
+      max_tokens: 100,
+      tools,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
     assert.equal(first.stop_reason, 'tool_use');
     const use = first.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
     assert.deepEqual({ id: use.id, name: use.name, input: use.input }, { id: 'call_fake1', name: 'get_weather', input: { location: 'Paris' } });
-    assert.deepEqual(up.requests[0]!.json.tools, [{ type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: tools[0]!.input_schema } }]);
+    assert.deepEqual(up.requests[0]!.json.tools, [
+      { type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: tools[0]!.input_schema } },
+    ]);
 
     const second = await client.messages.create({
-      model: 'claude-via-openai', max_tokens: 100, tools,
+      model: 'claude-via-openai',
+      max_tokens: 100,
+      tools,
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
         { role: 'assistant', content: first.content },
@@ -77,21 +110,31 @@ pipeline: [ { use: provider } ]
     assert.equal(second.stop_reason, 'end_turn');
     assert.equal((second.content[0] as Anthropic.TextBlock).text, REPLY);
     const sent = up.requests[1]!.json.messages;
-    assert.deepEqual(sent[1], { role: 'assistant', content: null, tool_calls: [{ id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] });
+    assert.deepEqual(sent[1], {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+    });
     assert.deepEqual(sent[2], { role: 'tool', tool_call_id: 'call_fake1', content: '15 degrees' });
   });
 
   it('tool use, streamed: the SDK rebuilds the tool_use input from input_json_delta', async () => {
-    const final = await client.messages.stream({ model: 'claude-via-openai', max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
+    const final = await client.messages
+      .stream({ model: 'claude-via-openai', max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] })
+      .finalMessage();
     assert.equal(final.stop_reason, 'tool_use');
     const use = final.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
     assert.deepEqual(use.input, { location: 'Paris' });
   });
 
   it('a bad request gets an Anthropic-shaped 400 naming the param', async () => {
-    const r = await fetch(`${gw.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-via-openai', messages: [{ role: 'user', content: 'x' }] }) });
+    const r = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-via-openai', messages: [{ role: 'user', content: 'x' }] }),
+    });
     assert.equal(r.status, 400);
-    const body = await r.json() as { type: string; error: { type: string; message: string } };
+    const body = (await r.json()) as { type: string; error: { type: string; message: string } };
     assert.equal(body.type, 'error');
     assert.equal(body.error.type, 'invalid_request_error');
     assert.match(body.error.message, /max_tokens/);

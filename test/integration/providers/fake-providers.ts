@@ -18,11 +18,12 @@ function wantsTool(rec: Recorded): boolean {
   const tools = b.tools?.length > 0;
   const msgs = b.messages ?? b.contents ?? [];
   const last = msgs[msgs.length - 1];
-  const lastIsUserText = last && (last.role === 'user') && !JSON.stringify(last).match(/tool_result|functionResponse/);
+  const lastIsUserText = last && last.role === 'user' && !JSON.stringify(last).match(/tool_result|functionResponse/);
   return tools && lastIsUserText;
 }
 
-const sseOf = (items: unknown[], named = false) => items.map((e) => (named ? `event: ${(e as { type: string }).type}\n` : '') + `data: ${JSON.stringify(e)}\n\n`).join('');
+const sseOf = (items: unknown[], named = false) =>
+  items.map((e) => (named ? `event: ${(e as { type: string }).type}\n` : '') + `data: ${JSON.stringify(e)}\n\n`).join('');
 
 export const OPENAI_USAGE = { prompt_tokens: 21, completion_tokens: 7, total_tokens: 28, prompt_tokens_details: { cached_tokens: 5 } };
 
@@ -30,12 +31,29 @@ function openai(rec: Recorded, res: ServerResponse): void {
   const tool = wantsTool(rec);
   const base = { id: 'chatcmpl-fake', created: 1700000000, model: rec.json.model ?? 'deployment' };
   if (!rec.json.stream) {
-    const message = tool ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] } : { role: 'assistant', content: REPLY };
-    return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }], usage: OPENAI_USAGE });
+    const message = tool
+      ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] }
+      : { role: 'assistant', content: REPLY };
+    return sendJson(res, 200, {
+      ...base,
+      object: 'chat.completion',
+      choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }],
+      usage: OPENAI_USAGE,
+    });
   }
-  const ch = (delta: object, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const ch = (delta: object, finish: string | null = null) => ({
+    ...base,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   const items: unknown[] = [ch({ role: 'assistant', content: '' })];
-  if (tool) items.push(ch({ tool_calls: [{ index: 0, id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }), ch({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }), ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }), ch({}, 'tool_calls'));
+  if (tool)
+    items.push(
+      ch({ tool_calls: [{ index: 0, id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      ch({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }),
+      ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+      ch({}, 'tool_calls'),
+    );
   else items.push(...WORDS.map((w) => ch({ content: w })), ch({}, 'stop'));
   if (rec.json.stream_options?.include_usage) items.push({ ...base, object: 'chat.completion.chunk', choices: [], usage: OPENAI_USAGE });
   startSse(res);
@@ -48,14 +66,49 @@ function anthropic(rec: Recorded, res: ServerResponse): void {
   const tool = wantsTool(rec);
   const content = tool ? [{ type: 'tool_use', id: 'toolu_fake1', name: 'get_weather', input: { location: 'Paris' } }] : [{ type: 'text', text: REPLY }];
   const stop = tool ? 'tool_use' : 'end_turn';
-  if (!rec.json.stream) return sendJson(res, 200, { id: 'msg_fake', type: 'message', role: 'assistant', model: rec.json.model, content, stop_reason: stop, stop_sequence: null, usage: ANTHROPIC_USAGE });
+  if (!rec.json.stream)
+    return sendJson(res, 200, {
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model: rec.json.model,
+      content,
+      stop_reason: stop,
+      stop_sequence: null,
+      usage: ANTHROPIC_USAGE,
+    });
   const items: Array<Record<string, unknown>> = [
-    { type: 'message_start', message: { id: 'msg_fake', type: 'message', role: 'assistant', model: rec.json.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...ANTHROPIC_USAGE, output_tokens: 1 } } },
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_fake',
+        type: 'message',
+        role: 'assistant',
+        model: rec.json.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...ANTHROPIC_USAGE, output_tokens: 1 },
+      },
+    },
     { type: 'ping' },
   ];
-  if (tool) items.push({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_fake1', name: 'get_weather', input: {} } }, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"location":' } }, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: ' "Paris"}' } });
-  else items.push({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, ...WORDS.map((w) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } })));
-  items.push({ type: 'content_block_stop', index: 0 }, { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: ANTHROPIC_USAGE.output_tokens } }, { type: 'message_stop' });
+  if (tool)
+    items.push(
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_fake1', name: 'get_weather', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"location":' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: ' "Paris"}' } },
+    );
+  else
+    items.push(
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      ...WORDS.map((w) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } })),
+    );
+  items.push(
+    { type: 'content_block_stop', index: 0 },
+    { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: ANTHROPIC_USAGE.output_tokens } },
+    { type: 'message_stop' },
+  );
   startSse(res);
   res.end(sseOf(items, true));
 }
@@ -64,23 +117,39 @@ export const COHERE_TOKENS = { input_tokens: 40, output_tokens: 8 };
 
 function cohere(rec: Recorded, res: ServerResponse): void {
   const usage = { billed_units: { input_tokens: 4, output_tokens: 8 }, tokens: COHERE_TOKENS };
-  if (!rec.json.stream) return sendJson(res, 200, { id: 'co-1', finish_reason: 'COMPLETE', message: { role: 'assistant', content: [{ type: 'text', text: REPLY }] }, usage });
+  if (!rec.json.stream)
+    return sendJson(res, 200, { id: 'co-1', finish_reason: 'COMPLETE', message: { role: 'assistant', content: [{ type: 'text', text: REPLY }] }, usage });
   startSse(res);
-  res.end(sseOf([
-    { id: 'co-1', type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } } },
-    { type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } },
-    ...WORDS.map((w) => ({ type: 'content-delta', index: 0, delta: { message: { content: { text: w } } } })),
-    { type: 'content-end', index: 0 },
-    { type: 'message-end', delta: { finish_reason: 'COMPLETE', usage } },
-  ], true));
+  res.end(
+    sseOf(
+      [
+        { id: 'co-1', type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } } },
+        { type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } },
+        ...WORDS.map((w) => ({ type: 'content-delta', index: 0, delta: { message: { content: { text: w } } } })),
+        { type: 'content-end', index: 0 },
+        { type: 'message-end', delta: { finish_reason: 'COMPLETE', usage } },
+      ],
+      true,
+    ),
+  );
 }
 
 export const GEMINI_USAGE = { promptTokenCount: 50, candidatesTokenCount: 6, totalTokenCount: 66, cachedContentTokenCount: 20, thoughtsTokenCount: 10 };
 
 function gemini(rec: Recorded, res: ServerResponse): void {
-  if (!rec.url.includes('stream')) return sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: REPLY }] }, finishReason: 'STOP', index: 0 }], usageMetadata: GEMINI_USAGE, responseId: 'g-1' });
+  if (!rec.url.includes('stream'))
+    return sendJson(res, 200, {
+      candidates: [{ content: { role: 'model', parts: [{ text: REPLY }] }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: GEMINI_USAGE,
+      responseId: 'g-1',
+    });
   startSse(res);
-  res.end(WORDS.map((w, i) => `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: w }] }, index: 0, ...(i === WORDS.length - 1 ? { finishReason: 'STOP' } : {}) }], usageMetadata: i === WORDS.length - 1 ? GEMINI_USAGE : { promptTokenCount: 50 }, responseId: 'g-1' })}\r\n\r\n`).join(''));
+  res.end(
+    WORDS.map(
+      (w, i) =>
+        `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: w }] }, index: 0, ...(i === WORDS.length - 1 ? { finishReason: 'STOP' } : {}) }], usageMetadata: i === WORDS.length - 1 ? GEMINI_USAGE : { promptTokenCount: 50 }, responseId: 'g-1' })}\r\n\r\n`,
+    ).join(''),
+  );
 }
 
 export async function startFakeProviders(): Promise<FakeUpstream> {

@@ -4,13 +4,26 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { startFakeProviders, REPLY, ANTHROPIC_USAGE, COHERE_TOKENS, GEMINI_USAGE, OPENAI_USAGE } from './fake-providers.ts';
 import type { FakeUpstream } from '../../plugins/provider/helpers/upstream.ts';
 
-const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+const tools: OpenAI.ChatCompletionTool[] = [
+  {
+    type: 'function',
+    function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+  },
+];
 
 /** The canonical usage each provider's fixed figures must come out as. */
 const EXPECTED: Record<string, { prompt_tokens: number; completion_tokens: number; cached?: number }> = {
-  'claude': { prompt_tokens: ANTHROPIC_USAGE.input_tokens + ANTHROPIC_USAGE.cache_read_input_tokens + ANTHROPIC_USAGE.cache_creation_input_tokens, completion_tokens: ANTHROPIC_USAGE.output_tokens, cached: ANTHROPIC_USAGE.cache_read_input_tokens },
-  'command': { prompt_tokens: COHERE_TOKENS.input_tokens, completion_tokens: COHERE_TOKENS.output_tokens },
-  'gemini': { prompt_tokens: GEMINI_USAGE.promptTokenCount, completion_tokens: GEMINI_USAGE.candidatesTokenCount + GEMINI_USAGE.thoughtsTokenCount, cached: GEMINI_USAGE.cachedContentTokenCount },
+  claude: {
+    prompt_tokens: ANTHROPIC_USAGE.input_tokens + ANTHROPIC_USAGE.cache_read_input_tokens + ANTHROPIC_USAGE.cache_creation_input_tokens,
+    completion_tokens: ANTHROPIC_USAGE.output_tokens,
+    cached: ANTHROPIC_USAGE.cache_read_input_tokens,
+  },
+  command: { prompt_tokens: COHERE_TOKENS.input_tokens, completion_tokens: COHERE_TOKENS.output_tokens },
+  gemini: {
+    prompt_tokens: GEMINI_USAGE.promptTokenCount,
+    completion_tokens: GEMINI_USAGE.candidatesTokenCount + GEMINI_USAGE.thoughtsTokenCount,
+    cached: GEMINI_USAGE.cachedContentTokenCount,
+  },
   'azure-gpt': { prompt_tokens: OPENAI_USAGE.prompt_tokens, completion_tokens: OPENAI_USAGE.completion_tokens, cached: 5 },
   'tgi-llama': { prompt_tokens: OPENAI_USAGE.prompt_tokens, completion_tokens: OPENAI_USAGE.completion_tokens, cached: 5 },
 };
@@ -39,7 +52,10 @@ pipeline: [ { use: provider } ]
 `);
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'client-key', maxRetries: 0 });
   });
-  after(async () => { await gw.stop(); await up.close(); });
+  after(async () => {
+    await gw.stop();
+    await up.close();
+  });
 
   for (const model of Object.keys(EXPECTED)) {
     it(`${model}: non-streamed answer and usage`, async () => {
@@ -52,7 +68,12 @@ pipeline: [ { use: provider } ]
     });
 
     it(`${model}: streamed answer; the usage chunk equals the provider's figures`, async () => {
-      const stream = await client.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+      const stream = await client.chat.completions.create({
+        model,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      });
       let text = '';
       let usage: OpenAI.CompletionUsage | null | undefined;
       let finish: string | null | undefined;
@@ -71,18 +92,31 @@ pipeline: [ { use: provider } ]
   it('claude: tool calls come back as OpenAI tool_calls, streamed and not', async () => {
     const r = await client.chat.completions.create({ model: 'claude', tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
     assert.equal(r.choices[0]!.finish_reason, 'tool_calls');
-    assert.deepEqual(r.choices[0]!.message.tool_calls, [{ id: 'toolu_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }]);
+    assert.deepEqual(r.choices[0]!.message.tool_calls, [
+      { id: 'toolu_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
+    ]);
     const stream = await client.chat.completions.create({ model: 'claude', tools, stream: true, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
     let args = '';
     let name = '';
-    for await (const c of stream) for (const tc of c.choices[0]?.delta?.tool_calls ?? []) { args += tc.function?.arguments ?? ''; name ||= tc.function?.name ?? ''; }
+    for await (const c of stream)
+      for (const tc of c.choices[0]?.delta?.tool_calls ?? []) {
+        args += tc.function?.arguments ?? '';
+        name ||= tc.function?.name ?? '';
+      }
     assert.equal(name, 'get_weather');
     assert.deepEqual(JSON.parse(args), { location: 'Paris' });
   });
 
   it('no provider key reaches the client in an error', async () => {
-    up.handler = (_q, res) => { res.writeHead(401, { 'content-type': 'application/json' }); res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key sk-ant-secret-0000000000' } })); };
-    const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }) });
+    up.handler = (_q, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key sk-ant-secret-0000000000' } }));
+    };
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }),
+    });
     const text = await r.text();
     assert.equal(r.status, 502);
     assert.ok(!text.includes('secret'), text);

@@ -21,15 +21,27 @@ pipeline:
 }
 
 async function chat(gw: TestGateway, body: Record<string, unknown>): Promise<{ status: number; headers: Headers; text: string }> {
-  const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], ...body }) });
+  const r = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], ...body }),
+  });
   return { status: r.status, headers: r.headers, text: await r.text() };
 }
 
 describe('resilience: chaos against local upstreams', function () {
   this.timeout(15000);
   let a: Upstream, b: Upstream, gw: TestGateway | undefined;
-  beforeEach(async () => { a = await startUpstream('a'); b = await startUpstream('b'); });
-  afterEach(async () => { await gw?.stop(); gw = undefined; await a.close(); await b.close(); });
+  beforeEach(async () => {
+    a = await startUpstream('a');
+    b = await startUpstream('b');
+  });
+  afterEach(async () => {
+    await gw?.stop();
+    gw = undefined;
+    await a.close();
+    await b.close();
+  });
 
   it('one of two deployments killed under load: zero client errors', async () => {
     gw = await startTestGateway(configFor(a, b, '{ strategy: round-robin, breaker: { failure_threshold: 3, cooldown_ms: 60000 } }'));
@@ -44,8 +56,11 @@ describe('resilience: chaos against local upstreams', function () {
     }
     await Promise.all(Array.from({ length: 10 }, worker));
     assert.equal(statuses.length, 300);
-    assert.deepEqual(statuses.filter((s) => s !== 200), []);
-    const breakers = await (await fetch(`${gw.url}/admin/breakers`)).json() as { breakers: Record<string, { state: string }> };
+    assert.deepEqual(
+      statuses.filter((s) => s !== 200),
+      [],
+    );
+    const breakers = (await (await fetch(`${gw.url}/admin/breakers`)).json()) as { breakers: Record<string, { state: string }> };
     assert.equal(Object.entries(breakers.breakers).find(([id]) => id.startsWith('a/'))?.[1].state, 'open');
   });
 
@@ -64,7 +79,8 @@ describe('resilience: chaos against local upstreams', function () {
     gw = await startTestGateway(configFor(a, b, '{ strategy: round-robin, breaker: { failure_threshold: 3, cooldown_ms: 400 } }'));
     a.mode = { kind: 'status', status: 500 };
     for (let i = 0; i < 6; i++) assert.equal((await chat(gw, { model: 'chat' })).status, 200);
-    const state = async () => ((await (await fetch(`${gw!.url}/admin/breakers`)).json()) as { breakers: Record<string, { state: string }> }).breakers['a/model-a']?.state;
+    const state = async () =>
+      ((await (await fetch(`${gw!.url}/admin/breakers`)).json()) as { breakers: Record<string, { state: string }> }).breakers['a/model-a']?.state;
     assert.equal(await state(), 'open');
     const hitsWhenOpen = a.hits.length;
     for (let i = 0; i < 10; i++) assert.equal((await chat(gw, { model: 'chat' })).status, 200);
@@ -83,7 +99,11 @@ describe('resilience: chaos against local upstreams', function () {
     a.mode = { kind: 'die-before-first-byte' };
     const r = await chat(gw, { model: 'solo', stream: true });
     assert.equal(r.status, 200);
-    const text = r.text.split('\n').filter((l) => l.startsWith('data: {')).map((l) => (JSON.parse(l.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '').join('');
+    const text = r.text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => (JSON.parse(l.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '')
+      .join('');
     assert.equal(text, 'hello from b');
     assert.ok(r.text.trimEnd().endsWith('data: [DONE]'));
     assert.equal(r.headers.get('x-gateway-model'), 'backup');
@@ -94,14 +114,20 @@ describe('resilience: chaos against local upstreams', function () {
     gw = await startTestGateway(configFor(a, b, '{ seed: 5, strategy: weighted, aliases: { auto: [chat, backup] } }'));
     for (let i = 0; i < 8; i++) {
       const body = { model: 'auto', messages: [{ role: 'user', content: `question ${i}` }] };
-      const ex = await (await fetch(`${gw.url}/admin/route/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body }) })).json() as { choice: { deployment: string }; candidates: string[]; reason: string };
+      const ex = (await (
+        await fetch(`${gw.url}/admin/route/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body }) })
+      ).json()) as { choice: { deployment: string }; candidates: string[]; reason: string };
       const r = await chat(gw, body);
       assert.equal(r.status, 200);
       assert.equal(r.headers.get('x-gateway-deployment'), ex.choice.deployment);
       assert.equal(r.headers.get('x-gateway-route-reason'), ex.reason);
       assert.equal(ex.candidates.length, 3);
     }
-    const bad = await fetch(`${gw.url}/admin/route/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nope: 1 }) });
+    const bad = await fetch(`${gw.url}/admin/route/explain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nope: 1 }),
+    });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'invalid_request');
   });

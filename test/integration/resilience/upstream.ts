@@ -25,17 +25,29 @@ export async function startUpstream(name: string): Promise<Upstream> {
   let server: http.Server;
   const sockets = new Set<import('node:net').Socket>();
   const u: Upstream = {
-    url: '', mode: { kind: 'ok' }, delayMs: 0, hits: [],
+    url: '',
+    mode: { kind: 'ok' },
+    delayMs: 0,
+    hits: [],
     async kill() {
-      await new Promise<void>((r) => { server.close(() => r()); for (const s of sockets) s.destroy(); });
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        for (const s of sockets) s.destroy();
+      });
     },
-    async revive() { await listen(); },
-    async close() { if (server.listening) await u.kill(); },
+    async revive() {
+      await listen();
+    },
+    async close() {
+      if (server.listening) await u.kill();
+    },
   };
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let raw = '';
-    req.on('data', (c) => { raw += c; });
+    req.on('data', (c) => {
+      raw += c;
+    });
     req.on('end', () => {
       u.hits.push(performance.now());
       const body = JSON.parse(raw || '{}') as { model?: string; stream?: boolean };
@@ -60,7 +72,10 @@ export async function startUpstream(name: string): Promise<Upstream> {
   async function listen(): Promise<void> {
     server = http.createServer(handle);
     server.keepAliveTimeout = 1000;
-    server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    server.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
     port = (server.address() as AddressInfo).port;
     u.url = `http://127.0.0.1:${port}`;
@@ -73,15 +88,19 @@ function answer(res: http.ServerResponse, body: { model?: string; stream?: boole
   const text = `hello from ${name}`;
   const base = { id: 'chatcmpl-1', created: 1, model: body.model ?? 'm' };
   if (!body.stream) {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      ...base, object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        ...base,
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+      }),
+    );
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   res.write(chunk({ role: 'assistant', content: '' }, null));
   for (const w of text.split(/(?<= )/)) res.write(chunk({ content: w }, null));
   res.end(chunk({}, 'stop') + 'data: [DONE]\n\n');

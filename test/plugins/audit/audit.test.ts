@@ -17,7 +17,10 @@ describe('audit plugin', () => {
     failed.status = 502;
     p.onDone!(failed);
     const rows = await env.db.queryUsage({ group_by: 'key' });
-    assert.deepEqual(rows.find((r) => r.group === 'k1'), { group: 'k1', requests: 1, tokens_in: 3, tokens_out: 4, tokens_cached: 1, cost: 0.25 });
+    assert.deepEqual(
+      rows.find((r) => r.group === 'k1'),
+      { group: 'k1', requests: 1, tokens_in: 3, tokens_out: 4, tokens_cached: 1, cost: 0.25 },
+    );
     assert.equal(rows.find((r) => r.group === null)!.requests, 1);
     await cleanup(env);
   });

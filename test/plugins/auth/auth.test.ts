@@ -12,7 +12,9 @@ for (const kind of ['memory', 'redis'] as const) {
     beforeEach(() => {
       env = fakeEnv(kind, { keys: [{ name: 'ci', key: 'static-secret-0123456789', models: ['mock-gpt'], limits: { rpm: 5 } }] });
     });
-    afterEach(async () => { await cleanup(env); });
+    afterEach(async () => {
+      await cleanup(env);
+    });
 
     it('accepts Bearer and x-api-key, sets the principal and the key limits', async () => {
       const team = await env.db.createTeam({ name: 't', budget: { limit: 9 } });
@@ -75,7 +77,7 @@ for (const kind of ['memory', 'redis'] as const) {
 }
 
 describe('auth plugin: invalidation reaches another replica through Redis pub/sub', () => {
-  it('a second store (other process stand-in) clears its cache on the first one\'s notice', async () => {
+  it("a second store (other process stand-in) clears its cache on the first one's notice", async () => {
     const a = fakeEnv('redis');
     const b = fakeEnv('redis', { prefix: a.state.prefix, db: a.db });
     const { record, secret } = await a.db.createKey({});

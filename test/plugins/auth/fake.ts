@@ -14,7 +14,7 @@ import type { GatewayDb } from '../../../src/engine/stores/db/types.ts';
 export const silent = pino({ level: 'silent' });
 
 export function catalog(groups: Record<string, string[]>): ModelCatalog {
-  const dep = (name: string, provider: string) => ({ id: `${provider}/${name}`, name, provider } as unknown as Deployment);
+  const dep = (name: string, provider: string) => ({ id: `${provider}/${name}`, name, provider }) as unknown as Deployment;
   return {
     group: (n) => groups[n]?.map((p) => dep(n, p)),
     names: () => Object.keys(groups),
@@ -23,7 +23,10 @@ export function catalog(groups: Record<string, string[]>): ModelCatalog {
   };
 }
 
-export interface FakeEnv extends PluginEnv { db: GatewayDb; state: StateStore }
+export interface FakeEnv extends PluginEnv {
+  db: GatewayDb;
+  state: StateStore;
+}
 
 /** kind 'redis' uses the real Redis at 127.0.0.1:6379 under a random test prefix. */
 export function fakeEnv(kind: 'memory' | 'redis', opts: { keys?: unknown[]; prefix?: string; db?: GatewayDb } = {}): FakeEnv {
@@ -31,9 +34,17 @@ export function fakeEnv(kind: 'memory' | 'redis', opts: { keys?: unknown[]; pref
   const state = kind === 'redis' ? createRedisStateStore('redis://127.0.0.1:6379', prefix, silent) : createMemoryStateStore(prefix);
   const db = opts.db ?? openSqliteDb({ path: ':memory:' });
   return {
-    pluginId: 'test', logger: silent, config: { keys: opts.keys } as unknown as GatewayConfig, configDir: '.', generation: 1,
+    pluginId: 'test',
+    logger: silent,
+    config: { keys: opts.keys } as unknown as GatewayConfig,
+    configDir: '.',
+    generation: 1,
     models: catalog({ 'mock-gpt': ['local'], 'gpt-4o': ['openai'], mixed: ['local', 'openai'] }),
-    stores: { state, db }, metrics: new MetricsRegistry({ defaultMetrics: false }), pool: undefined as never, db, state,
+    stores: { state, db },
+    metrics: new MetricsRegistry({ defaultMetrics: false }),
+    pool: undefined as never,
+    db,
+    state,
   };
 }
 
@@ -47,15 +58,27 @@ export function fakeCtx(opts: { key?: string; model?: string; endpoint?: Request
   const headers: Record<string, string> = {};
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   return new RequestContext({
-    id: `req-${++n}`, endpoint: opts.endpoint ?? 'chat', method: 'POST', path: '/v1/chat/completions', headers,
-    clientIp: opts.ip ?? '10.0.0.1', generation: 1, log: silent, signal: new AbortController().signal,
+    id: `req-${++n}`,
+    endpoint: opts.endpoint ?? 'chat',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers,
+    clientIp: opts.ip ?? '10.0.0.1',
+    generation: 1,
+    log: silent,
+    signal: new AbortController().signal,
     body: opts.body ?? { model: opts.model ?? 'mock-gpt', messages: [{ role: 'user', content: 'hello' }] },
   });
 }
 
 /** The error code a hook threw, or 'ok'. */
 export async function outcome(p: unknown): Promise<string> {
-  try { await p; return 'ok'; } catch (e) { return (e as { code?: string }).code ?? String(e); }
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
 }
 
 /** Delete every key under `prefix` through a store's own client. */

@@ -30,10 +30,20 @@ for (const kind of ['memory', 'redis'] as const) {
       env = fakeEnv(kind);
       if (env.state.redis && env.state.redis.status !== 'ready') await new Promise((r) => env.state.redis!.once('ready', r));
       posts = [];
-      hook = http.createServer((req, res) => { let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => { posts.push(JSON.parse(b)); res.end('ok'); }); });
+      hook = http.createServer((req, res) => {
+        let b = '';
+        req.on('data', (d) => (b += d));
+        req.on('end', () => {
+          posts.push(JSON.parse(b));
+          res.end('ok');
+        });
+      });
       await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     });
-    afterEach(async () => { hook.close(); await cleanup(env); });
+    afterEach(async () => {
+      hook.close();
+      await cleanup(env);
+    });
 
     it('refuses once spend reaches the limit, and alerts once at the soft threshold', async () => {
       const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alert`;
@@ -43,7 +53,15 @@ for (const kind of ['memory', 'redis'] as const) {
       assert.deepEqual(results, ['ok', 'ok', 'ok', 'ok', 'GW_ERR_BUDGET_EXCEEDED']);
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(posts.length, 1);
-      assert.deepEqual(posts[0], { type: 'budget.threshold', scope: 'key', id: 'k1', period: periodWindow('daily').label, limit: 10, threshold: 0.5, spend: 6 });
+      assert.deepEqual(posts[0], {
+        type: 'budget.threshold',
+        scope: 'key',
+        id: 'k1',
+        period: periodWindow('daily').label,
+        limit: 10,
+        threshold: 0.5,
+        spend: 6,
+      });
       const alerts = await env.metrics.registry.getSingleMetricAsString('gateway_budget_alerts_total');
       assert.match(alerts, /gateway_budget_alerts_total\{scope="key"\} 1/);
       assert.equal(await spend(p, 'k2', 3), 'ok', 'another key has its own spend');

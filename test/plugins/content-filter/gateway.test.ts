@@ -88,13 +88,16 @@ describe('content-filter plugin (gateway)', () => {
     up = await startFakeOpenAI();
     gw = await startTestGateway(configFor(up), { captureLogs: true });
   });
-  after(async () => { await gw.stop(); await up.close(); });
+  after(async () => {
+    await gw.stop();
+    await up.close();
+  });
 
   const lastUpstream = () => up.requests.at(-1)!;
   const sentMessages = () => lastUpstream().body.messages as Array<{ role: string; content: any }>;
 
   describe('requests', () => {
-    it('chat: redact sends [REDACTED:<rule>] upstream instead of the client\'s bytes', async () => {
+    it("chat: redact sends [REDACTED:<rule>] upstream instead of the client's bytes", async () => {
       const r = await postJson(`${gw.url}/v1/chat/completions`, chat('up-gpt', `mail ${EMAIL}, card ${CARD}, thanks`));
       assert.equal(r.status, 200);
       assert.deepEqual(lastUpstream().body.messages, [{ role: 'user', content: 'mail [REDACTED:pii], card [REDACTED:pii], thanks' }]);
@@ -102,7 +105,19 @@ describe('content-filter plugin (gateway)', () => {
 
     it('chat: block refuses with 400 content_policy_violation naming the rule, and the upstream is not called', async () => {
       const before = up.requests.length;
-      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'up-gpt', messages: [{ role: 'system', content: 'be nice' }, { role: 'user', content: [{ type: 'text', text: 'hello' }, { type: 'text', text: `my key is ${KEY}` }] }] });
+      const r = await postJson(`${gw.url}/v1/chat/completions`, {
+        model: 'up-gpt',
+        messages: [
+          { role: 'system', content: 'be nice' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'hello' },
+              { type: 'text', text: `my key is ${KEY}` },
+            ],
+          },
+        ],
+      });
       assert.equal(r.status, 400);
       assert.equal(r.json.error.code, 'content_policy_violation');
       assert.equal(r.json.error.type, 'invalid_request_error');
@@ -127,8 +142,18 @@ describe('content-filter plugin (gateway)', () => {
     it('messages: text blocks are filtered, other blocks pass; a block is an Anthropic-shaped 400', async () => {
       const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
       const r = await postJson(`${gw.url}/v1/messages`, {
-        model: 'up-gpt', max_tokens: 50, system: `reply to ${EMAIL}`,
-        messages: [{ role: 'user', content: [{ type: 'text', text: `card ${CARD}` }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }],
+        model: 'up-gpt',
+        max_tokens: 50,
+        system: `reply to ${EMAIL}`,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: `card ${CARD}` },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+            ],
+          },
+        ],
       });
       assert.equal(r.status, 200);
       const sent = sentMessages();
@@ -249,7 +274,9 @@ pipeline:
   - use: provider
 `);
   });
-  after(async () => { await gw.stop(); });
+  after(async () => {
+    await gw.stop();
+  });
 
   it('each keeps its own per-request state', async () => {
     // The mock echoes the prompt; each instance redacts its own word in the answer.
@@ -279,7 +306,9 @@ pipeline:
   - use: provider
 `);
   });
-  after(async () => { await gw.stop(); });
+  after(async () => {
+    await gw.stop();
+  });
 
   const long = `mail a@b.io first, ${'x'.repeat(40)} then c@d.io`;
 
@@ -288,7 +317,10 @@ pipeline:
     assert.equal(r.status, 400);
     assert.equal(r.json.error.code, 'content_policy_violation');
     assert.match(r.json.error.message, /max_scan_chars/);
-    assert.equal((await postJson(`${gw.url}/v1/chat/completions`, chat('strict', 'short a@b.io'))).json.choices[0].message.content, 'Mock reply to: short [REDACTED:pii]');
+    assert.equal(
+      (await postJson(`${gw.url}/v1/chat/completions`, chat('strict', 'short a@b.io'))).json.choices[0].message.content,
+      'Mock reply to: short [REDACTED:pii]',
+    );
   });
 
   it('over_limit scan_prefix: the first max_scan_chars are scanned, the rest passes', async () => {
@@ -312,7 +344,9 @@ ${rules}
 `;
 
   it('a bad regex is refused at load, located in the file', async () => {
-    const msg = await startupError(base('        - { name: ok, keywords: [a], action: log }\n        - name: broken\n          action: block\n          regex: { pattern: "(unclosed" }'));
+    const msg = await startupError(
+      base('        - { name: ok, keywords: [a], action: log }\n        - name: broken\n          action: block\n          regex: { pattern: "(unclosed" }'),
+    );
     assert.match(msg, /gateway\.yaml:12:\d+ pipeline\[0\]\.config\.rules\[1\]\.regex\.pattern: must match format "regex"/);
   });
 
@@ -322,10 +356,25 @@ ${rules}
   });
 
   it('a rule needs exactly one matcher; a regex invalid only under its flags, or matching nothing, is located too', async () => {
-    assert.match(await startupError(base('        - { name: none, action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
-    assert.match(await startupError(base('        - { name: two, keywords: [a], pii: [email], action: log }')), /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/);
-    assert.match(await startupError(base('        - { name: uni, regex: { pattern: "\\\\-", flags: u }, action: log }')), /gateway\.yaml:9:\d+ pipeline\[0\]\.config\.rules\[0\]\.regex\.pattern: is not a valid regular expression with flags "u"/);
-    assert.match(await startupError(base('        - { name: empty, regex: { pattern: "a*" }, action: redact }')), /gateway\.yaml:9:\d+ pipeline\[0\]\.config\.rules\[0\]\.regex\.pattern: matches the empty string/);
-    assert.match(await startupError(base('        - { name: d, keywords: [a], action: log }\n        - { name: d, keywords: [b], action: log }')), /gateway\.yaml:10:\d+ pipeline\[0\]\.config\.rules\[1\]: another rule has this name/);
+    assert.match(
+      await startupError(base('        - { name: none, action: log }')),
+      /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/,
+    );
+    assert.match(
+      await startupError(base('        - { name: two, keywords: [a], pii: [email], action: log }')),
+      /gateway\.yaml:9:11 pipeline\[0\]\.config\.rules\[0\]: must match exactly one schema in oneOf/,
+    );
+    assert.match(
+      await startupError(base('        - { name: uni, regex: { pattern: "\\\\-", flags: u }, action: log }')),
+      /gateway\.yaml:9:\d+ pipeline\[0\]\.config\.rules\[0\]\.regex\.pattern: is not a valid regular expression with flags "u"/,
+    );
+    assert.match(
+      await startupError(base('        - { name: empty, regex: { pattern: "a*" }, action: redact }')),
+      /gateway\.yaml:9:\d+ pipeline\[0\]\.config\.rules\[0\]\.regex\.pattern: matches the empty string/,
+    );
+    assert.match(
+      await startupError(base('        - { name: d, keywords: [a], action: log }\n        - { name: d, keywords: [b], action: log }')),
+      /gateway\.yaml:10:\d+ pipeline\[0\]\.config\.rules\[1\]: another rule has this name/,
+    );
   });
 });

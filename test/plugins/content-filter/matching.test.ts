@@ -31,7 +31,12 @@ describe('content-filter matching', () => {
     });
 
     it('phone: formatted NANP and +international, not bare digit runs', () => {
-      assert.deepEqual(found('phone', 'call (415) 555-2671 or 415.555.2671 or +1 415-555-2671'), ['(415) 555-2671', '415.555.2671', '+1 415-555-2671', '+1 415-555-2671']);
+      assert.deepEqual(found('phone', 'call (415) 555-2671 or 415.555.2671 or +1 415-555-2671'), [
+        '(415) 555-2671',
+        '415.555.2671',
+        '+1 415-555-2671',
+        '+1 415-555-2671',
+      ]);
       assert.deepEqual(found('phone', 'London +44 20 7946 0958'), ['+44 20 7946 0958']);
       assert.deepEqual(found('phone', 'order 4155552671 at ts 1732650000, v1.2.3'), []);
     });
@@ -39,7 +44,10 @@ describe('content-filter matching', () => {
     it('credit_card: 13-19 digits that pass Luhn, grouped or not', () => {
       assert.equal(luhn('4111111111111111'), true);
       assert.equal(luhn('4111111111111112'), false);
-      assert.deepEqual(found('credit_card', 'card 4111 1111 1111 1111 exp, amex 3782-822463-10005, id 4111111111111112'), ['4111 1111 1111 1111', '3782-822463-10005']);
+      assert.deepEqual(found('credit_card', 'card 4111 1111 1111 1111 exp, amex 3782-822463-10005, id 4111111111111112'), [
+        '4111 1111 1111 1111',
+        '3782-822463-10005',
+      ]);
       assert.deepEqual(found('credit_card', 'phone 415-555-2671, 12 digits 123456789012'), []);
     });
 
@@ -55,25 +63,46 @@ describe('content-filter matching', () => {
 
     it('secret: API-key-like tokens', () => {
       const keys = [
-        'sk-proj-' + 'A1b2C3d4'.repeat(6), 'sk-ant-api03-' + 'x'.repeat(40), 'sk_live_' + 'a'.repeat(24),
-        'AKIAIOSFODNN7EXAMPLE', 'ghp_' + 'a'.repeat(36), 'github_pat_' + 'B'.repeat(30), 'xoxb-1234567890-abcdef',
-        'AIza' + 'S'.repeat(35), 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+        'sk-proj-' + 'A1b2C3d4'.repeat(6),
+        'sk-ant-api03-' + 'x'.repeat(40),
+        'sk_live_' + 'a'.repeat(24),
+        'AKIAIOSFODNN7EXAMPLE',
+        'ghp_' + 'a'.repeat(36),
+        'github_pat_' + 'B'.repeat(30),
+        'xoxb-1234567890-abcdef',
+        'AIza' + 'S'.repeat(35),
+        'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
         '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----',
       ];
       for (const k of keys) assert.deepEqual(found('secret', `key: ${k} end`), [k], k);
       // A PEM key cut short (or still streaming) is covered from its header.
-      assert.deepEqual(found('secret', 'pem -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B!'), ['-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B']);
+      assert.deepEqual(found('secret', 'pem -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B!'), [
+        '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B',
+      ]);
       assert.deepEqual(found('secret', 'task-list, sk-short, AKIA1234, ghp_tooshort, risk-management-framework-document'), []);
     });
 
     it('stays linear on adversarial input (no catastrophic backtracking)', () => {
       // Inputs that make naive patterns backtrack: long runs of what a token is made of,
       // never completed. ~200k characters each; a generous bound, not a benchmark.
-      const inputs = ['a'.repeat(200_000), 'a.'.repeat(100_000), '1 '.repeat(100_000), '1-'.repeat(100_000), 'sk-'.repeat(66_000), '-----BEGIN PRIVATE KEY-----'.repeat(7_000), `-----BEGIN PRIVATE KEY-----${'A'.repeat(200_000)}`];
+      const inputs = [
+        'a'.repeat(200_000),
+        'a.'.repeat(100_000),
+        '1 '.repeat(100_000),
+        '1-'.repeat(100_000),
+        'sk-'.repeat(66_000),
+        '-----BEGIN PRIVATE KEY-----'.repeat(7_000),
+        `-----BEGIN PRIVATE KEY-----${'A'.repeat(200_000)}`,
+      ];
       const all = piiMatchers(['email', 'phone', 'credit_card', 'us_ssn', 'ipv4', 'secret']);
       for (const text of inputs) {
         const t0 = performance.now();
-        for (const m of all) { m.re.lastIndex = 0; while (m.re.exec(text)) { /* drain */ } }
+        for (const m of all) {
+          m.re.lastIndex = 0;
+          while (m.re.exec(text)) {
+            /* drain */
+          }
+        }
         const ms = performance.now() - t0;
         assert.ok(ms < 500, `${text.slice(0, 12)}…: ${ms.toFixed(0)} ms`); // ~2 ms each when linear
       }
@@ -108,22 +137,43 @@ describe('content-filter matching', () => {
         rule({ name: 'both', direction: 'both', action: 'log', keywords: ['z'] }),
       ]);
       assert.deepEqual(rulesFor(index.chat.request, 'small')!.redact, []);
-      assert.deepEqual(rulesFor(index.chat.request, undefined)!.log.map((r) => r.name), ['both']);
-      assert.deepEqual(rulesFor(index.chat.request, 'big')!.redact.map((r) => r.name), ['only-big']);
+      assert.deepEqual(
+        rulesFor(index.chat.request, undefined)!.log.map((r) => r.name),
+        ['both'],
+      );
+      assert.deepEqual(
+        rulesFor(index.chat.request, 'big')!.redact.map((r) => r.name),
+        ['only-big'],
+      );
       assert.equal(rulesFor(compileRules([rule({ name: 'solo', models: ['big'], keywords: ['x'] })]).chat.request, 'small'), null);
-      assert.deepEqual(rulesFor(index.chat.response, 'big')!.log.map((r) => r.name), ['both']);
+      assert.deepEqual(
+        rulesFor(index.chat.response, 'big')!.log.map((r) => r.name),
+        ['both'],
+      );
       assert.equal(rulesFor(index.chat.response, 'small')!.redact.length, 0);
-      assert.deepEqual(rulesFor(index.messages.response, 'small')!.redact.map((r) => r.name), ['answers']);
+      assert.deepEqual(
+        rulesFor(index.messages.response, 'small')!.redact.map((r) => r.name),
+        ['answers'],
+      );
       assert.equal(index.embeddings.response.any, null);
       assert.equal(compileRules([rule({ name: 'r', direction: 'response', keywords: ['q'] })]).embeddings.request.any, null);
     });
 
     it('refuses a bad regex, an empty-matching one and duplicate names, naming the rule', () => {
-      assert.throws(() => compileRules([rule({ name: 'ok', keywords: ['a'] }), rule({ name: 'bad', regex: { pattern: '(unclosed', flags: '' } })]), /rules\[1\] "bad": regex.pattern is not a valid regular expression/);
+      assert.throws(
+        () => compileRules([rule({ name: 'ok', keywords: ['a'] }), rule({ name: 'bad', regex: { pattern: '(unclosed', flags: '' } })]),
+        /rules\[1\] "bad": regex.pattern is not a valid regular expression/,
+      );
       // Valid without flags, invalid under `u`: only compiling with the flags catches it.
       assert.throws(() => compileRules([rule({ name: 'uni', regex: { pattern: '\\-', flags: 'u' } })]), /rules\[0\] "uni": .*flags "u"/);
-      assert.throws(() => compileRules([rule({ name: 'empty', regex: { pattern: 'a*', flags: '' } })]), /rules\[0\] "empty": regex.pattern matches the empty string/);
-      assert.throws(() => compileRules([rule({ name: 'd', keywords: ['a'] }), rule({ name: 'd', keywords: ['b'] })]), /rules\[1\] "d": another rule has this name/);
+      assert.throws(
+        () => compileRules([rule({ name: 'empty', regex: { pattern: 'a*', flags: '' } })]),
+        /rules\[0\] "empty": regex.pattern matches the empty string/,
+      );
+      assert.throws(
+        () => compileRules([rule({ name: 'd', keywords: ['a'] }), rule({ name: 'd', keywords: ['b'] })]),
+        /rules\[1\] "d": another rule has this name/,
+      );
     });
   });
 
@@ -194,8 +244,20 @@ describe('content-filter matching', () => {
 
     it('after a block, chunks are dropped but usage still goes out, even on a choice chunk', () => {
       const st = new ResponseState(setOf([rule({ name: 'kw', action: 'block', keywords: ['stop here'] })]), { window: 32, maxScanChars: 1e6 });
-      const chunk = (content: string | undefined, finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null, usage?: ChatCompletionChunk['usage']): { data: ChatCompletionChunk } =>
-        ({ data: { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }], usage } });
+      const chunk = (
+        content: string | undefined,
+        finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null,
+        usage?: ChatCompletionChunk['usage'],
+      ): { data: ChatCompletionChunk } => ({
+        data: {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'm',
+          choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+          usage,
+        },
+      });
       const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 };
       assert.equal(st.chunk(chunk('please ')), null, 'held back: nothing to send yet');
       const end = st.chunk(chunk('stop here. '))!;

@@ -19,7 +19,9 @@ for (const kind of ['memory', 'redis'] as const) {
       env = fakeEnv(kind);
       if (env.state.redis && env.state.redis.status !== 'ready') await new Promise((r) => env.state.redis!.once('ready', r));
     });
-    afterEach(async () => { await cleanup(env); });
+    afterEach(async () => {
+      await cleanup(env);
+    });
 
     it('admits exactly rpm requests per key, then 429 with Retry-After and headers', async () => {
       const p = await rateLimit.create({ ...base, limits: [{ per: 'key', rpm: 5 }] }, env);
@@ -29,7 +31,14 @@ for (const kind of ['memory', 'redis'] as const) {
       for (let i = 0; i < 8; i++) {
         const ctx = fakeCtx();
         ctx.principal = principal('k1');
-        try { await p.onRequest!(ctx); codes.push('ok'); if (i === 0) firstHeaders = { ...ctx.responseHeaders }; } catch (e) { last = e as GatewayError; codes.push(last.code); }
+        try {
+          await p.onRequest!(ctx);
+          codes.push('ok');
+          if (i === 0) firstHeaders = { ...ctx.responseHeaders };
+        } catch (e) {
+          last = e as GatewayError;
+          codes.push(last.code);
+        }
       }
       assert.deepEqual(codes, ['ok', 'ok', 'ok', 'ok', 'ok', 'GW_ERR_RATE_LIMITED', 'GW_ERR_RATE_LIMITED', 'GW_ERR_RATE_LIMITED']);
       assert.equal(firstHeaders['x-ratelimit-limit-requests'], '5');
@@ -48,7 +57,12 @@ for (const kind of ['memory', 'redis'] as const) {
         const ctx = fakeCtx();
         ctx.principal = principal('k3');
         ctx.set(AUTHED_KEY, { limits: { rpm: 2 }, budget: null, userBudget: null, teamBudget: null });
-        try { await p.onRequest!(ctx); ok++; } catch { /* limited */ }
+        try {
+          await p.onRequest!(ctx);
+          ok++;
+        } catch {
+          /* limited */
+        }
       }
       assert.equal(ok, 2);
     });
@@ -70,19 +84,39 @@ for (const kind of ['memory', 'redis'] as const) {
 
     it('concurrency slots are held until onDone, and freed once only', async () => {
       const p = await rateLimit.create({ ...base, limits: [{ per: ['key', 'model'], concurrency: 2 }] }, env);
-      const mk = () => { const c = fakeCtx(); c.principal = principal('k4'); return c; };
-      const a = mk(); const b = mk();
-      await p.onRequest!(a); await p.onRequest!(b);
+      const mk = () => {
+        const c = fakeCtx();
+        c.principal = principal('k4');
+        return c;
+      };
+      const a = mk();
+      const b = mk();
+      await p.onRequest!(a);
+      await p.onRequest!(b);
       await assert.rejects(Promise.resolve(p.onRequest!(mk())), { code: 'GW_ERR_RATE_LIMITED' });
-      p.onDone!(a); p.onDone!(a);
+      p.onDone!(a);
+      p.onDone!(a);
       await new Promise((r) => setTimeout(r, 20));
       await p.onRequest!(mk());
       await assert.rejects(Promise.resolve(p.onRequest!(mk())), { code: 'GW_ERR_RATE_LIMITED' }, 'a double onDone freed one slot only');
     });
 
     it('a refused request consumes nothing in its other buckets (all-or-nothing)', async () => {
-      const p = await rateLimit.create({ ...base, limits: [{ per: 'ip', rpm: 100 }, { per: 'key', rpm: 1 }] }, env);
-      const mk = () => { const c = fakeCtx(); c.principal = principal('k5'); return c; };
+      const p = await rateLimit.create(
+        {
+          ...base,
+          limits: [
+            { per: 'ip', rpm: 100 },
+            { per: 'key', rpm: 1 },
+          ],
+        },
+        env,
+      );
+      const mk = () => {
+        const c = fakeCtx();
+        c.principal = principal('k5');
+        return c;
+      };
       await p.onRequest!(mk());
       await assert.rejects(Promise.resolve(p.onRequest!(mk())));
       await assert.rejects(Promise.resolve(p.onRequest!(mk())));
@@ -139,14 +173,16 @@ describe('rate-limit: Redis unreachable', () => {
     for (let i = 0; i < 3; i++) await p.onRequest!(fakeCtx());
     const metric = await env.metrics.registry.getSingleMetricAsString('gateway_ratelimit_store_errors_total');
     assert.match(metric, /gateway_ratelimit_store_errors_total 3/);
-    await env.state.close(); await env.db.close();
+    await env.state.close();
+    await env.db.close();
   });
 
   it('fails closed with 503 when configured', async () => {
     const env = down();
     const p = await rateLimit.create({ ...base, on_store_error: 'closed', limits: [{ per: 'ip', rpm: 1 }] }, env);
     await assert.rejects(Promise.resolve(p.onRequest!(fakeCtx())), { code: 'GW_ERR_LIMITER_UNAVAILABLE' });
-    await env.state.close(); await env.db.close();
+    await env.state.close();
+    await env.db.close();
   });
 });
 

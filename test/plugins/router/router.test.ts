@@ -20,12 +20,38 @@ let generation = 100;
 async function make(config: RouterConfig): Promise<{ inst: PluginInstance; metrics: MetricsRegistry; gen: number }> {
   const metrics = new MetricsRegistry({ defaultMetrics: false });
   const gen = ++generation;
-  const env = { pluginId: 'router', logger: pino({ level: 'silent' }), config: {} as never, configDir: '.', generation: gen, models: catalog, stores: { state: createMemoryStateStore(`t${gen}:`), db: undefined }, metrics, pool: { run: async () => { throw new Error('no pool in unit tests'); }, close: async () => {} } } satisfies PluginEnv;
+  const env = {
+    pluginId: 'router',
+    logger: pino({ level: 'silent' }),
+    config: {} as never,
+    configDir: '.',
+    generation: gen,
+    models: catalog,
+    stores: { state: createMemoryStateStore(`t${gen}:`), db: undefined },
+    metrics,
+    pool: {
+      run: async () => {
+        throw new Error('no pool in unit tests');
+      },
+      close: async () => {},
+    },
+  } satisfies PluginEnv;
   return { inst: await router.create(config, env), metrics, gen };
 }
 
 function ctxFor(body: Record<string, unknown>, keyId?: string): RequestContext {
-  const ctx = new RequestContext({ id: 'r', endpoint: 'chat', method: 'POST', path: '/v1/chat/completions', headers: {}, clientIp: '::1', generation: 1, log: pino({ level: 'silent' }), signal: new AbortController().signal, body });
+  const ctx = new RequestContext({
+    id: 'r',
+    endpoint: 'chat',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: {},
+    clientIp: '::1',
+    generation: 1,
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    body,
+  });
   if (keyId) ctx.principal = { keyId, keyPrefix: 'sk-' };
   return ctx;
 }
@@ -34,7 +60,13 @@ const ask = (content: string, extra: Record<string, unknown> = {}) => ({ model: 
 
 describe('plugins/router', () => {
   it('content rules prefer their model (regex and keywords, no built-in patterns)', async () => {
-    const { inst } = await make({ aliases: { auto: ['mini', 'big'] }, rules: [{ name: 'maths', model: 'big', regex: '\\bprove\\b' }, { name: 'code', model: 'big', keywords: ['typescript'] }] });
+    const { inst } = await make({
+      aliases: { auto: ['mini', 'big'] },
+      rules: [
+        { name: 'maths', model: 'big', regex: '\\bprove\\b' },
+        { name: 'code', model: 'big', keywords: ['typescript'] },
+      ],
+    });
     const c1 = ctxFor(ask('Please prove that sqrt 2 is irrational'));
     await inst.onRequest!(c1);
     assert.equal(c1.model, 'big');
@@ -42,7 +74,10 @@ describe('plugins/router', () => {
     const c2 = ctxFor(ask('hello'));
     await inst.onRequest!(c2);
     assert.equal(c2.model, 'mini');
-    assert.deepEqual(c2.candidates!.map((d) => d.name), ['mini', 'big', 'big']);
+    assert.deepEqual(
+      c2.candidates!.map((d) => d.name),
+      ['mini', 'big', 'big'],
+    );
   });
 
   it('skips models whose context window is too small for prompt + max_tokens', async () => {
@@ -63,11 +98,23 @@ describe('plugins/router', () => {
     const ctx = ctxFor(ask('hi', { tools: [{ type: 'function', function: { name: 'f' } }], max_tokens: 200 }));
     await inst.onRequest!(ctx);
     // llama lacks tools; big costs 200 × $10/1M = $0.002 > $0.001; mini fits.
-    assert.deepEqual(ctx.candidates!.map((d) => d.id), ['openai/gpt-4o-mini']);
+    assert.deepEqual(
+      ctx.candidates!.map((d) => d.id),
+      ['openai/gpt-4o-mini'],
+    );
   });
 
   it('routes by embedding similarity to example prompts', async () => {
-    const { inst } = await make({ aliases: { auto: ['mini', 'big'] }, embedding: { min_similarity: 0.3, routes: { big: ['write a typescript function that parses json', 'refactor this javascript code'], mini: ['what is the weather like today', 'tell me a joke'] } } });
+    const { inst } = await make({
+      aliases: { auto: ['mini', 'big'] },
+      embedding: {
+        min_similarity: 0.3,
+        routes: {
+          big: ['write a typescript function that parses json', 'refactor this javascript code'],
+          mini: ['what is the weather like today', 'tell me a joke'],
+        },
+      },
+    });
     const c1 = ctxFor(ask('write a typescript function to parse yaml'));
     await inst.onRequest!(c1);
     assert.equal(c1.model, 'big');
@@ -78,7 +125,18 @@ describe('plugins/router', () => {
   });
 
   it('splits A/B by weight, sticky per key, and records the variant', async () => {
-    const { inst, metrics } = await make({ ab: [{ name: 'exp1', model: 'mini', variants: [{ model: 'mini', weight: 80 }, { model: 'big', weight: 20 }] }] });
+    const { inst, metrics } = await make({
+      ab: [
+        {
+          name: 'exp1',
+          model: 'mini',
+          variants: [
+            { model: 'mini', weight: 80 },
+            { model: 'big', weight: 20 },
+          ],
+        },
+      ],
+    });
     const seen = new Map<string, string>();
     let bigCount = 0;
     for (let i = 0; i < 500; i++) {
@@ -95,7 +153,12 @@ describe('plugins/router', () => {
       assert.equal(ctx.model, seen.get(`key${i}`), 'same key, same variant');
     }
     const text = (await metrics.render()).body;
-    assert.match(text, new RegExp(`gateway_ab_variant_total\\{experiment="exp1",variant="big"\\} ${bigCount + [...Array(50).keys()].filter((i) => seen.get(`key${i}`) === 'big').length}`));
+    assert.match(
+      text,
+      new RegExp(
+        `gateway_ab_variant_total\\{experiment="exp1",variant="big"\\} ${bigCount + [...Array(50).keys()].filter((i) => seen.get(`key${i}`) === 'big').length}`,
+      ),
+    );
   });
 
   it('explain (the registered planner) returns exactly the order the router chose, randomness seeded', async () => {
@@ -105,7 +168,10 @@ describe('plugins/router', () => {
       const explained = await plannerFor(catalog)!.route({ endpoint: 'chat', body }, { advance: false });
       const ctx = ctxFor(body);
       await inst.onRequest!(ctx);
-      assert.deepEqual(explained.candidates.map((d) => d.id), ctx.candidates!.map((d) => d.id));
+      assert.deepEqual(
+        explained.candidates.map((d) => d.id),
+        ctx.candidates!.map((d) => d.id),
+      );
       assert.equal(explained.reason, ctx.routeReason);
     }
     await inst.close!();

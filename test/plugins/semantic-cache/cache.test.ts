@@ -20,8 +20,14 @@ describe('semantic-cache through a gateway (memory store)', function () {
     return r;
   };
 
-  beforeEach(async () => { upstream = await startFakeOpenAI({ reply: 'first answer' }); });
-  afterEach(async () => { await gw?.stop(); gw = undefined; await upstream.close(); });
+  beforeEach(async () => {
+    upstream = await startFakeOpenAI({ reply: 'first answer' });
+  });
+  afterEach(async () => {
+    await gw?.stop();
+    gw = undefined;
+    await upstream.close();
+  });
 
   it('exact hit: the same request is answered from cache, with a fresh id and the cached usage', async () => {
     const g = await start();
@@ -88,8 +94,8 @@ describe('semantic-cache through a gateway (memory store)', function () {
 
   it('numbers must match for a semantic hit (exact_numbers)', async () => {
     const g = await start('{ similarity_threshold: 0.5 }');
-    await primed(g, 'Convert 100 US dollars to euros at today\'s rate.');
-    const r = await chat(g, 'Convert 150 US dollars to euros at today\'s rate.');
+    await primed(g, "Convert 100 US dollars to euros at today's rate.");
+    const r = await chat(g, "Convert 150 US dollars to euros at today's rate.");
     assert.equal(r.headers.get('x-gateway-cache'), 'miss');
     assert.equal(calls(upstream), 2);
   });
@@ -109,13 +115,26 @@ describe('semantic-cache through a gateway (memory store)', function () {
       const r = await chat(g, HASH_MAP, extra);
       assert.equal(r.headers.get('x-gateway-cache'), 'miss', JSON.stringify(extra));
     }
-    const withSystem = await postJson(`${g.url}/v1/chat/completions`, {
-      model: 'm', temperature: 0, messages: [{ role: 'system', content: 'Answer in French.' }, { role: 'user', content: HASH_MAP }],
-    }, { authorization: `Bearer ${KEY_A}` });
+    const withSystem = await postJson(
+      `${g.url}/v1/chat/completions`,
+      {
+        model: 'm',
+        temperature: 0,
+        messages: [
+          { role: 'system', content: 'Answer in French.' },
+          { role: 'user', content: HASH_MAP },
+        ],
+      },
+      { authorization: `Bearer ${KEY_A}` },
+    );
     assert.equal(withSystem.headers.get('x-gateway-cache'), 'miss');
     assert.equal(calls(upstream), 6);
     // Neutral fields do not split the scope: key order, `user`, stream_options.
-    const same = await postJson(`${g.url}/v1/chat/completions`, { temperature: 0, user: 'someone', messages: [{ content: HASH_MAP, role: 'user' }], model: 'm' }, { authorization: `Bearer ${KEY_A}` });
+    const same = await postJson(
+      `${g.url}/v1/chat/completions`,
+      { temperature: 0, user: 'someone', messages: [{ content: HASH_MAP, role: 'user' }], model: 'm' },
+      { authorization: `Bearer ${KEY_A}` },
+    );
     assert.equal(same.headers.get('x-gateway-cache'), 'hit');
   });
 
@@ -123,7 +142,7 @@ describe('semantic-cache through a gateway (memory store)', function () {
     let g = await start();
     await primed(g, 'a shared question');
     const b = await chat(g, 'a shared question', {}, {}, KEY_B);
-    assert.equal(b.headers.get('x-gateway-cache'), 'miss', 'key B must not see key A\'s answer');
+    assert.equal(b.headers.get('x-gateway-cache'), 'miss', "key B must not see key A's answer");
     assert.equal(calls(upstream), 2);
     await g.stop();
     g = await start('{ partition_by: none }');
@@ -161,11 +180,18 @@ describe('semantic-cache through a gateway (memory store)', function () {
   it('a streamed request is answered from a non-streamed entry (no usage chunk unless asked)', async () => {
     const g = await start();
     await primed(g, 'json first');
-    const s = await stream(`${g.url}/v1/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'json first' }] }, { authorization: `Bearer ${KEY_A}` });
+    const s = await stream(
+      `${g.url}/v1/chat/completions`,
+      { model: 'm', stream: true, messages: [{ role: 'user', content: 'json first' }] },
+      { authorization: `Bearer ${KEY_A}` },
+    );
     assert.equal(s.headers.get('x-gateway-cache'), 'hit');
     assert.equal(textOf(s), 'first answer');
     assert.ok(s.done);
-    assert.ok(s.events.every((e) => !e.usage), 'usage only when stream_options.include_usage');
+    assert.ok(
+      s.events.every((e) => !e.usage),
+      'usage only when stream_options.include_usage',
+    );
     assert.equal(calls(upstream), 1);
   });
 
@@ -173,7 +199,11 @@ describe('semantic-cache through a gateway (memory store)', function () {
     const g = await start();
     upstream.behave.cutAfterChunks = 1;
     upstream.behave.reply = 'one two three';
-    await stream(`${g.url}/v1/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'cut' }] }, { authorization: `Bearer ${KEY_A}` });
+    await stream(
+      `${g.url}/v1/chat/completions`,
+      { model: 'm', stream: true, messages: [{ role: 'user', content: 'cut' }] },
+      { authorization: `Bearer ${KEY_A}` },
+    );
     upstream.behave = { ...upstream.behave, cutAfterChunks: undefined, status: 500 };
     assert.ok((await chat(g, 'fails')).status >= 500);
     upstream.behave.status = undefined;
@@ -234,7 +264,7 @@ describe('semantic-cache through a gateway (memory store)', function () {
     assert.equal(await metric(g, 'gateway_cache_requests_total', 'result="bypass"'), 4);
   });
 
-  it('/v1/messages (Anthropic) is cached too, and served in Anthropic\'s shape, streamed or not', async () => {
+  it("/v1/messages (Anthropic) is cached too, and served in Anthropic's shape, streamed or not", async () => {
     const g = await start();
     const url = `${g.url}/v1/messages`;
     const body = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'bonjour' }] };

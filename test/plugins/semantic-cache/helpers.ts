@@ -33,7 +33,11 @@ ${auth ? '  - use: auth\n' : ''}  - use: validation
 }
 
 export function chat(gw: TestGateway, content: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}, key = KEY_A) {
-  return postJson(`${gw.url}/v1/chat/completions`, { model: 'm', messages: [{ role: 'user', content }], ...extra }, { authorization: `Bearer ${key}`, ...headers });
+  return postJson(
+    `${gw.url}/v1/chat/completions`,
+    { model: 'm', messages: [{ role: 'user', content }], ...extra },
+    { authorization: `Bearer ${key}`, ...headers },
+  );
 }
 
 /** Chat completions upstream calls so far. */
@@ -55,7 +59,12 @@ export async function metric(gw: TestGateway, name: string, labels: string): Pro
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
-export interface Sse { events: Array<Record<string, any>>; done: boolean; headers: Headers; status: number }
+export interface Sse {
+  events: Array<Record<string, any>>;
+  done: boolean;
+  headers: Headers;
+  status: number;
+}
 
 /** POST and parse an SSE answer: each `data:` JSON, and whether it ended with [DONE]. */
 export async function stream(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Sse> {
@@ -64,9 +73,15 @@ export async function stream(url: string, body: unknown, headers: Record<string,
   const events: Array<Record<string, any>> = [];
   let done = false;
   for (const block of text.split('\n\n')) {
-    const data = block.split('\n').find((l) => l.startsWith('data: '))?.slice(6);
+    const data = block
+      .split('\n')
+      .find((l) => l.startsWith('data: '))
+      ?.slice(6);
     if (!data) continue;
-    if (data === '[DONE]') { done = true; continue; }
+    if (data === '[DONE]') {
+      done = true;
+      continue;
+    }
     events.push(JSON.parse(data));
   }
   return { events, done, headers: r.headers, status: r.status };

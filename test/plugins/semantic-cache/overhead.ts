@@ -10,20 +10,54 @@ import { fakeCtx, fakeEnv } from '../auth/fake.ts';
 import type { ChatRequest } from '../../../src/engine/openai-types.ts';
 
 const config: SemanticCacheConfig = {
-  similarity_threshold: 0.9, semantic: true, embedder: 'hashed-ngram', dims: 256, partition_by: 'key', ttl_seconds: 3600,
-  max_entries: 100_000, max_entries_per_scope: 1000, max_temperature: 1, exact_numbers: true, lookup_timeout_ms: 100,
+  similarity_threshold: 0.9,
+  semantic: true,
+  embedder: 'hashed-ngram',
+  dims: 256,
+  partition_by: 'key',
+  ttl_seconds: 3600,
+  max_entries: 100_000,
+  max_entries_per_scope: 1000,
+  max_temperature: 1,
+  exact_numbers: true,
+  lookup_timeout_ms: 100,
 };
 const env = fakeEnv('memory');
 const p = await plugin.create(config, { ...env, pool: undefined as never });
-const body = (content: string): ChatRequest => ({ model: 'mock-gpt', temperature: 0, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content }] });
-const answer = { kind: 'json' as const, status: 200, headers: {}, body: { id: 'x', object: 'chat.completion', created: 1, model: 'mock-gpt', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } } };
+const body = (content: string): ChatRequest => ({
+  model: 'mock-gpt',
+  temperature: 0,
+  messages: [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content },
+  ],
+});
+const answer = {
+  kind: 'json' as const,
+  status: 200,
+  headers: {},
+  body: {
+    id: 'x',
+    object: 'chat.completion',
+    created: 1,
+    model: 'mock-gpt',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+  },
+};
 
 /** Stored without lookup (no-cache), so near-duplicates all get their own row. */
 async function seed(content: string): Promise<string> {
   const ctx = fakeCtx({ body: body(content) });
   ctx.headers['cache-control'] = 'no-cache';
   const r = await p.onRequest!(ctx);
-  if (!r) { ctx.response = answer; await p.onResponse!(ctx); ctx.status = 200; p.onDone!(ctx); await new Promise((res) => setImmediate(res)); }
+  if (!r) {
+    ctx.response = answer;
+    await p.onResponse!(ctx);
+    ctx.status = 200;
+    p.onDone!(ctx);
+    await new Promise((res) => setImmediate(res));
+  }
   return ctx.responseHeaders['x-gateway-cache']!;
 }
 
@@ -47,7 +81,13 @@ for (let i = 0; i < 100; i++) await seed(`tell me a fact about the animal kingdo
 await time('miss, searching 100 rows', 2000, (i) => `what is the best way to cook rice ${i % 2 ? 'quickly' : 'slowly'}`, 'miss');
 await time('exact hit', 2000, () => 'tell me a fact about the animal kingdom, case ak', 'hit');
 await time('semantic hit (100 rows)', 2000, () => 'tell me a fact about the animal kingdom, case ak!', 'hit');
-const conv: ChatRequest = { model: 'm', messages: Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'a fairly ordinary turn of conversation, about eighty characters long. '.repeat(2) })) } as ChatRequest;
+const conv: ChatRequest = {
+  model: 'm',
+  messages: Array.from({ length: 20 }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    content: 'a fairly ordinary turn of conversation, about eighty characters long. '.repeat(2),
+  })),
+} as ChatRequest;
 const t = performance.now();
 for (let i = 0; i < 2000; i++) requestKey(conv, 'k:1', { embedding: 'hashed-ngram/256', numbers: /\d+/g });
 console.log(`${'request key, 20 messages × ~140 chars'.padEnd(44)} ${(((performance.now() - t) / 2000) * 1000).toFixed(1)} µs`);

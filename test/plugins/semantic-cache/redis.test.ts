@@ -20,17 +20,34 @@ async function relay(port = 0): Promise<{ url: string; port: number; cut(): Prom
   const held: Array<() => void> = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(6379, '127.0.0.1');
-    for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => sockets.delete(s)); }
-    client.on('data', (d) => { if (frozen) held.push(() => upstream.write(d)); else upstream.write(d); });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.on('data', (d) => {
+      if (frozen) held.push(() => upstream.write(d));
+      else upstream.write(d);
+    });
     upstream.pipe(client);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const p = (server.address() as AddressInfo).port;
   return {
-    url: `redis://127.0.0.1:${p}`, port: p,
-    cut: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-    freeze: () => { frozen = true; },
-    thaw: () => { frozen = false; for (const f of held.splice(0)) f(); },
+    url: `redis://127.0.0.1:${p}`,
+    port: p,
+    cut: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+    freeze: () => {
+      frozen = true;
+    },
+    thaw: () => {
+      frozen = false;
+      for (const f of held.splice(0)) f();
+    },
   };
 }
 
@@ -40,7 +57,9 @@ describe('semantic-cache on Redis', function () {
   let prefix: string;
   const gws: TestGateway[] = [];
   const start = async (cache = '{ similarity_threshold: 0.85 }', url = REDIS, auth = true) => {
-    const g = await startTestGateway(cacheConfig({ upstream, cache, auth, state: `{ type: redis, url: "${url}", prefix: "${prefix}" }` }), { captureLogs: true });
+    const g = await startTestGateway(cacheConfig({ upstream, cache, auth, state: `{ type: redis, url: "${url}", prefix: "${prefix}" }` }), {
+      captureLogs: true,
+    });
     gws.push(g);
     return g;
   };
@@ -161,7 +180,10 @@ describe('semantic-cache on Redis', function () {
     r = await relay(r.port);
     try {
       await until(async () => (await chat(g, 'survive an outage')).headers.get('x-gateway-cache') === 'hit', 5000);
-      assert.ok(g.logs.some((l) => l.includes('semantic-cache store working again')), 'the recovery is logged');
+      assert.ok(
+        g.logs.some((l) => l.includes('semantic-cache store working again')),
+        'the recovery is logged',
+      );
     } finally {
       // Stopped while Redis is reachable: closing auth's key-change subscription waits for Redis.
       await gws.pop()!.stop();

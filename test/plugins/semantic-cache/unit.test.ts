@@ -22,7 +22,19 @@ const vec = (...xs: number[]): Float32Array => {
 describe('semantic-cache: request key', () => {
   it('is stable under key order, null parameters and neutral fields', () => {
     const a = requestKey(req({ temperature: 0 }), 'k:1', opts);
-    const b = requestKey({ temperature: 0, top_p: null, stream: true, stream_options: { include_usage: true }, user: 'u', messages: [{ content: 'hello', role: 'user' }], model: 'm' } as ChatRequest, 'k:1', opts);
+    const b = requestKey(
+      {
+        temperature: 0,
+        top_p: null,
+        stream: true,
+        stream_options: { include_usage: true },
+        user: 'u',
+        messages: [{ content: 'hello', role: 'user' }],
+        model: 'm',
+      } as ChatRequest,
+      'k:1',
+      opts,
+    );
     assert.deepEqual(a, b);
     assert.equal(a.text, 'hello');
     assert.equal(stableJson({ b: 1, a: [null, { d: null, c: 2 }] }), '{"a":[null,{"c":2}],"b":1}');
@@ -31,13 +43,27 @@ describe('semantic-cache: request key', () => {
   it('parameters, model, partition, history and numbers change the scope; the last message only the key', () => {
     const base = requestKey(req(), 'k:1', opts);
     for (const other of [
-      requestKey(req({ model: 'other' }), 'k:1', opts), requestKey(req({ max_tokens: 5 }), 'k:1', opts),
+      requestKey(req({ model: 'other' }), 'k:1', opts),
+      requestKey(req({ max_tokens: 5 }), 'k:1', opts),
       requestKey(req({ tools: [{ type: 'function', function: { name: 'f' } }] }), 'k:1', opts),
-      requestKey(req({ response_format: { type: 'json_object' } }), 'k:1', opts), requestKey(req({ some_new_param: 1 }), 'k:1', opts),
-      requestKey(req(), 'k:2', opts), requestKey(req(), 'k:1', { ...opts, embedding: 'hashed-ngram/512' }),
-      requestKey({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello' }] }, 'k:1', opts),
+      requestKey(req({ response_format: { type: 'json_object' } }), 'k:1', opts),
+      requestKey(req({ some_new_param: 1 }), 'k:1', opts),
+      requestKey(req(), 'k:2', opts),
+      requestKey(req(), 'k:1', { ...opts, embedding: 'hashed-ngram/512' }),
+      requestKey(
+        {
+          model: 'm',
+          messages: [
+            { role: 'system', content: 'be brief' },
+            { role: 'user', content: 'hello' },
+          ],
+        },
+        'k:1',
+        opts,
+      ),
       requestKey(req({}, 'hello 2'), 'k:1', opts),
-    ]) assert.notEqual(other.scope, base.scope);
+    ])
+      assert.notEqual(other.scope, base.scope);
     const reworded = requestKey(req({}, 'hello!'), 'k:1', opts);
     assert.equal(reworded.scope, base.scope);
     assert.notEqual(reworded.key, base.key);
@@ -45,9 +71,42 @@ describe('semantic-cache: request key', () => {
   });
 
   it('semantic text only for a text-only last user message', () => {
-    assert.equal(requestKey(req({}, [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }]), '-', opts).text, 'a\nb');
-    assert.equal(requestKey(req({}, [{ type: 'text', text: 'a' }, { type: 'image_url', image_url: { url: 'data:x' } }]), '-', opts).text, undefined);
-    assert.equal(requestKey({ model: 'm', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }, '-', opts).text, undefined);
+    assert.equal(
+      requestKey(
+        req({}, [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ]),
+        '-',
+        opts,
+      ).text,
+      'a\nb',
+    );
+    assert.equal(
+      requestKey(
+        req({}, [
+          { type: 'text', text: 'a' },
+          { type: 'image_url', image_url: { url: 'data:x' } },
+        ]),
+        '-',
+        opts,
+      ).text,
+      undefined,
+    );
+    assert.equal(
+      requestKey(
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: 'a' },
+          ],
+        },
+        '-',
+        opts,
+      ).text,
+      undefined,
+    );
   });
 });
 
@@ -99,8 +158,14 @@ describe('semantic-cache: scope index and memory store', () => {
 });
 
 describe('semantic-cache: what is stored and how it is replayed', () => {
-  const completion = (finish: string, message: Record<string, unknown> = { role: 'assistant', content: 'hi' }) =>
-    ({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message, finish_reason: finish }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+  const completion = (finish: string, message: Record<string, unknown> = { role: 'assistant', content: 'hi' }) => ({
+    id: 'x',
+    object: 'chat.completion',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, message, finish_reason: finish }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  });
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     ({ id: 'c', object: 'chat.completion.chunk', created: 2, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] }) as ChatCompletionChunk;
 
@@ -108,13 +173,19 @@ describe('semantic-cache: what is stored and how it is replayed', () => {
     assert.equal(storable(completion('stop')), true);
     assert.equal(storable(completion('length')), false);
     assert.equal(storable(completion('content_filter')), false);
-    assert.equal(storable(completion('tool_calls', { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] })), false);
+    assert.equal(
+      storable(
+        completion('tool_calls', { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] }),
+      ),
+      false,
+    );
     assert.equal(storable({ choices: [] }), false);
   });
 
   it('assembles a stream; tool calls or truncation make it unstorable', () => {
     const ok = new StreamAssembly();
-    for (const c of [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo', refusal: null }), chunk({}, 'stop')]) ok.add(c);
+    for (const c of [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo', refusal: null }), chunk({}, 'stop')])
+      ok.add(c);
     const c = ok.completion({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 })!;
     assert.equal(c.choices[0]!.message.content, 'Hello');
     assert.equal(c.usage!.total_tokens, 5);
@@ -132,7 +203,14 @@ describe('semantic-cache: what is stored and how it is replayed', () => {
   it('replays a completion as role+text, finish, then usage chunks', async () => {
     const events = [];
     for await (const e of replayStream(completion('stop') as ChatCompletion).events) events.push(e.data);
-    assert.deepEqual(events.map((e) => [e.choices[0]?.delta.content ?? null, e.choices[0]?.finish_reason ?? null, e.usage?.total_tokens ?? null]), [['hi', null, null], [null, 'stop', null], [null, null, 2]]);
+    assert.deepEqual(
+      events.map((e) => [e.choices[0]?.delta.content ?? null, e.choices[0]?.finish_reason ?? null, e.usage?.total_tokens ?? null]),
+      [
+        ['hi', null, null],
+        [null, 'stop', null],
+        [null, null, 2],
+      ],
+    );
   });
 });
 

@@ -9,15 +9,27 @@ import type { AddressInfo } from 'node:net';
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean };
 interface OtlpSpan {
-  traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
-  startTimeUnixNano: string; endTimeUnixNano: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
   attributes?: { key: string; value: OtlpValue }[];
   status?: { code?: number; message?: string };
 }
 
 export interface CollectedSpan {
-  traceId: string; spanId: string; parentSpanId: string; name: string; kind: number;
-  durationMs: number; attributes: Record<string, unknown>; status: number; service: unknown;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  durationMs: number;
+  attributes: Record<string, unknown>;
+  status: number;
+  service: unknown;
 }
 
 export interface Collector {
@@ -30,12 +42,14 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-const valueOf = (v: OtlpValue): unknown =>
-  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : v.doubleValue ?? v.boolValue);
+const valueOf = (v: OtlpValue): unknown => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue));
 
 export async function startCollector(): Promise<Collector> {
   const c: Collector = {
-    url: '', spans: [], raw: [], failing: false,
+    url: '',
+    spans: [],
+    raw: [],
+    failing: false,
     async waitFor(n, timeoutMs = 5000) {
       const end = Date.now() + timeoutMs;
       while (c.spans.length < n) {
@@ -50,15 +64,24 @@ export async function startCollector(): Promise<Collector> {
     let body = '';
     for await (const chunk of req) body += chunk;
     c.raw.push({ headers: req.headers, body });
-    if (c.failing) { res.writeHead(400, { 'content-type': 'application/json' }).end('{}'); return; }
-    const doc = JSON.parse(body) as { resourceSpans: { resource?: { attributes?: { key: string; value: OtlpValue }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] };
+    if (c.failing) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    const doc = JSON.parse(body) as {
+      resourceSpans: { resource?: { attributes?: { key: string; value: OtlpValue }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
+    };
     for (const rs of doc.resourceSpans) {
       const service = rs.resource?.attributes?.find((a) => a.key === 'service.name');
       for (const ss of rs.scopeSpans) {
         for (const s of ss.spans) {
           c.spans.push({
-            traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, kind: s.kind,
-            durationMs: (Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano))) / 1e6,
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId ?? '',
+            name: s.name,
+            kind: s.kind,
+            durationMs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6,
             attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
             status: s.status?.code ?? 0,
             service: service ? valueOf(service.value) : undefined,
@@ -70,6 +93,10 @@ export async function startCollector(): Promise<Collector> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   c.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
-  c.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  c.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return c;
 }

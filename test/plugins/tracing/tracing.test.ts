@@ -14,7 +14,8 @@ const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
 
 function config(upstream: string, opts: { tracing?: string; collector?: string; retry?: string } = {}): string {
-  const tracing = opts.tracing ?? `{ use: tracing, config: { endpoint: "${opts.collector}", batch_delay_ms: 20, headers: { authorization: "Bearer ${OTLP_KEY}" } } },`;
+  const tracing =
+    opts.tracing ?? `{ use: tracing, config: { endpoint: "${opts.collector}", batch_delay_ms: 20, headers: { authorization: "Bearer ${OTLP_KEY}" } } },`;
   return `version: 1
 stores: { state: { type: memory }, db: { type: memory } }
 providers: { up: { type: openai, base_url: "${upstream}/v1", api_key: "${UPSTREAM_KEY}"${opts.retry ?? ''} } }
@@ -77,7 +78,12 @@ describe('tracing plugin: OpenTelemetry spans over OTLP/HTTP, W3C trace context 
     assert.equal(call.name, 'chat upstream-model-id');
     assert.equal(call.status, 0);
     assert.deepEqual(
-      [call.attributes['gen_ai.request.model'], call.attributes['gen_ai.provider.name'], call.attributes['gateway.attempt'], call.attributes['gateway.attempt.outcome']],
+      [
+        call.attributes['gen_ai.request.model'],
+        call.attributes['gen_ai.provider.name'],
+        call.attributes['gateway.attempt'],
+        call.attributes['gateway.attempt.outcome'],
+      ],
       ['upstream-model-id', 'openai', 1, 'ok'],
     );
     assert.ok(call.durationMs <= span!.durationMs);
@@ -94,18 +100,27 @@ describe('tracing plugin: OpenTelemetry spans over OTLP/HTTP, W3C trace context 
     let n = 0;
     const record = upstream.requests.push.bind(upstream.requests);
     // The first call fails; the fake reads its behaviour after recording, so heal it on the second.
-    upstream.requests.push = (...r) => { if (++n === 2) upstream.behave.status = undefined; return record(...r); };
+    upstream.requests.push = (...r) => {
+      if (++n === 2) upstream.behave.status = undefined;
+      return record(...r);
+    };
     assert.equal((await postJson(`${gw.url}/v1/chat/completions`, chat())).status, 200);
     const spans = await collector.waitFor(3);
     const server = spans.find((s) => s.kind === SERVER)!;
     const calls = spans.filter((s) => s.kind === CLIENT).sort((a, b) => Number(a.attributes['gateway.attempt']) - Number(b.attributes['gateway.attempt']));
     assert.equal(server.attributes['gateway.attempts'], 2);
-    assert.deepEqual(calls.map((c) => [c.attributes['gateway.attempt'], c.attributes['gateway.attempt.outcome'], c.status, c.parentSpanId]), [
-      [1, 'unavailable', 2, server.spanId],
-      [2, 'ok', 0, server.spanId],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.attributes['gateway.attempt'], c.attributes['gateway.attempt.outcome'], c.status, c.parentSpanId]),
+      [
+        [1, 'unavailable', 2, server.spanId],
+        [2, 'ok', 0, server.spanId],
+      ],
+    );
     // Each upstream request carried its own attempt's context.
-    assert.deepEqual(upstream.requests.map((r) => TRACEPARENT.exec(String(r.headers.traceparent))![2]), calls.map((c) => c.spanId));
+    assert.deepEqual(
+      upstream.requests.map((r) => TRACEPARENT.exec(String(r.headers.traceparent))![2]),
+      calls.map((c) => c.spanId),
+    );
   });
 
   it('starts a new trace when the request carries none', async () => {
@@ -121,7 +136,11 @@ describe('tracing plugin: OpenTelemetry spans over OTLP/HTTP, W3C trace context 
   });
 
   it('a stream: the span ends after the last event, with time to first byte and usage', async () => {
-    const r = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat({ stream: true })) });
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(chat({ stream: true })),
+    });
     const text = await r.text();
     assert.match(text, /data: \[DONE\]/);
     const span = (await collector.waitFor(2)).find((s) => s.kind === SERVER);
@@ -131,7 +150,7 @@ describe('tracing plugin: OpenTelemetry spans over OTLP/HTTP, W3C trace context 
     assert.ok(ttfb > 0 && ttfb <= span!.durationMs, `ttfb ${ttfb} within the span's ${span!.durationMs} ms`);
   });
 
-  it('5xx marks the span as an error; a 4xx is the client\'s and only sets error.type', async () => {
+  it("5xx marks the span as an error; a 4xx is the client's and only sets error.type", async () => {
     upstream.behave.status = 500;
     assert.equal((await postJson(`${gw.url}/v1/chat/completions`, chat())).status, 503);
     upstream.behave.status = undefined;
@@ -181,7 +200,9 @@ describe('tracing plugin: OpenTelemetry spans over OTLP/HTTP, W3C trace context 
 
   it('sample_ratio 0: new traces are not recorded but still propagated (unsampled); a sampled caller is followed', async () => {
     await gw.stop();
-    gw = await startTestGateway(config(upstream.url, { tracing: `{ use: tracing, config: { endpoint: "${collector.url}", batch_delay_ms: 20, sample_ratio: 0 } },` }));
+    gw = await startTestGateway(
+      config(upstream.url, { tracing: `{ use: tracing, config: { endpoint: "${collector.url}", batch_delay_ms: 20, sample_ratio: 0 } },` }),
+    );
     await postJson(`${gw.url}/v1/chat/completions`, chat());
     const m = TRACEPARENT.exec(String(upstream.requests[0]!.headers.traceparent));
     assert.ok(m);
@@ -195,7 +216,10 @@ describe('tracing plugin: OpenTelemetry spans over OTLP/HTTP, W3C trace context 
 
   it("a proxy route's app is a child of the route request's span", async () => {
     const seen: http.IncomingHttpHeaders[] = [];
-    const app = http.createServer((req, res) => { seen.push(req.headers); res.end('ok'); });
+    const app = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    });
     await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
     try {
       await gw.stop();
@@ -233,7 +257,10 @@ describe('W3C trace context without the tracing plugin', () => {
     upstream = await startFakeOpenAI();
     gw = await startTestGateway(config(upstream.url, { tracing: '' }));
   });
-  after(async () => { await gw.stop(); await upstream.close(); });
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
 
   it("forwards the caller's valid traceparent and tracestate as they are, and nothing else", async () => {
     await postJson(`${gw.url}/v1/chat/completions`, chat(), { traceparent: `00-${TRACE}-${PARENT}-01`, tracestate: 'a=b' });
@@ -251,10 +278,24 @@ describe('W3C trace context without the tracing plugin', () => {
 
   it('request logs carry the trace id', () => {
     const lines: string[] = [];
-    const log = pino(new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
+    const log = pino(
+      new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
     const ctx = new RequestContext({
-      id: 'req-1', endpoint: 'chat', method: 'POST', path: '/v1/chat/completions', headers: { traceparent: `00-${TRACE}-${PARENT}-01` },
-      clientIp: '127.0.0.1', generation: 1, log, signal: new AbortController().signal,
+      id: 'req-1',
+      endpoint: 'chat',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { traceparent: `00-${TRACE}-${PARENT}-01` },
+      clientIp: '127.0.0.1',
+      generation: 1,
+      log,
+      signal: new AbortController().signal,
     });
     ctx.log.info('hello');
     const line = JSON.parse(lines[0]!) as { request_id: string; trace_id: string };

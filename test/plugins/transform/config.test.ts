@@ -28,22 +28,30 @@ ${after}  - use: provider
 describe('plugins/transform: config', () => {
   it('schema: an unknown operation is located at its line and column', async () => {
     const text = withRules('        - clamps: { max_tokens: { max: 1 } }');
-    const err = await validateConfigText(text, 'gateway.yaml', { env: {} }).then(() => undefined, (e: unknown) => e);
+    const err = await validateConfigText(text, 'gateway.yaml', { env: {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ConfigError, String(err));
     assert.match(err.message, /^gateway\.yaml:11:11 pipeline\[0\]\.config\.rules\[0\]\.clamps: unknown property/m);
   });
 
   it('schema: a header value with a line break is refused', async () => {
     const text = withRules('        - response_headers: { set: { x-a: "1\\r\\nx-b: 2" } }');
-    await assert.rejects(validateConfigText(text, 'gateway.yaml', { env: {} }), /pipeline\[0\]\.config\.rules\[0\]\.response_headers\.set\["x-a"\]: must match pattern/);
+    await assert.rejects(
+      validateConfigText(text, 'gateway.yaml', { env: {} }),
+      /pipeline\[0\]\.config\.rules\[0\]\.response_headers\.set\["x-a"\]: must match pattern/,
+    );
   });
 
   it('a bad path is located at its rule and operation', async () => {
-    const msg = await startupError(withRules(`        - set: { "a..b": 1 }
+    const msg = await startupError(
+      withRules(`        - set: { "a..b": 1 }
         - name: two
           default: { "tools.*.x": 1 }
         - remove: [__proto__.polluted]
-        - set: { "a: b..c": 1 }`));
+        - set: { "a: b..c": 1 }`),
+    );
     assert.match(msg, /pipeline\[0\]\.config\.rules\[0\]\.set\["a\.\.b"\]: is not a dotted path/);
     assert.match(msg, /pipeline\[0\]\.config\.rules\[1\]\.default\["tools\.\*\.x"\]: a `\*` segment is allowed in remove paths only/);
     assert.match(msg, /pipeline\[0\]\.config\.rules\[2\]\.remove\[0\]: "__proto__" cannot be a path segment/);
@@ -59,12 +67,14 @@ describe('plugins/transform: config', () => {
   });
 
   it('an operation on the wrong endpoint type is refused', async () => {
-    const msg = await startupError(withRules(`        - endpoints: [embeddings]
+    const msg = await startupError(
+      withRules(`        - endpoints: [embeddings]
           system_prompt: { append: x }
           clamp: { max_tokens: { max: 5 } }
         - endpoints: [messages]
           response_body: { remove: [id] }
-          default: { dimensions: 3 }`));
+          default: { dimensions: 3 }`),
+    );
     assert.match(msg, /rules\[0\]\.system_prompt: applies to chat and messages requests only, but the rule is scoped to embeddings/);
     assert.match(msg, /rules\[0\]\.clamp\.max_tokens: applies to chat and messages requests only/);
     assert.match(msg, /rules\[1\]\.response_body: applies to chat and embeddings requests only, but the rule is scoped to messages/);
@@ -148,7 +158,7 @@ describe('plugins/transform: config', () => {
       const outcome = await gw.runtime.reload();
       assert.equal(outcome.ok, false);
       assert.match(outcome.error!, /gateway\.yaml:11:20 pipeline\[0\]\.config\.rules\[0\]\.clamp\.max_tokens: needs min, max or both/);
-      assert.equal((await (await fetch(`${gw.url}/admin/config/status`)).json() as { status: string }).status, 'failed');
+      assert.equal(((await (await fetch(`${gw.url}/admin/config/status`)).json()) as { status: string }).status, 'failed');
       const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] });
       assert.equal(r.status, 200);
     } finally {

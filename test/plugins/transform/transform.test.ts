@@ -51,14 +51,25 @@ const chat = (model: string, extra: Record<string, unknown> = {}) => ({ model, m
 describe('plugins/transform (through the gateway)', () => {
   let up: FakeOpenAI;
   let gw: TestGateway;
-  before(async () => { up = await startFakeOpenAI(); gw = await startTestGateway(configFor(up)); });
-  after(async () => { await gw.stop(); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  before(async () => {
+    up = await startFakeOpenAI();
+    gw = await startTestGateway(configFor(up));
+  });
+  after(async () => {
+    await gw.stop();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
   const sent = () => up.requests.at(-1)!.body;
 
   it('clamps, defaults, sets and removes request fields upstream', async () => {
     const tools = [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }];
-    const r = await postJson(`${gw.url}/v1/chat/completions`, chat('gpt-4o-mini', { max_tokens: 5000, temperature: 0, logit_bias: { 1: 2 }, user: 'client', tools }));
+    const r = await postJson(
+      `${gw.url}/v1/chat/completions`,
+      chat('gpt-4o-mini', { max_tokens: 5000, temperature: 0, logit_bias: { 1: 2 }, user: 'client', tools }),
+    );
     assert.equal(r.status, 200);
     const b = sent();
     assert.equal(b.max_tokens, 1024);
@@ -87,10 +98,22 @@ describe('plugins/transform (through the gateway)', () => {
   });
 
   it('prepends to the system prompt, or adds one, for its model only', async () => {
-    await postJson(`${gw.url}/v1/chat/completions`, { model: 'gpt-4o', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
-    assert.deepEqual(sent().messages, [{ role: 'system', content: 'Answer in English.\n\nBe brief.' }, { role: 'user', content: 'hi' }]);
+    await postJson(`${gw.url}/v1/chat/completions`, {
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
+    assert.deepEqual(sent().messages, [
+      { role: 'system', content: 'Answer in English.\n\nBe brief.' },
+      { role: 'user', content: 'hi' },
+    ]);
     await postJson(`${gw.url}/v1/chat/completions`, chat('gpt-4o'));
-    assert.deepEqual(sent().messages, [{ role: 'system', content: 'Answer in English.' }, { role: 'user', content: 'hi' }]);
+    assert.deepEqual(sent().messages, [
+      { role: 'system', content: 'Answer in English.' },
+      { role: 'user', content: 'hi' },
+    ]);
     await postJson(`${gw.url}/v1/chat/completions`, chat('gpt-4o-mini'));
     assert.deepEqual(sent().messages, [{ role: 'user', content: 'hi' }]);
   });
@@ -99,7 +122,10 @@ describe('plugins/transform (through the gateway)', () => {
     const r = await postJson(`${gw.url}/v1/messages`, { model: 'gpt-4o', max_tokens: 50, system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(r.status, 200);
     assert.equal(r.json.type, 'message');
-    assert.deepEqual(sent().messages, [{ role: 'system', content: 'Answer in English.\n\nBe brief.' }, { role: 'user', content: 'hi' }]);
+    assert.deepEqual(sent().messages, [
+      { role: 'system', content: 'Answer in English.\n\nBe brief.' },
+      { role: 'user', content: 'hi' },
+    ]);
     assert.equal(r.headers.get('x-team'), 'search');
   });
 
@@ -160,7 +186,11 @@ describe('plugins/transform (through the gateway)', () => {
     assert.equal(res.headers['x-team'], 'search');
     let text = '';
     for await (const c of res) text += c;
-    const content = text.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '').join('');
+    const content = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '')
+      .join('');
     assert.equal(content, 'Hello from the fake upstream');
     assert.ok(text.trimEnd().endsWith('data: [DONE]'));
     const b = sent();
@@ -172,7 +202,8 @@ describe('plugins/transform (through the gateway)', () => {
   it('counts the requests each rule matched', async () => {
     const read = async () => {
       const m = await (await fetch(`${gw.url}/metrics`)).text();
-      const count = (rule: string) => Number(new RegExp(`gateway_transform_rules_matched_total\\{plugin="transform",rule="${rule}"\\} (\\d+)`).exec(m)?.[1] ?? 0);
+      const count = (rule: string) =>
+        Number(new RegExp(`gateway_transform_rules_matched_total\\{plugin="transform",rule="${rule}"\\} (\\d+)`).exec(m)?.[1] ?? 0);
       return { cap: count('cap-gpt'), house: count('house-style'), legacy: count('legacy'), embed: count('embed-dims') };
     };
     const before = await read();

@@ -37,11 +37,21 @@ describe('plugins/transform: parts', () => {
   });
 
   it('system prompt: prepend/append join the first system message; replace keeps one', () => {
-    const msgs = (): ChatMessage[] => [{ role: 'developer', content: 'Dev.' }, { role: 'user', content: 'hi' }, { role: 'system', content: 'Late.' }];
+    const msgs = (): ChatMessage[] => [
+      { role: 'developer', content: 'Dev.' },
+      { role: 'user', content: 'hi' },
+      { role: 'system', content: 'Late.' },
+    ];
     assert.deepEqual(systemPromptEdit({ prepend: 'A', append: 'Z', separator: ' | ' })(msgs())[0], { role: 'developer', content: 'A | Dev. | Z' });
-    assert.deepEqual(systemPromptEdit({ replace: 'Only.', separator: '\n\n' })(msgs()), [{ role: 'system', content: 'Only.' }, { role: 'user', content: 'hi' }]);
+    assert.deepEqual(systemPromptEdit({ replace: 'Only.', separator: '\n\n' })(msgs()), [
+      { role: 'system', content: 'Only.' },
+      { role: 'user', content: 'hi' },
+    ]);
     const parts = systemPromptEdit({ append: 'Z', separator: '\n' })([{ role: 'system', content: [{ type: 'text', text: 'P' }] }]);
-    assert.deepEqual(parts[0]!.content, [{ type: 'text', text: 'P' }, { type: 'text', text: '\nZ' }]);
+    assert.deepEqual(parts[0]!.content, [
+      { type: 'text', text: 'P' },
+      { type: 'text', text: '\nZ' },
+    ]);
     const empty = systemPromptEdit({ prepend: 'A', separator: '\n\n' })([{ role: 'system', content: '' }]);
     assert.equal(empty[0]!.content, 'A', 'no dangling separator');
   });
@@ -58,15 +68,32 @@ describe('plugins/transform: parts', () => {
 });
 
 describe('plugins/transform: hooks', () => {
-  const make = (config: TransformConfig, metrics = new MetricsRegistry({ defaultMetrics: false }), pluginId = 'transform') => transform.create(deepFreeze(config), {
-    pluginId, logger: pino({ level: 'silent' }), config: { pipeline: [] } as never, configDir: '.', generation: 1,
-    models: { group: (n: string) => (n === 'm2' ? [] : undefined), names: () => ['m2'], all: () => [], provider: () => undefined },
-    stores: { state: undefined as never, db: undefined }, metrics, pool: undefined as never,
-  } satisfies PluginEnv);
-  const ctxFor = (body: Record<string, unknown>, endpoint: Endpoint = 'chat') => new RequestContext({
-    id: 'r', endpoint, method: 'POST', path: '/', headers: {}, clientIp: '::1', generation: 1, log: pino({ level: 'silent' }), signal: new AbortController().signal,
-    body, rawBody: Buffer.from(JSON.stringify(body)),
-  });
+  const make = (config: TransformConfig, metrics = new MetricsRegistry({ defaultMetrics: false }), pluginId = 'transform') =>
+    transform.create(deepFreeze(config), {
+      pluginId,
+      logger: pino({ level: 'silent' }),
+      config: { pipeline: [] } as never,
+      configDir: '.',
+      generation: 1,
+      models: { group: (n: string) => (n === 'm2' ? [] : undefined), names: () => ['m2'], all: () => [], provider: () => undefined },
+      stores: { state: undefined as never, db: undefined },
+      metrics,
+      pool: undefined as never,
+    } satisfies PluginEnv);
+  const ctxFor = (body: Record<string, unknown>, endpoint: Endpoint = 'chat') =>
+    new RequestContext({
+      id: 'r',
+      endpoint,
+      method: 'POST',
+      path: '/',
+      headers: {},
+      clientIp: '::1',
+      generation: 1,
+      log: pino({ level: 'silent' }),
+      signal: new AbortController().signal,
+      body,
+      rawBody: Buffer.from(JSON.stringify(body)),
+    });
 
   it('a request no rule changes keeps its raw bytes (bodyChanged stays false)', async () => {
     const inst = await make({ rules: [{ models: ['other'], set: { user: 'u' } }, { default: { user: 'd' } }] });
@@ -107,11 +134,16 @@ describe('plugins/transform: hooks', () => {
 
   it('counts matches per instance and rule: pulled at scrape, flushed at close', async () => {
     const metrics = new MetricsRegistry({ defaultMetrics: false });
-    const config: TransformConfig = { rules: [{ name: 'a', models: ['m'], set: { user: 'u' } }, { name: 'b', models: ['x'], set: { user: 'v' } }] };
+    const config: TransformConfig = {
+      rules: [
+        { name: 'a', models: ['m'], set: { user: 'u' } },
+        { name: 'b', models: ['x'], set: { user: 'v' } },
+      ],
+    };
     const one = await make(config, metrics, 'one');
     const two = await make(config, metrics, 'two');
     const value = async (plugin: string, rule: string) => {
-      const m = (await metrics.registry.getSingleMetricAsString('gateway_transform_rules_matched_total'));
+      const m = await metrics.registry.getSingleMetricAsString('gateway_transform_rules_matched_total');
       return Number(new RegExp(`\\{plugin="${plugin}",rule="${rule}"\\} (\\d+)`).exec(m)?.[1] ?? 0);
     };
     await one.onRequest!(ctxFor({ model: 'm', messages: [] }));

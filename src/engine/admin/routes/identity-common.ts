@@ -19,8 +19,8 @@ addFormats.default(queryAjv);
 
 function fieldOf(e: ErrorObject): string {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const extra = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty
-    ?? (e.params as { additionalProperty?: string }).additionalProperty;
+  const extra =
+    (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
   return [base, extra].filter(Boolean).join('.') || '(body)';
 }
 
@@ -31,7 +31,7 @@ export function validator<T>(schema: JSONSchema, where: 'body' | 'query' = 'body
     if (v(data)) return data;
     const e = v.errors![0]!;
     const field = fieldOf(e);
-    const why = e.keyword === 'additionalProperties' ? 'is not a known field' : e.message ?? 'is invalid';
+    const why = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid');
     throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `Invalid ${where} field "${field}": ${why}.`, param: field });
   };
 }

@@ -12,52 +12,79 @@ import { audit, bodyOf, jsonErrors, keysChanged, notFound, PAGE_QUERY, requireDb
 
 const checkKey = validator<NewKey>(KEY_INPUT_SCHEMA);
 const checkRotate = validator<{ grace_seconds?: number }>({
-  type: 'object', additionalProperties: false, properties: { grace_seconds: { type: 'integer', minimum: 0, maximum: 30 * 86400 } },
+  type: 'object',
+  additionalProperties: false,
+  properties: { grace_seconds: { type: 'integer', minimum: 0, maximum: 30 * 86400 } },
 });
-const checkList = validator<ListQuery>({
-  type: 'object', additionalProperties: false, properties: { ...PAGE_QUERY, user_id: { type: 'string' }, team_id: { type: 'string' } },
-}, 'query');
+const checkList = validator<ListQuery>(
+  {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...PAGE_QUERY, user_id: { type: 'string' }, team_id: { type: 'string' } },
+  },
+  'query',
+);
 
 /** user_id/team_id must name existing rows: a 400 naming the field, not a foreign-key 500. */
 async function checkRefs(db: GatewayDb, k: KeyPatch): Promise<void> {
-  if (k.user_id && !(await db.getUser(k.user_id))) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "user_id": no such user.', param: 'user_id' });
-  if (k.team_id && !(await db.getTeam(k.team_id))) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "team_id": no such team.', param: 'team_id' });
+  if (k.user_id && !(await db.getUser(k.user_id)))
+    throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "user_id": no such user.', param: 'user_id' });
+  if (k.team_id && !(await db.getTeam(k.team_id)))
+    throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "team_id": no such team.', param: 'team_id' });
 }
 
 export function mountKeyRoutes(router: Router, deps: AdminDeps): void {
   // Catches body-parser errors raised before any admin route (JSON 400 instead of HTML).
   router.use(jsonErrors);
-  router.post('/keys', route(async (req, res) => {
-    const db = requireDb(deps);
-    const input = checkKey(bodyOf(req));
-    await checkRefs(db, input);
-    const { record, secret } = await db.createKey(input);
-    audit(db, 'key.create', record.id, { prefix: record.prefix, name: record.name, permissions: record.permissions, limits: record.limits, budget: record.budget });
-    res.status(201).json({ ...record, secret });
-  }));
+  router.post(
+    '/keys',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const input = checkKey(bodyOf(req));
+      await checkRefs(db, input);
+      const { record, secret } = await db.createKey(input);
+      audit(db, 'key.create', record.id, {
+        prefix: record.prefix,
+        name: record.name,
+        permissions: record.permissions,
+        limits: record.limits,
+        budget: record.budget,
+      });
+      res.status(201).json({ ...record, secret });
+    }),
+  );
 
-  router.get('/keys', route(async (req, res) => {
-    res.json(await requireDb(deps).listKeys(checkList({ ...req.query })));
-  }));
+  router.get(
+    '/keys',
+    route(async (req, res) => {
+      res.json(await requireDb(deps).listKeys(checkList({ ...req.query })));
+    }),
+  );
 
-  router.get('/keys/:id', route(async (req, res) => {
-    const key = await requireDb(deps).getKey(String(req.params.id));
-    if (!key) throw notFound('key');
-    res.json(key);
-  }));
+  router.get(
+    '/keys/:id',
+    route(async (req, res) => {
+      const key = await requireDb(deps).getKey(String(req.params.id));
+      if (!key) throw notFound('key');
+      res.json(key);
+    }),
+  );
 
-  router.patch('/keys/:id', route(async (req, res) => {
-    const db = requireDb(deps);
-    const patch = checkKey(bodyOf(req));
-    await checkRefs(db, patch);
-    const before = await db.getKey(String(req.params.id));
-    if (!before) throw notFound('key');
-    const after = (await db.updateKey(before.id, patch))!;
-    audit(db, 'key.update', after.id, { fields: Object.keys(patch) });
-    if (patch.permissions) audit(db, 'key.permissions', after.id, { before: before.permissions, after: after.permissions });
-    await keysChanged(deps, after.id);
-    res.json(after);
-  }));
+  router.patch(
+    '/keys/:id',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const patch = checkKey(bodyOf(req));
+      await checkRefs(db, patch);
+      const before = await db.getKey(String(req.params.id));
+      if (!before) throw notFound('key');
+      const after = (await db.updateKey(before.id, patch))!;
+      audit(db, 'key.update', after.id, { fields: Object.keys(patch) });
+      if (patch.permissions) audit(db, 'key.permissions', after.id, { before: before.permissions, after: after.permissions });
+      await keysChanged(deps, after.id);
+      res.json(after);
+    }),
+  );
 
   const revoke = route(async (req, res) => {
     const db = requireDb(deps);
@@ -70,13 +97,16 @@ export function mountKeyRoutes(router: Router, deps: AdminDeps): void {
   router.post('/keys/:id/revoke', revoke);
   router.delete('/keys/:id', revoke);
 
-  router.post('/keys/:id/rotate', route(async (req, res) => {
-    const db = requireDb(deps);
-    const { grace_seconds: grace = 0 } = checkRotate(bodyOf(req));
-    const out = await db.rotateKey(String(req.params.id), grace);
-    if (!out) throw notFound('key');
-    audit(db, 'key.rotate', out.old.id, { new_key: out.record.id, prefix: out.record.prefix, grace_seconds: grace });
-    await keysChanged(deps, out.old.id);
-    res.status(201).json({ ...out.record, secret: out.secret, old: out.old });
-  }));
+  router.post(
+    '/keys/:id/rotate',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const { grace_seconds: grace = 0 } = checkRotate(bodyOf(req));
+      const out = await db.rotateKey(String(req.params.id), grace);
+      if (!out) throw notFound('key');
+      audit(db, 'key.rotate', out.old.id, { new_key: out.record.id, prefix: out.record.prefix, grace_seconds: grace });
+      await keysChanged(deps, out.old.id);
+      res.status(201).json({ ...out.record, secret: out.secret, old: out.old });
+    }),
+  );
 }

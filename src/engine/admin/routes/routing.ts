@@ -24,8 +24,12 @@ const defaults = new WeakMap<object, Planner>();
 export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
   const state = () => routingState({ stores: deps.stores, metrics: deps.metrics, logger: deps.logger });
 
-  router.get('/breakers', (_req, res) => { res.json({ breakers: state().breakerViews() }); });
-  router.get('/routing/health', (_req, res) => { res.json({ deployments: state().health.snapshot() }); });
+  router.get('/breakers', (_req, res) => {
+    res.json({ breakers: state().breakerViews() });
+  });
+  router.get('/routing/health', (_req, res) => {
+    res.json({ deployments: state().health.snapshot() });
+  });
 
   router.post('/route/explain', async (req, res) => {
     try {
@@ -34,7 +38,10 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
       const input = (req.body ?? {}) as { body?: unknown; endpoint?: unknown; principal?: unknown; headers?: unknown };
       const body = input.body !== undefined && typeof input.body === 'object' ? input.body : input;
       if (!body || typeof body !== 'object' || typeof (body as { model?: unknown }).model !== 'string') {
-        throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Send the request as a client would ({"model", "messages"}), optionally inside {"body", "principal", "headers"}.', param: 'model' });
+        throw gatewayError('GW_ERR_INVALID_REQUEST', {
+          message: 'Send the request as a client would ({"model", "messages"}), optionally inside {"body", "principal", "headers"}.',
+          param: 'model',
+        });
       }
       const endpoint = input.endpoint === 'embeddings' ? 'embeddings' : 'chat';
       let planner = plannerFor(gen.catalog);
@@ -42,7 +49,10 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
         planner = defaults.get(gen) ?? createPlanner(compileRouter({}), { catalog: gen.catalog, state: state() });
         defaults.set(gen, planner);
       }
-      const p = await planner.route({ endpoint, body, principal: principalOf(input.principal), headers: (input.headers ?? {}) as Record<string, string> }, { advance: false });
+      const p = await planner.route(
+        { endpoint, body, principal: principalOf(input.principal), headers: (input.headers ?? {}) as Record<string, string> },
+        { advance: false },
+      );
       const first = p.candidates[0];
       res.json({
         requested: p.requested,

@@ -11,43 +11,58 @@ const checkPatch = validator<Partial<NewTeam>>({ ...TEAM_INPUT_SCHEMA, propertie
 const checkList = validator<ListQuery>({ type: 'object', additionalProperties: false, properties: PAGE_QUERY }, 'query');
 
 export function mountTeamRoutes(router: Router, deps: AdminDeps): void {
-  router.post('/teams', route(async (req, res) => {
-    const db = requireDb(deps);
-    const input = checkTeam(bodyOf(req));
-    if (input.id && (await db.getTeam(input.id))) {
-      throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "id": a team with this id exists.', param: 'id' });
-    }
-    const team = await db.createTeam(input);
-    audit(db, 'team.create', team.id, { name: team.name, budget: team.budget });
-    res.status(201).json(team);
-  }));
+  router.post(
+    '/teams',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const input = checkTeam(bodyOf(req));
+      if (input.id && (await db.getTeam(input.id))) {
+        throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "id": a team with this id exists.', param: 'id' });
+      }
+      const team = await db.createTeam(input);
+      audit(db, 'team.create', team.id, { name: team.name, budget: team.budget });
+      res.status(201).json(team);
+    }),
+  );
 
-  router.get('/teams', route(async (req, res) => {
-    res.json(await requireDb(deps).listTeams(checkList({ ...req.query })));
-  }));
+  router.get(
+    '/teams',
+    route(async (req, res) => {
+      res.json(await requireDb(deps).listTeams(checkList({ ...req.query })));
+    }),
+  );
 
-  router.get('/teams/:id', route(async (req, res) => {
-    const team = await requireDb(deps).getTeam(String(req.params.id));
-    if (!team) throw notFound('team');
-    res.json(team);
-  }));
+  router.get(
+    '/teams/:id',
+    route(async (req, res) => {
+      const team = await requireDb(deps).getTeam(String(req.params.id));
+      if (!team) throw notFound('team');
+      res.json(team);
+    }),
+  );
 
-  router.patch('/teams/:id', route(async (req, res) => {
-    const db = requireDb(deps);
-    const patch = checkPatch(bodyOf(req));
-    const team = await db.updateTeam(String(req.params.id), patch);
-    if (!team) throw notFound('team');
-    audit(db, 'team.update', team.id, { fields: Object.keys(patch) });
-    await keysChanged(deps, `team:${team.id}`);
-    res.json(team);
-  }));
+  router.patch(
+    '/teams/:id',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const patch = checkPatch(bodyOf(req));
+      const team = await db.updateTeam(String(req.params.id), patch);
+      if (!team) throw notFound('team');
+      audit(db, 'team.update', team.id, { fields: Object.keys(patch) });
+      await keysChanged(deps, `team:${team.id}`);
+      res.json(team);
+    }),
+  );
 
-  router.delete('/teams/:id', route(async (req, res) => {
-    const db = requireDb(deps);
-    const id = String(req.params.id);
-    if (!(await db.deleteTeam(id))) throw notFound('team');
-    audit(db, 'team.delete', id);
-    await keysChanged(deps, `team:${id}`);
-    res.json({ id, deleted: true });
-  }));
+  router.delete(
+    '/teams/:id',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const id = String(req.params.id);
+      if (!(await db.deleteTeam(id))) throw notFound('team');
+      audit(db, 'team.delete', id);
+      await keysChanged(deps, `team:${id}`);
+      res.json({ id, deleted: true });
+    }),
+  );
 }

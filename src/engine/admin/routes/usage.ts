@@ -9,15 +9,22 @@ import type { UsageQuery } from '../../stores/db/index.ts';
 import { requireDb, route, validator } from './identity-common.ts';
 
 const date = { type: 'string', anyOf: [{ format: 'date-time' }, { format: 'date' }] };
-const checkQuery = validator<UsageQuery>({
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    group_by: { enum: ['key', 'user', 'team', 'model', 'day'], default: 'key' },
-    from: date, to: date,
-    key_id: { type: 'string' }, user_id: { type: 'string' }, team_id: { type: 'string' }, model: { type: 'string' },
+const checkQuery = validator<UsageQuery>(
+  {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      group_by: { enum: ['key', 'user', 'team', 'model', 'day'], default: 'key' },
+      from: date,
+      to: date,
+      key_id: { type: 'string' },
+      user_id: { type: 'string' },
+      team_id: { type: 'string' },
+      model: { type: 'string' },
+    },
   },
-}, 'query');
+  'query',
+);
 
 /** A bare date `2025-03-14` means its UTC midnight, in the stored ISO form. */
 const normalise = (d: string | undefined): string | undefined => (d ? new Date(d).toISOString() : undefined);

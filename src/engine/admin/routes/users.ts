@@ -17,45 +17,60 @@ export function mountUserRoutes(router: Router, deps: AdminDeps): void {
     }
   };
 
-  router.post('/users', route(async (req, res) => {
-    const db = requireDb(deps);
-    const input = checkUser(bodyOf(req));
-    await teamMustExist(input.team_id);
-    if (input.id && (await db.getUser(input.id))) {
-      throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "id": a user with this id exists.', param: 'id' });
-    }
-    const user = await db.createUser(input);
-    audit(db, 'user.create', user.id, { team_id: user.team_id, budget: user.budget });
-    res.status(201).json(user);
-  }));
+  router.post(
+    '/users',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const input = checkUser(bodyOf(req));
+      await teamMustExist(input.team_id);
+      if (input.id && (await db.getUser(input.id))) {
+        throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "id": a user with this id exists.', param: 'id' });
+      }
+      const user = await db.createUser(input);
+      audit(db, 'user.create', user.id, { team_id: user.team_id, budget: user.budget });
+      res.status(201).json(user);
+    }),
+  );
 
-  router.get('/users', route(async (req, res) => {
-    res.json(await requireDb(deps).listUsers(checkList({ ...req.query })));
-  }));
+  router.get(
+    '/users',
+    route(async (req, res) => {
+      res.json(await requireDb(deps).listUsers(checkList({ ...req.query })));
+    }),
+  );
 
-  router.get('/users/:id', route(async (req, res) => {
-    const user = await requireDb(deps).getUser(String(req.params.id));
-    if (!user) throw notFound('user');
-    res.json(user);
-  }));
+  router.get(
+    '/users/:id',
+    route(async (req, res) => {
+      const user = await requireDb(deps).getUser(String(req.params.id));
+      if (!user) throw notFound('user');
+      res.json(user);
+    }),
+  );
 
-  router.patch('/users/:id', route(async (req, res) => {
-    const db = requireDb(deps);
-    const patch = checkPatch(bodyOf(req));
-    await teamMustExist(patch.team_id);
-    const user = await db.updateUser(String(req.params.id), patch);
-    if (!user) throw notFound('user');
-    audit(db, 'user.update', user.id, { fields: Object.keys(patch) });
-    await keysChanged(deps, `user:${user.id}`);
-    res.json(user);
-  }));
+  router.patch(
+    '/users/:id',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const patch = checkPatch(bodyOf(req));
+      await teamMustExist(patch.team_id);
+      const user = await db.updateUser(String(req.params.id), patch);
+      if (!user) throw notFound('user');
+      audit(db, 'user.update', user.id, { fields: Object.keys(patch) });
+      await keysChanged(deps, `user:${user.id}`);
+      res.json(user);
+    }),
+  );
 
-  router.delete('/users/:id', route(async (req, res) => {
-    const db = requireDb(deps);
-    const id = String(req.params.id);
-    if (!(await db.deleteUser(id))) throw notFound('user');
-    audit(db, 'user.delete', id);
-    await keysChanged(deps, `user:${id}`);
-    res.json({ id, deleted: true });
-  }));
+  router.delete(
+    '/users/:id',
+    route(async (req, res) => {
+      const db = requireDb(deps);
+      const id = String(req.params.id);
+      if (!(await db.deleteUser(id))) throw notFound('user');
+      audit(db, 'user.delete', id);
+      await keysChanged(deps, `user:${id}`);
+      res.json({ id, deleted: true });
+    }),
+  );
 }

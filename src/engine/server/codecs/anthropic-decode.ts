@@ -26,12 +26,16 @@ export function decodeAnthropicRequest(body: unknown): ChatRequest {
   if (system !== undefined) messages.push({ role: 'system', content: system });
   body.messages.forEach((m, i) => decodeMessage(m, i, messages));
   const out: ChatRequest = { model: body.model, messages, max_tokens: body.max_tokens as number };
-  if (body.stream === true) { out.stream = true; out.stream_options = { include_usage: true }; }
+  if (body.stream === true) {
+    out.stream = true;
+    out.stream_options = { include_usage: true };
+  }
   copyNumber(body, out, 'temperature');
   copyNumber(body, out, 'top_p');
   copyNumber(body, out, 'top_k');
   if (body.stop_sequences !== undefined) {
-    if (!Array.isArray(body.stop_sequences) || !body.stop_sequences.every((s) => typeof s === 'string')) throw bad('stop_sequences', 'Must be an array of strings.');
+    if (!Array.isArray(body.stop_sequences) || !body.stop_sequences.every((s) => typeof s === 'string'))
+      throw bad('stop_sequences', 'Must be an array of strings.');
     out.stop = body.stop_sequences as string[];
   }
   if (isObj(body.metadata) && typeof body.metadata.user_id === 'string') out.user = body.metadata.user_id;
@@ -51,19 +55,27 @@ function systemText(system: unknown): string | undefined {
   if (system === undefined || system === null) return undefined;
   if (typeof system === 'string') return system;
   if (!Array.isArray(system)) throw bad('system', 'Must be a string or an array of text blocks.');
-  return system.map((b, i) => {
-    if (!isObj(b) || b.type !== 'text' || typeof b.text !== 'string') throw bad(`system.${i}`, 'Must be a text block.');
-    return b.text;
-  }).join('\n\n');
+  return system
+    .map((b, i) => {
+      if (!isObj(b) || b.type !== 'text' || typeof b.text !== 'string') throw bad(`system.${i}`, 'Must be a text block.');
+      return b.text;
+    })
+    .join('\n\n');
 }
 
 function decodeMessage(m: unknown, i: number, out: ChatMessage[]): void {
   const p = `messages.${i}`;
   if (!isObj(m)) throw bad(p, 'Must be an object.');
   if (m.role !== 'user' && m.role !== 'assistant') throw bad(`${p}.role`, "Must be 'user' or 'assistant'.");
-  if (typeof m.content === 'string') { out.push({ role: m.role, content: m.content }); return; }
+  if (typeof m.content === 'string') {
+    out.push({ role: m.role, content: m.content });
+    return;
+  }
   if (!Array.isArray(m.content)) throw bad(`${p}.content`, 'Must be a string or an array of content blocks.');
-  if (m.role === 'assistant') { out.push(assistantMessage(m.content, p)); return; }
+  if (m.role === 'assistant') {
+    out.push(assistantMessage(m.content, p));
+    return;
+  }
   // Tool results become `tool` messages, which OpenAI wants right after the assistant turn.
   const parts: ContentPart[] = [];
   m.content.forEach((b, j) => {
@@ -95,7 +107,16 @@ function toolMessage(b: Obj, p: string): ChatMessage {
   if (typeof b.tool_use_id !== 'string') throw bad(`${p}.tool_use_id`, 'Field required.');
   let content: string;
   if (typeof b.content === 'string' || b.content === undefined) content = (b.content as string | undefined) ?? '';
-  else if (Array.isArray(b.content)) content = b.content.map((x, k) => (isObj(x) && x.type === 'text' && typeof x.text === 'string' ? x.text : (() => { throw bad(`${p}.content.${k}`, 'Only text blocks are supported in tool results.'); })())).join('');
+  else if (Array.isArray(b.content))
+    content = b.content
+      .map((x, k) =>
+        isObj(x) && x.type === 'text' && typeof x.text === 'string'
+          ? x.text
+          : (() => {
+              throw bad(`${p}.content.${k}`, 'Only text blocks are supported in tool results.');
+            })(),
+      )
+      .join('');
   else throw bad(`${p}.content`, 'Must be a string or an array of text blocks.');
   return { role: 'tool', tool_call_id: b.tool_use_id, content: b.is_error === true ? `Error: ${content}` : content };
 }
@@ -110,7 +131,8 @@ function assistantMessage(blocks: unknown[], p: string): ChatMessage {
     else if (b.type === 'tool_use') {
       if (typeof b.id !== 'string' || typeof b.name !== 'string') throw bad(bp, 'tool_use needs id and name.');
       calls.push({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } });
-    } else if (b.type !== 'thinking' && b.type !== 'redacted_thinking') throw bad(`${bp}.type`, `Content block type '${String(b.type)}' is not supported in assistant turns.`);
+    } else if (b.type !== 'thinking' && b.type !== 'redacted_thinking')
+      throw bad(`${bp}.type`, `Content block type '${String(b.type)}' is not supported in assistant turns.`);
   });
   const msg: ChatMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
   if (calls.length) msg.tool_calls = calls;

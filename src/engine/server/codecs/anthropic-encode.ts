@@ -18,8 +18,12 @@ export function encodeAnthropicMessage(body: ChatCompletion): Record<string, unk
   const choice = body.choices?.[0];
   const msg = choice?.message;
   const content: Array<Record<string, unknown>> = [];
-  const text = typeof msg?.content === 'string' ? msg.content
-    : Array.isArray(msg?.content) ? msg.content.map((p) => (p.type === 'text' ? (p as { text: string }).text : '')).join('') : '';
+  const text =
+    typeof msg?.content === 'string'
+      ? msg.content
+      : Array.isArray(msg?.content)
+        ? msg.content.map((p) => (p.type === 'text' ? (p as { text: string }).text : '')).join('')
+        : '';
   if (text) content.push({ type: 'text', text });
   for (const tc of msg?.tool_calls ?? []) content.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) });
   if (content.length === 0) content.push({ type: 'text', text: '' });
@@ -38,5 +42,9 @@ export function encodeAnthropicMessage(body: ChatCompletion): Record<string, unk
 /** Tool arguments as an object; a model that emitted broken JSON gets it wrapped, not dropped. */
 export function parseArgs(args: string): unknown {
   if (!args) return {};
-  try { return JSON.parse(args); } catch { return { _raw: args }; }
+  try {
+    return JSON.parse(args);
+  } catch {
+    return { _raw: args };
+  }
 }

@@ -62,7 +62,16 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private start(id: string, model: string): string {
     this.started = true;
     return sse('message_start', {
-      message: { id: anthropicMessageId(id), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+      message: {
+        id: anthropicMessageId(id),
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      },
     });
   }
 

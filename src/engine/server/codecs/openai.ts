@@ -43,8 +43,11 @@ export function decodeEmbeddings(body: unknown): unknown {
   const b = asObject(body);
   checkModel(b);
   const input = b.input;
-  const ok = typeof input === 'string' || (Array.isArray(input) && input.length > 0
-    && (input.every((x) => typeof x === 'string') || input.every((x) => typeof x === 'number') || input.every((x) => Array.isArray(x))));
+  const ok =
+    typeof input === 'string' ||
+    (Array.isArray(input) &&
+      input.length > 0 &&
+      (input.every((x) => typeof x === 'string') || input.every((x) => typeof x === 'number') || input.every((x) => Array.isArray(x))));
   if (!ok) throw invalid("'input' must be a string, an array of strings, or token arrays.", 'input');
   return b;
 }

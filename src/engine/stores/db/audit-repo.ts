@@ -17,8 +17,13 @@ export function auditRepo(db: Database) {
     query(q: AuditQuery = {}): Page<AuditRow> {
       const limit = pageSize(q.limit);
       const rows = query.all({
-        before: decodeCursor(q.cursor) ?? null, actor: q.actor ?? null, action: q.action ?? null,
-        target: q.target ?? null, from: q.from ?? null, to: q.to ?? null, limit: limit + 1,
+        before: decodeCursor(q.cursor) ?? null,
+        actor: q.actor ?? null,
+        action: q.action ?? null,
+        target: q.target ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+        limit: limit + 1,
       }) as Array<Omit<AuditRow, 'details'> & { details: string }>;
       const more = rows.length > limit;
       const kept = more ? rows.slice(0, limit) : rows;

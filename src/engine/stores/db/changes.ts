@@ -18,7 +18,7 @@ export const KEY_CHANGES_CHANNEL = 'auth:key-changes';
 // plugins must meet on the same bus.
 const BUS = Symbol.for('llm-gateway.key-changes');
 const holder = globalThis as { [BUS]?: EventEmitter };
-const local = holder[BUS] ??= new EventEmitter().setMaxListeners(0);
+const local = (holder[BUS] ??= new EventEmitter().setMaxListeners(0));
 
 export async function announceKeyChange(state: StateStore, keyId: string): Promise<void> {
   local.emit('change', keyId);

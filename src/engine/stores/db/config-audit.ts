@@ -17,7 +17,9 @@ export interface ConfigReloadEvent {
 
 export function recordConfigReload(db: GatewayDb | undefined, e: ConfigReloadEvent): void {
   db?.recordAudit({
-    actor: 'system', action: 'config.reload', target: `generation:${e.generation}`,
+    actor: 'system',
+    action: 'config.reload',
+    target: `generation:${e.generation}`,
     details: { generation: e.generation, hash: e.hash, outcome: e.outcome, ...(e.error ? { error: e.error.slice(0, 500) } : {}) },
   });
 }

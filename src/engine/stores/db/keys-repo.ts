@@ -8,21 +8,32 @@ type KeyRow = Record<string, unknown> & { _rowid: number };
 
 function toRecord(r: KeyRow): ApiKeyRecord {
   return {
-    id: r.id as string, prefix: r.prefix as string, name: (r.name as string | null) ?? null,
-    user_id: (r.user_id as string | null) ?? null, team_id: (r.team_id as string | null) ?? null,
-    permissions: fromJson(r.permissions, {}), limits: fromJson(r.limits, {}),
-    budget: fromJson<BudgetSpec | null>(r.budget, null), metadata: fromJson(r.metadata, {}),
-    expires_at: (r.expires_at as string | null) ?? null, revoked_at: (r.revoked_at as string | null) ?? null,
-    created_at: r.created_at as string, rotated_from: (r.rotated_from as string | null) ?? null,
+    id: r.id as string,
+    prefix: r.prefix as string,
+    name: (r.name as string | null) ?? null,
+    user_id: (r.user_id as string | null) ?? null,
+    team_id: (r.team_id as string | null) ?? null,
+    permissions: fromJson(r.permissions, {}),
+    limits: fromJson(r.limits, {}),
+    budget: fromJson<BudgetSpec | null>(r.budget, null),
+    metadata: fromJson(r.metadata, {}),
+    expires_at: (r.expires_at as string | null) ?? null,
+    revoked_at: (r.revoked_at as string | null) ?? null,
+    created_at: r.created_at as string,
+    rotated_from: (r.rotated_from as string | null) ?? null,
     grace_until: (r.grace_until as string | null) ?? null,
   };
 }
 
-const COLS = 'rowid AS _rowid, id, prefix, name, user_id, team_id, permissions, limits, budget, expires_at, revoked_at, metadata, created_at, rotated_from, grace_until';
-const K_COLS = COLS.split(', ').map((c) => (c.startsWith('rowid') ? 'k.rowid AS _rowid' : `k.${c}`)).join(', ');
+const COLS =
+  'rowid AS _rowid, id, prefix, name, user_id, team_id, permissions, limits, budget, expires_at, revoked_at, metadata, created_at, rotated_from, grace_until';
+const K_COLS = COLS.split(', ')
+  .map((c) => (c.startsWith('rowid') ? 'k.rowid AS _rowid' : `k.${c}`))
+  .join(', ');
 
 export function keysRepo(db: Database) {
-  const insert = db.prepare(`INSERT INTO api_keys (id, hash, prefix, name, user_id, team_id, permissions, limits, budget, expires_at, metadata, created_at, rotated_from)
+  const insert =
+    db.prepare(`INSERT INTO api_keys (id, hash, prefix, name, user_id, team_id, permissions, limits, budget, expires_at, metadata, created_at, rotated_from)
     VALUES (@id, @hash, @prefix, @name, @user_id, @team_id, @permissions, @limits, @budget, @expires_at, @metadata, @created_at, @rotated_from)`);
   const byId = db.prepare(`SELECT ${COLS} FROM api_keys WHERE id = ?`);
   const byHash = db.prepare(`SELECT ${K_COLS}, u.budget AS user_budget, t.budget AS team_budget FROM api_keys k
@@ -38,10 +49,19 @@ export function keysRepo(db: Database) {
     const secret = newSecret();
     const id = newId('key');
     insert.run({
-      id, hash: hashSecret(secret), prefix: visiblePrefix(secret), name: input.name ?? null,
-      user_id: input.user_id ?? null, team_id: input.team_id ?? null,
-      permissions: toJson(input.permissions ?? {}), limits: toJson(input.limits ?? {}), budget: toJson(input.budget),
-      expires_at: input.expires_at ?? null, metadata: toJson(input.metadata ?? {}), created_at: nowIso(), rotated_from: rotatedFrom,
+      id,
+      hash: hashSecret(secret),
+      prefix: visiblePrefix(secret),
+      name: input.name ?? null,
+      user_id: input.user_id ?? null,
+      team_id: input.team_id ?? null,
+      permissions: toJson(input.permissions ?? {}),
+      limits: toJson(input.limits ?? {}),
+      budget: toJson(input.budget),
+      expires_at: input.expires_at ?? null,
+      metadata: toJson(input.metadata ?? {}),
+      created_at: nowIso(),
+      rotated_from: rotatedFrom,
     });
     return { record: get(id)!, secret };
   }
@@ -54,10 +74,19 @@ export function keysRepo(db: Database) {
   const rotateTx = db.transaction((id: string, graceSeconds: number) => {
     const old = get(id);
     if (!old) return undefined;
-    const { record, secret } = create({
-      name: old.name ?? undefined, user_id: old.user_id ?? undefined, team_id: old.team_id ?? undefined,
-      permissions: old.permissions, limits: old.limits, budget: old.budget, metadata: old.metadata, expires_at: old.expires_at,
-    }, id);
+    const { record, secret } = create(
+      {
+        name: old.name ?? undefined,
+        user_id: old.user_id ?? undefined,
+        team_id: old.team_id ?? undefined,
+        permissions: old.permissions,
+        limits: old.limits,
+        budget: old.budget,
+        metadata: old.metadata,
+        expires_at: old.expires_at,
+      },
+      id,
+    );
     const now = Date.now();
     if (graceSeconds > 0) setGrace.run(new Date(now + graceSeconds * 1000).toISOString(), id);
     else revoke.run(new Date(now).toISOString(), id);
@@ -82,9 +111,15 @@ export function keysRepo(db: Database) {
       if (!cur) return undefined;
       const next: KeyPatch = { ...(cur as KeyPatch), ...patch };
       update.run({
-        id, name: next.name ?? null, user_id: next.user_id ?? null, team_id: next.team_id ?? null,
-        permissions: toJson(next.permissions ?? {}), limits: toJson(next.limits ?? {}), budget: toJson(next.budget),
-        metadata: toJson(next.metadata ?? {}), expires_at: next.expires_at ?? null,
+        id,
+        name: next.name ?? null,
+        user_id: next.user_id ?? null,
+        team_id: next.team_id ?? null,
+        permissions: toJson(next.permissions ?? {}),
+        limits: toJson(next.limits ?? {}),
+        budget: toJson(next.budget),
+        metadata: toJson(next.metadata ?? {}),
+        expires_at: next.expires_at ?? null,
       });
       return get(id);
     },

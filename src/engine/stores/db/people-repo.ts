@@ -7,14 +7,21 @@ import { newId } from './secrets.ts';
 type Row = Record<string, unknown> & { _rowid: number };
 
 const toUser = (r: Row): UserRecord => ({
-  id: r.id as string, email: (r.email as string | null) ?? null, name: (r.name as string | null) ?? null,
-  team_id: (r.team_id as string | null) ?? null, budget: fromJson<BudgetSpec | null>(r.budget, null),
-  metadata: fromJson(r.metadata, {}), created_at: r.created_at as string,
+  id: r.id as string,
+  email: (r.email as string | null) ?? null,
+  name: (r.name as string | null) ?? null,
+  team_id: (r.team_id as string | null) ?? null,
+  budget: fromJson<BudgetSpec | null>(r.budget, null),
+  metadata: fromJson(r.metadata, {}),
+  created_at: r.created_at as string,
 });
 
 const toTeam = (r: Row): TeamRecord => ({
-  id: r.id as string, name: r.name as string, budget: fromJson<BudgetSpec | null>(r.budget, null),
-  metadata: fromJson(r.metadata, {}), created_at: r.created_at as string,
+  id: r.id as string,
+  name: r.name as string,
+  budget: fromJson<BudgetSpec | null>(r.budget, null),
+  metadata: fromJson(r.metadata, {}),
+  created_at: r.created_at as string,
 });
 
 export function usersRepo(db: Database) {
@@ -32,8 +39,12 @@ export function usersRepo(db: Database) {
     return r && toUser(r);
   };
   const params = (u: NewUser & { id: string }) => ({
-    id: u.id, email: u.email ?? null, name: u.name ?? null, team_id: u.team_id ?? null,
-    budget: toJson(u.budget), metadata: toJson(u.metadata ?? {}),
+    id: u.id,
+    email: u.email ?? null,
+    name: u.name ?? null,
+    team_id: u.team_id ?? null,
+    budget: toJson(u.budget),
+    metadata: toJson(u.metadata ?? {}),
   });
 
   return {

@@ -4,7 +4,11 @@ export const toJson = (v: unknown): string | null => (v === undefined || v === n
 
 export function fromJson<T>(s: unknown, fallback: T): T {
   if (typeof s !== 'string' || s === '') return fallback;
-  try { return JSON.parse(s) as T; } catch { return fallback; }
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return fallback;
+  }
 }
 
 /** Page size: default 50, at most 500. */

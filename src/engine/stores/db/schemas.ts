@@ -52,8 +52,14 @@ export const KEY_INPUT_SCHEMA: JSONSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string', maxLength: 200 }, user_id: id, team_id: id,
-    permissions: PERMISSIONS_SCHEMA, limits: LIMITS_SCHEMA, budget: BUDGET_SCHEMA, metadata, expires_at: dateTime,
+    name: { type: 'string', maxLength: 200 },
+    user_id: id,
+    team_id: id,
+    permissions: PERMISSIONS_SCHEMA,
+    limits: LIMITS_SCHEMA,
+    budget: BUDGET_SCHEMA,
+    metadata,
+    expires_at: dateTime,
   },
 };
 
@@ -69,14 +75,26 @@ export const STATIC_KEY_SCHEMA: JSONSchema = {
     models: (PERMISSIONS_SCHEMA.properties as Record<string, JSONSchema>).models,
     endpoints: (PERMISSIONS_SCHEMA.properties as Record<string, JSONSchema>).endpoints,
     providers: (PERMISSIONS_SCHEMA.properties as Record<string, JSONSchema>).providers,
-    user_id: id, team_id: id, limits: LIMITS_SCHEMA, budget: BUDGET_SCHEMA, metadata, expires_at: dateTime,
+    user_id: id,
+    team_id: id,
+    limits: LIMITS_SCHEMA,
+    budget: BUDGET_SCHEMA,
+    metadata,
+    expires_at: dateTime,
   },
 };
 
 export const USER_INPUT_SCHEMA: JSONSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { id, email: { type: ['string', 'null'], maxLength: 320 }, name: { type: ['string', 'null'], maxLength: 200 }, team_id: { type: ['string', 'null'] }, budget: BUDGET_SCHEMA, metadata },
+  properties: {
+    id,
+    email: { type: ['string', 'null'], maxLength: 320 },
+    name: { type: ['string', 'null'], maxLength: 200 },
+    team_id: { type: ['string', 'null'] },
+    budget: BUDGET_SCHEMA,
+    metadata,
+  },
 };
 
 export const TEAM_INPUT_SCHEMA: JSONSchema = {

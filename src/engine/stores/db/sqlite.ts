@@ -64,9 +64,13 @@ export function openSqliteDb(opts: SqliteOptions): GatewayDb {
     updateTeam: async (id, patch) => teams.update(id, patch),
     deleteTeam: async (id) => teams.delete(id),
 
-    recordUsage: (row) => { if (!closed) usage.record(row); },
+    recordUsage: (row) => {
+      if (!closed) usage.record(row);
+    },
     queryUsage: async (q) => usage.query(q),
-    recordAudit: (entry) => { if (!closed) audit.record(entry); },
+    recordAudit: (entry) => {
+      if (!closed) audit.record(entry);
+    },
     queryAudit: async (q) => audit.query(q),
 
     flush: () => usage.flush(),

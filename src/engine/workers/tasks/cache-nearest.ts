@@ -9,16 +9,30 @@
  */
 import { embedderFor } from '../../routing/embed.ts';
 
-export interface CacheNearestJob { embedder: string; dims: number; text?: string; query?: Float32Array; matrix?: Float32Array; count?: number }
-export interface Nearest { index: number; similarity: number }
+export interface CacheNearestJob {
+  embedder: string;
+  dims: number;
+  text?: string;
+  query?: Float32Array;
+  matrix?: Float32Array;
+  count?: number;
+}
+export interface Nearest {
+  index: number;
+  similarity: number;
+}
 
 /** Index and cosine of the nearest of the first `count` rows (L2-normalised, so the dot product). */
 export function nearestInMatrix(q: Float32Array, matrix: Float32Array, count: number, dims: number): Nearest {
-  let index = -1, similarity = -Infinity;
+  let index = -1,
+    similarity = -Infinity;
   for (let r = 0, off = 0; r < count; r++, off += dims) {
     let dot = 0;
     for (let i = 0; i < dims; i++) dot += q[i]! * matrix[off + i]!;
-    if (dot > similarity) { similarity = dot; index = r; }
+    if (dot > similarity) {
+      similarity = dot;
+      index = r;
+    }
   }
   return { index, similarity };
 }

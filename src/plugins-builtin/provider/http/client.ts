@@ -69,17 +69,31 @@ export class UpstreamHttp {
     const t: Timeouts = o.call.timeouts ?? DEFAULT_TIMEOUTS;
     const ac = new AbortController();
     let reason: AbortReason;
-    const onClientAbort = () => { reason ??= 'client'; ac.abort(); };
+    const onClientAbort = () => {
+      reason ??= 'client';
+      ac.abort();
+    };
     if (o.call.signal.aborted) onClientAbort();
     else o.call.signal.addEventListener('abort', onClientAbort, { once: true });
-    const timer = setTimeout(() => { reason ??= 'total'; ac.abort(); }, t.total_ms);
-    const cleanup = () => { clearTimeout(timer); o.call.signal.removeEventListener('abort', onClientAbort); };
+    const timer = setTimeout(() => {
+      reason ??= 'total';
+      ac.abort();
+    }, t.total_ms);
+    const cleanup = () => {
+      clearTimeout(timer);
+      o.call.signal.removeEventListener('abort', onClientAbort);
+    };
     let res: Dispatcher.ResponseData;
     try {
       res = await this.pool(t.connect_ms).request({
-        origin: this.origin, path: this.basePath + path, method: o.method ?? 'POST', headers: withTraceContext(o.headers, o.call),
-        body: o.method === 'GET' ? undefined : o.body, signal: ac.signal,
-        headersTimeout: t.first_byte_ms, bodyTimeout: t.idle_ms,
+        origin: this.origin,
+        path: this.basePath + path,
+        method: o.method ?? 'POST',
+        headers: withTraceContext(o.headers, o.call),
+        body: o.method === 'GET' ? undefined : o.body,
+        signal: ac.signal,
+        headersTimeout: t.first_byte_ms,
+        bodyTimeout: t.idle_ms,
       });
     } catch (err) {
       cleanup();
@@ -89,17 +103,31 @@ export class UpstreamHttp {
     const fail = (err: unknown) => transportError(err, reason, t, status);
     if (status < 200 || status >= 300) {
       let text: string;
-      try { text = await res.body.text(); } catch (err) { cleanup(); throw fail(err); }
+      try {
+        text = await res.body.text();
+      } catch (err) {
+        cleanup();
+        throw fail(err);
+      }
       cleanup();
       throw upstreamHttpError(status, res.headers, text, this.scrub);
     }
     const body = res.body;
     return {
-      status, headers: res.headers,
+      status,
+      headers: res.headers,
       async json() {
         let raw: Buffer;
-        try { raw = Buffer.from(await body.arrayBuffer()); } catch (err) { throw fail(err); } finally { cleanup(); }
-        try { return { raw, body: JSON.parse(raw.toString('utf8')) as unknown }; } catch (err) {
+        try {
+          raw = Buffer.from(await body.arrayBuffer());
+        } catch (err) {
+          throw fail(err);
+        } finally {
+          cleanup();
+        }
+        try {
+          return { raw, body: JSON.parse(raw.toString('utf8')) as unknown };
+        } catch (err) {
           throw badUpstream('the body is not JSON', status, err);
         }
       },
@@ -111,7 +139,10 @@ export class UpstreamHttp {
         } finally {
           cleanup();
           // Early return (client gone) or error: drop the socket now rather than drain it.
-          if (!body.readableEnded) { body.destroy(); ac.abort(); }
+          if (!body.readableEnded) {
+            body.destroy();
+            ac.abort();
+          }
         }
       },
     };

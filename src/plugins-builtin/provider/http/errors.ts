@@ -12,13 +12,18 @@ import { gatewayError, type GatewayError } from '../../../engine/errors.ts';
 export type Headers = Record<string, string | string[] | undefined>;
 export type TimeoutKind = 'connect' | 'first_byte' | 'idle' | 'total';
 
-const CONTEXT_RE = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input token count|exceeds the maximum number of tokens|input is too long|reduce the length/i;
+const CONTEXT_RE =
+  /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input token count|exceeds the maximum number of tokens|input is too long|reduce the length/i;
 const POLICY_RE = /content[_ ]?(?:policy|filter|management)|safety (?:system|settings|filter)|responsible ?ai|flagged|harm_category|prohibited content/i;
 
 /** The provider's own message and code out of its error body (OpenAI, Anthropic, Gemini, Cohere, TGI shapes). */
 export function providerErrorDetail(text: string): { message?: string; code?: string } {
   let body: unknown;
-  try { body = JSON.parse(text); } catch { return { message: text.slice(0, 500) || undefined }; }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 500) || undefined };
+  }
   if (Array.isArray(body)) body = body[0];
   if (!body || typeof body !== 'object') return {};
   const b = body as Record<string, unknown>;
@@ -56,7 +61,8 @@ export function retryAfterSeconds(h: Headers): number | undefined {
 /** OpenAI's reset durations: "1s", "250ms", "6m0s", "1h2m3.5s". */
 function durationSeconds(s: string): number | undefined {
   const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-  let total = 0, found = false;
+  let total = 0,
+    found = false;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     found = true;
     const n = Number(m[1]);
@@ -80,7 +86,8 @@ export function upstreamHttpError(status: number, headers: Headers, text: string
     return gatewayError('GW_ERR_PROVIDER_RATE_LIMITED', { upstreamStatus, retryAfter });
   }
   if (status === 408) return gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { upstreamStatus, message: 'The provider timed out the request.' });
-  if (status === 404) return gatewayError('GW_ERR_PROVIDER_NOT_FOUND', { upstreamStatus, message: safe ? `The provider answered not found: ${safe}` : undefined });
+  if (status === 404)
+    return gatewayError('GW_ERR_PROVIDER_NOT_FOUND', { upstreamStatus, message: safe ? `The provider answered not found: ${safe}` : undefined });
   if (status === 409) return gatewayError('GW_ERR_PROVIDER_CONFLICT', { upstreamStatus });
   if (status >= 500) return gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { upstreamStatus, message: `The provider is unavailable (HTTP ${status}).` });
   if (status >= 400) {
@@ -102,9 +109,19 @@ export function streamErrorEvent(type: string | undefined, message: string | und
 }
 
 const STREAM_ERROR_STATUS: Record<string, number> = {
-  overloaded_error: 529, api_error: 500, rate_limit_error: 429, invalid_request_error: 400,
-  authentication_error: 401, permission_error: 403, not_found_error: 404, request_too_large: 413,
-  timeout_error: 408, server_error: 500, RESOURCE_EXHAUSTED: 429, UNAVAILABLE: 503, INTERNAL: 500,
+  overloaded_error: 529,
+  api_error: 500,
+  rate_limit_error: 429,
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  timeout_error: 408,
+  server_error: 500,
+  RESOURCE_EXHAUSTED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
 };
 
 /** The upstream sent something we cannot read (bad JSON, cut stream, unknown shape). */
@@ -113,9 +130,15 @@ export function badUpstream(detail: string, upstreamStatus = 200, cause?: unknow
 }
 
 const TIMEOUT_TEXT: Record<TimeoutKind, string> = {
-  connect: 'connecting to it', first_byte: 'the first response byte', idle: 'the next stream chunk', total: 'the whole response',
+  connect: 'connecting to it',
+  first_byte: 'the first response byte',
+  idle: 'the next stream chunk',
+  total: 'the whole response',
 };
 
 export function upstreamTimeout(kind: TimeoutKind, ms: number, upstreamStatus = 0): GatewayError {
-  return gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { upstreamStatus, message: `The provider did not answer in time (${kind} timeout: ${ms} ms waiting for ${TIMEOUT_TEXT[kind]}).` });
+  return gatewayError('GW_ERR_UPSTREAM_TIMEOUT', {
+    upstreamStatus,
+    message: `The provider did not answer in time (${kind} timeout: ${ms} ms waiting for ${TIMEOUT_TEXT[kind]}).`,
+  });
 }

@@ -4,7 +4,11 @@ import { badUpstream } from './errors.ts';
 /** JSON.parse of one stream event's data; GW_ERR_BAD_UPSTREAM_RESPONSE when it is not a JSON object. */
 export function parseEventJson<T = Record<string, unknown>>(text: string): T {
   let v: unknown;
-  try { v = JSON.parse(text); } catch (err) { throw badUpstream('a stream event is not JSON', 200, err); }
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw badUpstream('a stream event is not JSON', 200, err);
+  }
   if (!v || typeof v !== 'object') throw badUpstream('a stream event is not a JSON object');
   return v as T;
 }

@@ -16,11 +16,7 @@ export interface ProviderHttp {
   scrub: (s: string) => string;
 }
 
-export function providerHttp(
-  config: Readonly<ProviderConfig>,
-  defaultBaseUrl: string,
-  auth: (apiKey: string) => Record<string, string>,
-): ProviderHttp {
+export function providerHttp(config: Readonly<ProviderConfig>, defaultBaseUrl: string, auth: (apiKey: string) => Record<string, string>): ProviderHttp {
   const scrub = secretScrubber([config.api_key, ...Object.values(config.headers ?? {})]);
   const baseUrl = config.base_url ?? defaultBaseUrl;
   const http = new UpstreamHttp(baseUrl, { connections: config.connections, scrub });

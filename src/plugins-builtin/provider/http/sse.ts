@@ -23,7 +23,10 @@ export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string
     out.length = 0;
   }
   state.buf += decoder.end();
-  if (state.buf.length) { state.buf += '\n'; drainLines(state, out); }
+  if (state.buf.length) {
+    state.buf += '\n';
+    drainLines(state, out);
+  }
   for (let i = 0; i < out.length; i++) yield out[i]!;
   if (state.data !== undefined) throw badUpstream('the stream ended in the middle of an event');
 }
@@ -43,7 +46,10 @@ function drainLines(state: ParseState, out: SseEvent[]): void {
     let nl = -1;
     for (let i = start; i < buf.length; i++) {
       const c = buf.charCodeAt(i);
-      if (c === 10 || c === 13) { nl = i; break; }
+      if (c === 10 || c === 13) {
+        nl = i;
+        break;
+      }
     }
     if (nl === -1) break;
     // A CR at the very end may be the first half of CRLF: wait for the next chunk.

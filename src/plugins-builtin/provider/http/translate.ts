@@ -23,22 +23,37 @@ export async function* translateStream(sse: AsyncGenerator<SseEvent>, t: StreamT
   for await (const ev of sse) {
     const out = t.onEvent(ev);
     if (out === undefined) continue;
-    if (Array.isArray(out)) { for (let i = 0; i < out.length; i++) yield out[i]!; } else yield out;
+    if (Array.isArray(out)) {
+      for (let i = 0; i < out.length; i++) yield out[i]!;
+    } else yield out;
   }
   const tail = t.onEnd();
   for (let i = 0; i < tail.length; i++) yield tail[i]!;
 }
 
 /** POST a JSON body, transform the JSON answer. */
-export async function jsonCall(p: ProviderHttp, path: string, body: unknown, call: CallOptions, transform: (json: unknown, status: number) => unknown, headers: Record<string, string> = p.headers): Promise<JsonUpstreamResponse> {
+export async function jsonCall(
+  p: ProviderHttp,
+  path: string,
+  body: unknown,
+  call: CallOptions,
+  transform: (json: unknown, status: number) => unknown,
+  headers: Record<string, string> = p.headers,
+): Promise<JsonUpstreamResponse> {
   const res = await p.http.post(path, { headers, body: JSON.stringify(body), call });
   const { body: json } = await res.json();
   return { kind: 'json', status: res.status, headers: pickHeaders(res.headers), body: transform(json, res.status) };
 }
 
 /** POST a JSON body, translate the SSE answer. */
-export async function streamCall(p: ProviderHttp, path: string, body: unknown, call: CallOptions, translator: () => StreamTranslator, headers: Record<string, string> = p.headers): Promise<StreamUpstreamResponse> {
+export async function streamCall(
+  p: ProviderHttp,
+  path: string,
+  body: unknown,
+  call: CallOptions,
+  translator: () => StreamTranslator,
+  headers: Record<string, string> = p.headers,
+): Promise<StreamUpstreamResponse> {
   const res = await p.http.post(path, { headers: { ...headers, accept: 'text/event-stream' }, body: JSON.stringify(body), call });
   return { kind: 'stream', status: res.status, headers: pickHeaders(res.headers), events: translateStream(res.sse(), translator()) };
 }
-

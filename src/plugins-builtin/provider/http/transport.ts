@@ -8,8 +8,19 @@ import { upstreamTimeout, type TimeoutKind } from './errors.ts';
 import type { Timeouts } from './types.ts';
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 const UNDICI_TIMEOUTS: Record<string, TimeoutKind> = {
@@ -19,7 +30,10 @@ const UNDICI_TIMEOUTS: Record<string, TimeoutKind> = {
 };
 
 const MS_OF: Record<TimeoutKind, keyof Timeouts> = {
-  connect: 'connect_ms', first_byte: 'first_byte_ms', idle: 'idle_ms', total: 'total_ms',
+  connect: 'connect_ms',
+  first_byte: 'first_byte_ms',
+  idle: 'idle_ms',
+  total: 'total_ms',
 };
 
 /** Why we aborted a request ourselves, if we did. */

@@ -10,7 +10,19 @@ const sse = (events: Array<Record<string, unknown>>) => events.map((e) => `event
 
 // The documented tool-use streaming example (shape from Anthropic's streaming guide).
 const toolStream = [
-  { type: 'message_start', message: { id: 'msg_014p7gG3wDgGV9EUtLvnow3U', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', stop_sequence: null, usage: { input_tokens: 472, output_tokens: 2, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 }, content: [], stop_reason: null } },
+  {
+    type: 'message_start',
+    message: {
+      id: 'msg_014p7gG3wDgGV9EUtLvnow3U',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      stop_sequence: null,
+      usage: { input_tokens: 472, output_tokens: 2, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 },
+      content: [],
+      stop_reason: null,
+    },
+  },
   { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
   { type: 'ping' },
   { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Okay' } },
@@ -26,13 +38,22 @@ const toolStream = [
 ];
 
 const message = {
-  id: 'msg_01XFDUDYJgAACzvnptvVoYEL', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5',
-  content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { location: 'Paris' } }],
-  stop_reason: 'tool_use', stop_sequence: null,
+  id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-sonnet-4-5',
+  content: [
+    { type: 'text', text: 'Let me check.' },
+    { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { location: 'Paris' } },
+  ],
+  stop_reason: 'tool_use',
+  stop_sequence: null,
   usage: { input_tokens: 10, output_tokens: 25, cache_read_input_tokens: 5, cache_creation_input_tokens: 0 },
 };
 
-const tools: ChatRequest['tools'] = [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+const tools: ChatRequest['tools'] = [
+  { type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } },
+];
 
 describe('anthropic adapter', () => {
   let up: FakeUpstream;
@@ -41,17 +62,37 @@ describe('anthropic adapter', () => {
     up = await startUpstream();
     client = anthropic.create('ant', { type: 'anthropic', base_url: up.url, api_key: 'sk-ant-key' }, { logger });
   });
-  after(async () => { await client.close(); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  after(async () => {
+    await client.close();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
 
   it('translates the request: system split, max_tokens default, images, tools, tool results', async () => {
     up.handler = (_q, res) => sendJson(res, 200, message);
     const req: ChatRequest = {
-      model: 'claude-sonnet-4-5', temperature: 0.2, stop: 'END', tools, tool_choice: 'required',
+      model: 'claude-sonnet-4-5',
+      temperature: 0.2,
+      stop: 'END',
+      tools,
+      tool_choice: 'required',
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'What is here?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }, { type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is here?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: 'toolu_01A', content: '15 degrees' },
         { role: 'user', content: 'Thanks' },
       ],
@@ -65,11 +106,28 @@ describe('anthropic adapter', () => {
     assert.equal(rec.headers['anthropic-version'], '2023-06-01');
     assert.equal(rec.headers.authorization, undefined);
     assert.deepEqual(rec.json, {
-      model: 'claude-sonnet-4-5', max_tokens: 1234, system: 'Be brief.', temperature: 0.2, stop_sequences: ['END'],
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1234,
+      system: 'Be brief.',
+      temperature: 0.2,
+      stop_sequences: ['END'],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is here?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }, { type: 'image', source: { type: 'url', url: 'https://example.com/a.jpg' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is here?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/a.jpg' } },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { location: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A', content: '15 degrees' }, { type: 'text', text: 'Thanks' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_01A', content: '15 degrees' },
+            { type: 'text', text: 'Thanks' },
+          ],
+        },
       ],
       tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }],
       tool_choice: { type: 'any' },
@@ -91,16 +149,28 @@ describe('anthropic adapter', () => {
     assert.equal(r.raw, undefined, 'a translated body has no passthrough bytes');
     assert.equal(body.id, 'msg_01XFDUDYJgAACzvnptvVoYEL');
     assert.deepEqual(body.choices[0]!.message, {
-      role: 'assistant', content: 'Let me check.',
+      role: 'assistant',
+      content: 'Let me check.',
       tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
     });
     assert.equal(body.choices[0]!.finish_reason, 'tool_calls');
-    assert.deepEqual(body.usage, { prompt_tokens: 15, completion_tokens: 25, total_tokens: 40, prompt_tokens_details: { cached_tokens: 5, cache_creation_tokens: 0 } });
+    assert.deepEqual(body.usage, {
+      prompt_tokens: 15,
+      completion_tokens: 25,
+      total_tokens: 40,
+      prompt_tokens_details: { cached_tokens: 5, cache_creation_tokens: 0 },
+    });
   });
 
   it('streams the documented tool-use example as OpenAI chunks, ending with usage', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sse(toolStream)); };
-    const r = (await client.chat({ model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'Weather?' }], tools }, callOpts())) as StreamUpstreamResponse;
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse(toolStream));
+    };
+    const r = (await client.chat(
+      { model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'Weather?' }], tools },
+      callOpts(),
+    )) as StreamUpstreamResponse;
     const events = await collect(r.events);
     assert.equal(up.requests[0]!.json.stream, true);
     const chunks = events.map((e) => e.data);
@@ -110,27 +180,47 @@ describe('anthropic adapter', () => {
     const toolDeltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
     assert.deepEqual(toolDeltas[0], { index: 0, id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', type: 'function', function: { name: 'get_weather', arguments: '' } });
     assert.equal(toolDeltas.map((t) => t.function?.arguments ?? '').join(''), '{"location": "San Francisco, CA"}');
-    const last = chunks[chunks.length - 1]!, finish = chunks[chunks.length - 2]!;
+    const last = chunks[chunks.length - 1]!,
+      finish = chunks[chunks.length - 2]!;
     assert.equal(finish.choices[0]!.finish_reason, 'tool_calls');
     assert.deepEqual(last.choices, []);
     // usage equals the provider's figures: input 472 + cache read 100 + cache creation 20; output 89.
-    assert.deepEqual(last.usage, { prompt_tokens: 592, completion_tokens: 89, total_tokens: 681, prompt_tokens_details: { cached_tokens: 100, cache_creation_tokens: 20 } });
+    assert.deepEqual(last.usage, {
+      prompt_tokens: 592,
+      completion_tokens: 89,
+      total_tokens: 681,
+      prompt_tokens_details: { cached_tokens: 100, cache_creation_tokens: 20 },
+    });
   });
 
   it('a stream cut before message_stop → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sse(toolStream.slice(0, 5))); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse(toolStream.slice(0, 5)));
+    };
     const r = (await client.chat({ model: 'c', stream: true, messages: [{ role: 'user', content: 'x' }] }, callOpts())) as StreamUpstreamResponse;
     assert.equal((await rejection(collect(r.events))).code, 'GW_ERR_BAD_UPSTREAM_RESPONSE');
   });
 
   it('an `error` event mid-stream (overloaded) → GW_ERR_UPSTREAM_UNAVAILABLE', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sse([...toolStream.slice(0, 4), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }])); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse([...toolStream.slice(0, 4), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]));
+    };
     const r = (await client.chat({ model: 'c', stream: true, messages: [{ role: 'user', content: 'x' }] }, callOpts())) as StreamUpstreamResponse;
     assert.equal((await rejection(collect(r.events))).code, 'GW_ERR_UPSTREAM_UNAVAILABLE');
   });
 
   it('a tool call with non-JSON arguments → 400 naming the param', async () => {
-    const e = await rejection(client.chat({ model: 'c', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{bad' } }] }] }, callOpts()));
+    const e = await rejection(
+      client.chat(
+        {
+          model: 'c',
+          messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{bad' } }] }],
+        },
+        callOpts(),
+      ),
+    );
     assert.equal(e.code, 'GW_ERR_INVALID_REQUEST');
     assert.equal(e.param, 'messages[0].tool_calls');
   });
@@ -139,5 +229,8 @@ describe('anthropic adapter', () => {
 errorSuite('anthropic', {
   client: (url, key) => anthropic.create('ant', { type: 'anthropic', base_url: url, api_key: key }, { logger }),
   call: (c, signal, timeouts) => c.chat({ model: 'c', messages: [{ role: 'user', content: 'x' }] }, callOpts({ ...(signal ? { signal } : {}), timeouts })),
-  errorBody: (status, message) => ({ type: 'error', error: { type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error', message } }),
+  errorBody: (status, message) => ({
+    type: 'error',
+    error: { type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error', message },
+  }),
 });

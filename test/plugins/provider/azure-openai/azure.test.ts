@@ -5,9 +5,13 @@ import { startUpstream, sendJson, startSse, sseBody, callOpts, collect, rejectio
 import { errorSuite } from '../helpers/error-suite.ts';
 
 const completion = {
-  id: 'chatcmpl-az', object: 'chat.completion', created: 1, model: 'gpt-4o-2024-08-06',
+  id: 'chatcmpl-az',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-4o-2024-08-06',
   choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop', content_filter_results: {} }],
-  usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 }, prompt_filter_results: [],
+  usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
+  prompt_filter_results: [],
 };
 
 describe('azure-openai adapter', () => {
@@ -17,13 +21,21 @@ describe('azure-openai adapter', () => {
     up = await startUpstream();
     client = azure.create('az', { type: 'azure-openai', base_url: up.url, api_key: 'az-key-123', options: { api_version: '2024-10-21' } }, { logger });
   });
-  after(async () => { await client.close(); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  after(async () => {
+    await client.close();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
 
   it('posts to /openai/deployments/{deployment}/chat/completions?api-version with api-key, no model in body', async () => {
     up.handler = (_q, res) => sendJson(res, 200, completion);
     const raw = Buffer.from(JSON.stringify({ model: 'my-gpt4o', messages: [{ role: 'user', content: 'Hi' }] }));
-    const r = (await client.chat({ model: 'my-gpt4o', messages: [{ role: 'user', content: 'Hi' }] }, callOpts({ rawBody: raw, requestedModel: 'my-gpt4o' }))) as JsonUpstreamResponse;
+    const r = (await client.chat(
+      { model: 'my-gpt4o', messages: [{ role: 'user', content: 'Hi' }] },
+      callOpts({ rawBody: raw, requestedModel: 'my-gpt4o' }),
+    )) as JsonUpstreamResponse;
     const rec = up.requests[0]!;
     assert.equal(rec.url, '/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21');
     assert.equal(rec.headers['api-key'], 'az-key-123');
@@ -36,13 +48,21 @@ describe('azure-openai adapter', () => {
     const usage = { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6, prompt_tokens_details: { cached_tokens: 0 } };
     up.handler = (_q, res) => {
       startSse(res);
-      res.end(sseBody([
-        { id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] },
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] },
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] },
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [], usage },
-        'data: [DONE]\n\n',
-      ]));
+      res.end(
+        sseBody([
+          { id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] },
+          {
+            id: 'c',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'gpt-4o',
+            choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+          },
+          { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] },
+          { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [], usage },
+          'data: [DONE]\n\n',
+        ]),
+      );
     };
     const r = (await client.chat({ model: 'dep', stream: true, messages: [{ role: 'user', content: 'Hi' }] }, callOpts())) as StreamUpstreamResponse;
     const events = await collect(r.events);
@@ -51,13 +71,28 @@ describe('azure-openai adapter', () => {
   });
 
   it('embeddings at /openai/deployments/{deployment}/embeddings', async () => {
-    up.handler = (_q, res) => sendJson(res, 200, { object: 'list', model: 'ada', data: [{ object: 'embedding', index: 0, embedding: [1, 2] }], usage: { prompt_tokens: 1, total_tokens: 1 } });
+    up.handler = (_q, res) =>
+      sendJson(res, 200, {
+        object: 'list',
+        model: 'ada',
+        data: [{ object: 'embedding', index: 0, embedding: [1, 2] }],
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      });
     await client.embeddings!({ model: 'emb-dep', input: 'x' }, callOpts());
     assert.equal(up.requests[0]!.url, '/openai/deployments/emb-dep/embeddings?api-version=2024-10-21');
   });
 
   it("Azure's content filter 400 → GW_ERR_PROVIDER_CONTENT_POLICY", async () => {
-    up.handler = (_q, res) => sendJson(res, 400, { error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", type: null, param: 'prompt', code: 'content_filter', status: 400 } });
+    up.handler = (_q, res) =>
+      sendJson(res, 400, {
+        error: {
+          message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+          type: null,
+          param: 'prompt',
+          code: 'content_filter',
+          status: 400,
+        },
+      });
     assert.equal((await rejection(client.chat({ model: 'd', messages: [{ role: 'user', content: 'x' }] }, callOpts()))).code, 'GW_ERR_PROVIDER_CONTENT_POLICY');
   });
 

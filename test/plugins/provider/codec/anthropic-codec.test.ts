@@ -9,26 +9,54 @@ import type { ChatCompletion, ChatRequest } from '../../../../src/engine/openai-
 import type { StreamEvent } from '../../../../src/engine/types.ts';
 import { logger } from '../helpers/upstream.ts';
 
-const ctx = () => new RequestContext({ id: 'r1', endpoint: 'messages', method: 'POST', path: '/v1/messages', headers: {}, clientIp: '127.0.0.1', generation: 1, log: logger, signal: new AbortController().signal, body: { model: 'claude-x' } });
+const ctx = () =>
+  new RequestContext({
+    id: 'r1',
+    endpoint: 'messages',
+    method: 'POST',
+    path: '/v1/messages',
+    headers: {},
+    clientIp: '127.0.0.1',
+    generation: 1,
+    log: logger,
+    signal: new AbortController().signal,
+    body: { model: 'claude-x' },
+  });
 
 /** Parse an SSE text into [event, data] pairs, checking each data's `type` equals its event name. */
 function parseSse(text: string): Array<{ event: string; data: any }> {
-  return text.split('\n\n').filter(Boolean).map((block) => {
-    const [ev, data] = block.split('\n');
-    const out = { event: ev!.replace(/^event: /, ''), data: JSON.parse(data!.replace(/^data: /, '')) };
-    assert.equal(out.data.type, out.event);
-    return out;
-  });
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const [ev, data] = block.split('\n');
+      const out = { event: ev!.replace(/^event: /, ''), data: JSON.parse(data!.replace(/^data: /, '')) };
+      assert.equal(out.data.type, out.event);
+      return out;
+    });
 }
 
 const toolConversation = {
-  model: 'claude-sonnet-4-5', max_tokens: 1024,
+  model: 'claude-sonnet-4-5',
+  max_tokens: 1024,
   system: [{ type: 'text', text: 'You are a weather bot.' }],
-  tools: [{ name: 'get_weather', description: 'Get the current weather', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } }],
+  tools: [
+    {
+      name: 'get_weather',
+      description: 'Get the current weather',
+      input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    },
+  ],
   tool_choice: { type: 'auto' },
   messages: [
     { role: 'user', content: 'What is the weather in Paris?' },
-    { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { location: 'Paris' } }] },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Let me check.' },
+        { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { location: 'Paris' } },
+      ],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A', content: '15°C, sunny' }] },
   ],
 };
@@ -38,14 +66,22 @@ describe('anthropic inbound codec', () => {
     it('decodes a tool-use conversation to the canonical request', () => {
       const req = anthropicCodec.decodeRequest(toolConversation) as ChatRequest;
       assert.deepEqual(req, {
-        model: 'claude-sonnet-4-5', max_tokens: 1024, tool_choice: 'auto',
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        tool_choice: 'auto',
         messages: [
           { role: 'system', content: 'You are a weather bot.' },
           { role: 'user', content: 'What is the weather in Paris?' },
-          { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+          {
+            role: 'assistant',
+            content: 'Let me check.',
+            tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+          },
           { role: 'tool', tool_call_id: 'toolu_01A', content: '15°C, sunny' },
         ],
-        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Get the current weather', parameters: toolConversation.tools[0]!.input_schema } }],
+        tools: [
+          { type: 'function', function: { name: 'get_weather', description: 'Get the current weather', parameters: toolConversation.tools[0]!.input_schema } },
+        ],
       });
     });
 
@@ -53,20 +89,38 @@ describe('anthropic inbound codec', () => {
       const req = anthropicCodec.decodeRequest(toolConversation) as ChatRequest;
       const back = toAnthropicRequest(req, 4096);
       assert.deepEqual(back, {
-        model: 'claude-sonnet-4-5', max_tokens: 1024, system: 'You are a weather bot.',
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        system: 'You are a weather bot.',
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'What is the weather in Paris?' }] },
           toolConversation.messages[1],
           toolConversation.messages[2],
         ],
-        tools: toolConversation.tools, tool_choice: { type: 'auto' },
+        tools: toolConversation.tools,
+        tool_choice: { type: 'auto' },
       });
     });
 
     it('maps images, stop sequences, sampling, metadata and streaming (asking for usage)', () => {
       const req = anthropicCodec.decodeRequest({
-        model: 'm', max_tokens: 5, stream: true, temperature: 0.5, top_k: 3, stop_sequences: ['###'], metadata: { user_id: 'u1' },
-        messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'AAAA' } }, { type: 'image', source: { type: 'url', url: 'https://x/y.png' } }, { type: 'text', text: 'Describe' }] }],
+        model: 'm',
+        max_tokens: 5,
+        stream: true,
+        temperature: 0.5,
+        top_k: 3,
+        stop_sequences: ['###'],
+        metadata: { user_id: 'u1' },
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'AAAA' } },
+              { type: 'image', source: { type: 'url', url: 'https://x/y.png' } },
+              { type: 'text', text: 'Describe' },
+            ],
+          },
+        ],
       }) as ChatRequest;
       assert.deepEqual(req.messages[0]!.content, [
         { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAAA' } },
@@ -84,32 +138,63 @@ describe('anthropic inbound codec', () => {
       ['no max_tokens', { model: 'm', messages: [{ role: 'user', content: 'x' }] }, 'max_tokens'],
       ['empty messages', { model: 'm', max_tokens: 1, messages: [] }, 'messages'],
       ['a system role in messages', { model: 'm', max_tokens: 1, messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
-      ['a bad image source', { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file' } }] }] }, 'messages.0.content.0.source'],
+      [
+        'a bad image source',
+        { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file' } }] }] },
+        'messages.0.content.0.source',
+      ],
       ['a string temperature', { model: 'm', max_tokens: 1, temperature: 'hot', messages: [{ role: 'user', content: 'x' }] }, 'temperature'],
-      ['a server tool', { model: 'm', max_tokens: 1, tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'x' }] }, 'tools.0.type'],
+      [
+        'a server tool',
+        { model: 'm', max_tokens: 1, tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'x' }] },
+        'tools.0.type',
+      ],
     ];
     for (const [what, body, param] of cases) {
       it(`refuses ${what} with a 400 naming '${param}'`, () => {
-        assert.throws(() => anthropicCodec.decodeRequest(body), (e: any) => e.code === 'GW_ERR_INVALID_REQUEST' && e.status === 400 && (e.param ?? '') === param);
+        assert.throws(
+          () => anthropicCodec.decodeRequest(body),
+          (e: any) => e.code === 'GW_ERR_INVALID_REQUEST' && e.status === 400 && (e.param ?? '') === param,
+        );
       });
     }
   });
 
   describe('encodeResponse', () => {
     const completion: ChatCompletion = {
-      id: 'chatcmpl-9', object: 'chat.completion', created: 1, model: 'gpt-4o',
-      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] } }],
+      id: 'chatcmpl-9',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4o',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: 'Checking.',
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+          },
+        },
+      ],
       usage: { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42, prompt_tokens_details: { cached_tokens: 10 } },
     };
     it('encodes text and tool_use blocks, stop_reason and usage', () => {
       assert.deepEqual(anthropicCodec.encodeResponse!(completion, ctx()), {
-        id: 'msg_chatcmpl-9', type: 'message', role: 'assistant', model: 'gpt-4o',
-        content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { location: 'Paris' } }],
-        stop_reason: 'tool_use', stop_sequence: null,
+        id: 'msg_chatcmpl-9',
+        type: 'message',
+        role: 'assistant',
+        model: 'gpt-4o',
+        content: [
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { location: 'Paris' } },
+        ],
+        stop_reason: 'tool_use',
+        stop_sequence: null,
         usage: { input_tokens: 20, output_tokens: 12, cache_read_input_tokens: 10, cache_creation_input_tokens: 0 },
       });
     });
-    it('gives ids Anthropic\'s msg_ prefix, keeping ones that have it', () => {
+    it("gives ids Anthropic's msg_ prefix, keeping ones that have it", () => {
       assert.equal((anthropicCodec.encodeResponse!({ ...completion, id: 'msg_01XYZ' }, ctx()) as { id: string }).id, 'msg_01XYZ');
       assert.match((anthropicCodec.encodeResponse!({ ...completion, id: '' }, ctx()) as { id: string }).id, /^msg_[a-z0-9]+$/);
     });
@@ -119,35 +204,77 @@ describe('anthropic inbound codec', () => {
       assert.deepEqual(back.usage, { ...completion.usage, prompt_tokens_details: { cached_tokens: 10, cache_creation_tokens: 0 } });
     });
     it('maps length → max_tokens', () => {
-      const out = anthropicCodec.encodeResponse!({ ...completion, choices: [{ index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'abc' } }] }, ctx()) as any;
+      const out = anthropicCodec.encodeResponse!(
+        { ...completion, choices: [{ index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'abc' } }] },
+        ctx(),
+      ) as any;
       assert.equal(out.stop_reason, 'max_tokens');
     });
     it('errorBody is the Anthropic error shape', () => {
-      assert.deepEqual(anthropicCodec.errorBody(gatewayError('GW_ERR_PROVIDER_RATE_LIMITED')), { type: 'error', error: { type: 'rate_limit_error', message: 'The provider is rate limiting requests.' } });
+      assert.deepEqual(anthropicCodec.errorBody(gatewayError('GW_ERR_PROVIDER_RATE_LIMITED')), {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: 'The provider is rate limiting requests.' },
+      });
     });
   });
 
   describe('streamEncoder', () => {
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null): StreamEvent => ({ data: { id: 'msg_1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish as any }] } });
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null): StreamEvent => ({
+      data: { id: 'msg_1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish as any }] },
+    });
 
     it("writes the documented event sequence for a text answer (Anthropic's basic streaming example)", () => {
       const enc = anthropicCodec.streamEncoder(ctx());
       let text = '';
-      for (const ev of [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hello' }), chunk({ content: '!' }), chunk({}, 'stop'),
-        { data: { id: 'msg_1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 25, completion_tokens: 15, total_tokens: 40 } } } as StreamEvent]) text += enc.event(ev);
+      for (const ev of [
+        chunk({ role: 'assistant', content: '' }),
+        chunk({ content: 'Hello' }),
+        chunk({ content: '!' }),
+        chunk({}, 'stop'),
+        {
+          data: {
+            id: 'msg_1',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'm',
+            choices: [],
+            usage: { prompt_tokens: 25, completion_tokens: 15, total_tokens: 40 },
+          },
+        } as StreamEvent,
+      ])
+        text += enc.event(ev);
       text += enc.end();
       const events = parseSse(text);
-      assert.deepEqual(events.map((e) => e.event), ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
+      );
       assert.deepEqual(events[0]!.data.message.content, []);
       assert.equal(events[0]!.data.message.id, 'msg_1');
       assert.deepEqual(events[1]!.data, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
       assert.deepEqual(events[2]!.data, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello' } });
-      assert.deepEqual(events[5]!.data, { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { input_tokens: 25, output_tokens: 15, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } });
+      assert.deepEqual(events[5]!.data, {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { input_tokens: 25, output_tokens: 15, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      });
     });
 
     it('re-creates a provider tool-use stream: Anthropic SSE → canonical → Anthropic SSE', () => {
       const upstream = [
-        { type: 'message_start', message: { id: 'msg_01', type: 'message', role: 'assistant', model: 'claude', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 472, output_tokens: 2 } } },
+        {
+          type: 'message_start',
+          message: {
+            id: 'msg_01',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude',
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 472, output_tokens: 2 },
+          },
+        },
         { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
         { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Okay' } },
         { type: 'content_block_stop', index: 0 },
@@ -166,7 +293,10 @@ describe('anthropic inbound codec', () => {
       }
       text += enc.end();
       const events = parseSse(text).map((e) => e.data);
-      assert.deepEqual(events.map((e) => e.type), upstream.map((e) => e.type));
+      assert.deepEqual(
+        events.map((e) => e.type),
+        upstream.map((e) => e.type),
+      );
       assert.deepEqual(events.slice(1, 7), upstream.slice(1, 7));
       assert.equal(events[7]!.delta.stop_reason, 'tool_use');
       assert.equal(events[7]!.usage.output_tokens, 89);

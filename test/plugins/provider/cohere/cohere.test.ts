@@ -9,21 +9,35 @@ const sse = (events: Array<Record<string, unknown>>) => events.map((e) => `event
 
 // Shapes from Cohere's v2 streaming guide (text answer, then a tool call).
 const textStream = [
-  { id: '29f14a5a-11de-4cae-9800-25e4747408ea', type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } } },
+  {
+    id: '29f14a5a-11de-4cae-9800-25e4747408ea',
+    type: 'message-start',
+    delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } },
+  },
   { type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } },
   { type: 'content-delta', index: 0, delta: { message: { content: { text: 'A large' } } } },
   { type: 'content-delta', index: 0, delta: { message: { content: { text: ' language model' } } } },
   { type: 'content-end', index: 0 },
-  { type: 'message-end', delta: { finish_reason: 'COMPLETE', usage: { billed_units: { input_tokens: 5, output_tokens: 418 }, tokens: { input_tokens: 71, output_tokens: 418 } } } },
+  {
+    type: 'message-end',
+    delta: { finish_reason: 'COMPLETE', usage: { billed_units: { input_tokens: 5, output_tokens: 418 }, tokens: { input_tokens: 71, output_tokens: 418 } } },
+  },
 ];
 const toolStream = [
   { id: 'abc', type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } } },
   { type: 'tool-plan-delta', delta: { message: { tool_plan: 'I will look up the weather.' } } },
-  { type: 'tool-call-start', index: 0, delta: { message: { tool_calls: { id: 'get_weather_1byjy32y4hvq', type: 'function', function: { name: 'get_weather', arguments: '' } } } } },
+  {
+    type: 'tool-call-start',
+    index: 0,
+    delta: { message: { tool_calls: { id: 'get_weather_1byjy32y4hvq', type: 'function', function: { name: 'get_weather', arguments: '' } } } },
+  },
   { type: 'tool-call-delta', index: 0, delta: { message: { tool_calls: { function: { arguments: '{"location":' } } } } },
   { type: 'tool-call-delta', index: 0, delta: { message: { tool_calls: { function: { arguments: '"Toronto"}' } } } } },
   { type: 'tool-call-end', index: 0 },
-  { type: 'message-end', delta: { finish_reason: 'TOOL_CALL', usage: { billed_units: { input_tokens: 37, output_tokens: 28 }, tokens: { input_tokens: 913, output_tokens: 83 } } } },
+  {
+    type: 'message-end',
+    delta: { finish_reason: 'TOOL_CALL', usage: { billed_units: { input_tokens: 37, output_tokens: 28 }, tokens: { input_tokens: 913, output_tokens: 83 } } },
+  },
 ];
 
 describe('cohere adapter', () => {
@@ -33,20 +47,50 @@ describe('cohere adapter', () => {
     up = await startUpstream();
     client = cohere.create('co', { type: 'cohere', base_url: up.url, api_key: 'co-key' }, { logger });
   });
-  after(async () => { await client.close(); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  after(async () => {
+    await client.close();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
 
   it('chat: translates the request and the documented v2 response', async () => {
-    up.handler = (_q, res) => sendJson(res, 200, {
-      id: 'c14c80c3-18eb-4519-9460-6c92edd8cfb4', finish_reason: 'COMPLETE',
-      message: { role: 'assistant', content: [{ type: 'text', text: 'LLMs are neural networks.' }] },
-      usage: { billed_units: { input_tokens: 5, output_tokens: 6 }, tokens: { input_tokens: 71, output_tokens: 6 } },
-    });
-    const r = (await client.chat({ model: 'command-a-03-2025', top_p: 0.9, max_tokens: 50, stop: 'x', tool_choice: 'required', messages: [{ role: 'developer', content: 'Be short' }, { role: 'user', content: 'What is an LLM?' }] }, callOpts())) as JsonUpstreamResponse;
+    up.handler = (_q, res) =>
+      sendJson(res, 200, {
+        id: 'c14c80c3-18eb-4519-9460-6c92edd8cfb4',
+        finish_reason: 'COMPLETE',
+        message: { role: 'assistant', content: [{ type: 'text', text: 'LLMs are neural networks.' }] },
+        usage: { billed_units: { input_tokens: 5, output_tokens: 6 }, tokens: { input_tokens: 71, output_tokens: 6 } },
+      });
+    const r = (await client.chat(
+      {
+        model: 'command-a-03-2025',
+        top_p: 0.9,
+        max_tokens: 50,
+        stop: 'x',
+        tool_choice: 'required',
+        messages: [
+          { role: 'developer', content: 'Be short' },
+          { role: 'user', content: 'What is an LLM?' },
+        ],
+      },
+      callOpts(),
+    )) as JsonUpstreamResponse;
     const rec = up.requests[0]!;
     assert.equal(rec.url, '/v2/chat');
     assert.equal(rec.headers.authorization, 'Bearer co-key');
-    assert.deepEqual(rec.json, { model: 'command-a-03-2025', messages: [{ role: 'system', content: 'Be short' }, { role: 'user', content: 'What is an LLM?' }], max_tokens: 50, p: 0.9, stop_sequences: ['x'], tool_choice: 'REQUIRED' });
+    assert.deepEqual(rec.json, {
+      model: 'command-a-03-2025',
+      messages: [
+        { role: 'system', content: 'Be short' },
+        { role: 'user', content: 'What is an LLM?' },
+      ],
+      max_tokens: 50,
+      p: 0.9,
+      stop_sequences: ['x'],
+      tool_choice: 'REQUIRED',
+    });
     const body = r.body as ChatCompletion;
     assert.equal(body.choices[0]!.message.content, 'LLMs are neural networks.');
     assert.equal(body.choices[0]!.finish_reason, 'stop');
@@ -55,19 +99,36 @@ describe('cohere adapter', () => {
   });
 
   it('chat: tool calls in the answer', async () => {
-    up.handler = (_q, res) => sendJson(res, 200, {
-      id: 'x', finish_reason: 'TOOL_CALL',
-      message: { role: 'assistant', tool_plan: 'I will call get_weather.', tool_calls: [{ id: 'get_weather_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }] },
-      usage: { billed_units: { input_tokens: 37, output_tokens: 28 }, tokens: { input_tokens: 913, output_tokens: 83 } },
+    up.handler = (_q, res) =>
+      sendJson(res, 200, {
+        id: 'x',
+        finish_reason: 'TOOL_CALL',
+        message: {
+          role: 'assistant',
+          tool_plan: 'I will call get_weather.',
+          tool_calls: [{ id: 'get_weather_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }],
+        },
+        usage: { billed_units: { input_tokens: 37, output_tokens: 28 }, tokens: { input_tokens: 913, output_tokens: 83 } },
+      });
+    const body = ((await client.chat({ model: 'c', messages: [{ role: 'user', content: 'Weather?' }] }, callOpts())) as JsonUpstreamResponse)
+      .body as ChatCompletion;
+    assert.deepEqual(body.choices[0]!.message, {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'get_weather_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }],
     });
-    const body = ((await client.chat({ model: 'c', messages: [{ role: 'user', content: 'Weather?' }] }, callOpts())) as JsonUpstreamResponse).body as ChatCompletion;
-    assert.deepEqual(body.choices[0]!.message, { role: 'assistant', content: null, tool_calls: [{ id: 'get_weather_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }] });
     assert.equal(body.choices[0]!.finish_reason, 'tool_calls');
   });
 
   it('streams text; the final usage chunk equals the provider figures', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sse(textStream)); };
-    const r = (await client.chat({ model: 'command-a', stream: true, messages: [{ role: 'user', content: 'What is an LLM?' }] }, callOpts())) as StreamUpstreamResponse;
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse(textStream));
+    };
+    const r = (await client.chat(
+      { model: 'command-a', stream: true, messages: [{ role: 'user', content: 'What is an LLM?' }] },
+      callOpts(),
+    )) as StreamUpstreamResponse;
     const chunks = (await collect(r.events)).map((e) => e.data);
     assert.equal(up.requests[0]!.json.stream, true);
     assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'A large language model');
@@ -77,8 +138,14 @@ describe('cohere adapter', () => {
   });
 
   it('streams tool calls as OpenAI tool_call deltas', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sse(toolStream)); };
-    const r = (await client.chat({ model: 'command-a', stream: true, messages: [{ role: 'user', content: 'Weather?' }] }, callOpts())) as StreamUpstreamResponse;
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse(toolStream));
+    };
+    const r = (await client.chat(
+      { model: 'command-a', stream: true, messages: [{ role: 'user', content: 'Weather?' }] },
+      callOpts(),
+    )) as StreamUpstreamResponse;
     const chunks = (await collect(r.events)).map((e) => e.data);
     const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
     assert.equal(deltas[0]!.id, 'get_weather_1byjy32y4hvq');
@@ -89,17 +156,40 @@ describe('cohere adapter', () => {
   });
 
   it('a stream cut before message-end → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sse(textStream.slice(0, 3))); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse(textStream.slice(0, 3)));
+    };
     const r = (await client.chat({ model: 'c', stream: true, messages: [{ role: 'user', content: 'x' }] }, callOpts())) as StreamUpstreamResponse;
     assert.equal((await rejection(collect(r.events))).code, 'GW_ERR_BAD_UPSTREAM_RESPONSE');
   });
 
   it('embeddings: POST /v2/embed with float embedding_types', async () => {
-    up.handler = (_q, res) => sendJson(res, 200, { id: 'e1', embeddings: { float: [[0.1, 0.2], [0.3, 0.4]] }, texts: ['a', 'b'], meta: { api_version: { version: '2' }, billed_units: { input_tokens: 2 } }, response_type: 'embeddings_by_type' });
+    up.handler = (_q, res) =>
+      sendJson(res, 200, {
+        id: 'e1',
+        embeddings: {
+          float: [
+            [0.1, 0.2],
+            [0.3, 0.4],
+          ],
+        },
+        texts: ['a', 'b'],
+        meta: { api_version: { version: '2' }, billed_units: { input_tokens: 2 } },
+        response_type: 'embeddings_by_type',
+      });
     const r = (await client.embeddings!({ model: 'embed-v4.0', input: ['a', 'b'] }, callOpts())) as JsonUpstreamResponse;
     assert.deepEqual(up.requests[0]!.json, { model: 'embed-v4.0', texts: ['a', 'b'], input_type: 'search_document', embedding_types: ['float'] });
     assert.equal(up.requests[0]!.url, '/v2/embed');
-    assert.deepEqual(r.body, { object: 'list', model: 'embed-v4.0', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }, { object: 'embedding', index: 1, embedding: [0.3, 0.4] }], usage: { prompt_tokens: 2, total_tokens: 2 } });
+    assert.deepEqual(r.body, {
+      object: 'list',
+      model: 'embed-v4.0',
+      data: [
+        { object: 'embedding', index: 0, embedding: [0.1, 0.2] },
+        { object: 'embedding', index: 1, embedding: [0.3, 0.4] },
+      ],
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    });
   });
 });
 

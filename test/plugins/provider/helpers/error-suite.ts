@@ -20,8 +20,14 @@ export function errorSuite(name: string, spec: ErrorSuiteSpec): void {
     const KEY = 'sk-test-SECRETSECRETSECRET-0123456789';
     let up: FakeUpstream;
     let client: ProviderClient;
-    before(async () => { up = await startUpstream(); client = spec.client(up.url, KEY); });
-    after(async () => { await client.close(); await up.close(); });
+    before(async () => {
+      up = await startUpstream();
+      client = spec.client(up.url, KEY);
+    });
+    after(async () => {
+      await client.close();
+      await up.close();
+    });
 
     const answer = (status: number, message: string, code?: string, headers: Record<string, string> = {}) => {
       up.handler = (_q, res) => sendJson(res, status, spec.errorBody(status, message, code), headers);
@@ -53,7 +59,7 @@ export function errorSuite(name: string, spec: ErrorSuiteSpec): void {
       assert.equal((await fails()).code, 'GW_ERR_CONTEXT_LENGTH_EXCEEDED');
     });
     it('content policy → GW_ERR_PROVIDER_CONTENT_POLICY', async () => {
-      answer(400, "The response was filtered due to the prompt triggering the content management policy.", 'content_filter');
+      answer(400, 'The response was filtered due to the prompt triggering the content management policy.', 'content_filter');
       assert.equal((await fails()).code, 'GW_ERR_PROVIDER_CONTENT_POLICY');
     });
     for (const status of [401, 403]) {
@@ -106,26 +112,36 @@ export function errorSuite(name: string, spec: ErrorSuiteSpec): void {
       assert.equal(e.upstreamStatus, 200);
     });
     it('connection reset → GW_ERR_UPSTREAM_UNAVAILABLE', async () => {
-      up.handler = (req) => { req.socket.destroy(); };
+      up.handler = (req) => {
+        req.socket.destroy();
+      };
       const e = await fails();
       assert.equal(e.code, 'GW_ERR_UPSTREAM_UNAVAILABLE');
       assert.equal(e.upstreamStatus, 0);
     });
     it('first-byte timeout → GW_ERR_UPSTREAM_TIMEOUT naming it', async () => {
       // undici's header/body timers tick at ~1 s granularity, hence the long server delay.
-      up.handler = async (_q, res) => { await sleep(2500); if (!res.destroyed) sendJson(res, 200, {}); };
+      up.handler = async (_q, res) => {
+        await sleep(2500);
+        if (!res.destroyed) sendJson(res, 200, {});
+      };
       const e = await rejection(spec.call(client, undefined, { first_byte_ms: 100 }));
       assert.equal(e.code, 'GW_ERR_UPSTREAM_TIMEOUT');
       assert.match(e.message, /first_byte timeout: 100 ms/);
     });
     it('total timeout → GW_ERR_UPSTREAM_TIMEOUT naming it', async () => {
-      up.handler = async (_q, res) => { await sleep(400); sendJson(res, 200, {}); };
+      up.handler = async (_q, res) => {
+        await sleep(400);
+        sendJson(res, 200, {});
+      };
       const e = await rejection(spec.call(client, undefined, { total_ms: 80 }));
       assert.equal(e.code, 'GW_ERR_UPSTREAM_TIMEOUT');
       assert.match(e.message, /total timeout: 80 ms/);
     });
     it('client abort → GW_ERR_CLIENT_CLOSED and the upstream socket is closed', async () => {
-      up.handler = async () => { /* never answers */ };
+      up.handler = async () => {
+        /* never answers */
+      };
       const ac = new AbortController();
       const closed = up.closed();
       const p = rejection(spec.call(client, ac.signal));

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { CallOptions, Deployment } from '../../../../src/engine/types.ts';
 
-export interface Recorded { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer; json: any }
+export interface Recorded {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  json: any;
+}
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, rec: Recorded) => void | Promise<void>;
 
 export interface FakeUpstream {
@@ -23,20 +29,41 @@ export interface FakeUpstream {
 export async function startUpstream(): Promise<FakeUpstream> {
   let closedWaiters: Array<() => void> = [];
   const up: FakeUpstream = {
-    url: '', requests: [], handler: (_q, res) => { res.statusCode = 500; res.end('no handler'); },
+    url: '',
+    requests: [],
+    handler: (_q, res) => {
+      res.statusCode = 500;
+      res.end('no handler');
+    },
     closed: () => new Promise((r) => closedWaiters.push(r)),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     let json: unknown;
-    try { json = body.length ? JSON.parse(body.toString()) : undefined; } catch { json = undefined; }
+    try {
+      json = body.length ? JSON.parse(body.toString()) : undefined;
+    } catch {
+      json = undefined;
+    }
     const rec: Recorded = { method: req.method!, url: req.url!, headers: req.headers, body, json };
     up.requests.push(rec);
-    res.on('close', () => { const w = closedWaiters; closedWaiters = []; w.forEach((f) => f()); });
-    try { await up.handler(req, res, rec); } catch { res.destroy(); }
+    res.on('close', () => {
+      const w = closedWaiters;
+      closedWaiters = [];
+      w.forEach((f) => f());
+    });
+    try {
+      await up.handler(req, res, rec);
+    } catch {
+      res.destroy();
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   up.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -68,7 +95,19 @@ const defaultTimeouts = { connect_ms: 2000, first_byte_ms: 2000, idle_ms: 2000, 
 /** CallOptions for a direct adapter call. */
 export function callOpts(over: Omit<Partial<CallOptions>, 'timeouts'> & { timeouts?: Partial<CallOptions['timeouts']> } = {}): CallOptions {
   const ac = new AbortController();
-  const deployment = { id: 'p/m', name: 'm', provider: 'p', providerType: 'x', model: 'm', capabilities: new Set(), weight: 1, timeouts: defaultTimeouts, retry: { attempts: 1, base_delay_ms: 0, max_delay_ms: 0 }, tags: [], config: { name: 'm', provider: 'p', model: 'm' } } as unknown as Deployment;
+  const deployment = {
+    id: 'p/m',
+    name: 'm',
+    provider: 'p',
+    providerType: 'x',
+    model: 'm',
+    capabilities: new Set(),
+    weight: 1,
+    timeouts: defaultTimeouts,
+    retry: { attempts: 1, base_delay_ms: 0, max_delay_ms: 0 },
+    tags: [],
+    config: { name: 'm', provider: 'p', model: 'm' },
+  } as unknown as Deployment;
   return { signal: over.signal ?? ac.signal, requestId: 'req-1', deployment, ...over, timeouts: { ...defaultTimeouts, ...over.timeouts } };
 }
 
@@ -81,6 +120,10 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** The error a promise (or async iteration) rejects with. */
 export async function rejection(p: Promise<unknown>): Promise<any> {
-  try { await p; } catch (err) { return err; }
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
   throw new Error('expected a rejection');
 }

@@ -30,7 +30,10 @@ describe('upstream error taxonomy (unit)', () => {
     const scrub = secretScrubber(['my-very-long-provider-secret']);
     assert.equal(scrub('key my-very-long-provider-secret used'), 'key [redacted] used');
     assert.equal(scrub('prefix my-very-*** used'), 'prefix [redacted]*** used');
-    assert.equal(scrub('Bearer abc.def and sk-proj-abcdef123 and AIzaSyA1234567890abc and hf_abcdefghijk'), '[redacted] and [redacted] and [redacted] and [redacted]');
+    assert.equal(
+      scrub('Bearer abc.def and sk-proj-abcdef123 and AIzaSyA1234567890abc and hf_abcdefghijk'),
+      '[redacted] and [redacted] and [redacted] and [redacted]',
+    );
     const e = upstreamHttpError(400, {}, '{"error":{"message":"bad temperature for key sk-live-1234567890"}}', scrub);
     assert.equal(e.message, 'bad temperature for key [redacted]');
   });

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { parseSse } from '../../../../src/plugins-builtin/provider/http/sse.ts';
 
-async function* chunks(parts: Array<string | Buffer>) { for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p; }
-const all = async (parts: Array<string | Buffer>) => { const out = []; for await (const e of parseSse(chunks(parts))) out.push(e); return out; };
+async function* chunks(parts: Array<string | Buffer>) {
+  for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
+}
+const all = async (parts: Array<string | Buffer>) => {
+  const out = [];
+  for await (const e of parseSse(chunks(parts))) out.push(e);
+  return out;
+};
 
 describe('SSE parser', () => {
   it('joins multi-line data, keeps event names, ignores comments, id and retry', async () => {
@@ -25,7 +31,12 @@ describe('SSE parser', () => {
   });
   it('is pull-based: reads no chunk before the consumer asks', async () => {
     let pulled = 0;
-    async function* src() { for (let i = 0; i < 5; i++) { pulled++; yield Buffer.from(`data: ${i}\n\n`); } }
+    async function* src() {
+      for (let i = 0; i < 5; i++) {
+        pulled++;
+        yield Buffer.from(`data: ${i}\n\n`);
+      }
+    }
     const it = parseSse(src());
     await it.next();
     assert.equal(pulled, 1);

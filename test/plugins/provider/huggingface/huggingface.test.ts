@@ -5,24 +5,62 @@ import type { ChatCompletion } from '../../../../src/engine/openai-types.ts';
 import { startUpstream, sendJson, startSse, sseBody, callOpts, collect, rejection, logger, type FakeUpstream } from '../helpers/upstream.ts';
 import { errorSuite } from '../helpers/error-suite.ts';
 
-const msgs = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'What is Deep Learning?' }];
+const msgs = [
+  { role: 'system' as const, content: 'Be brief.' },
+  { role: 'user' as const, content: 'What is Deep Learning?' },
+];
 
 describe('huggingface adapter', () => {
   let up: FakeUpstream;
   const clients: ProviderClient[] = [];
-  const make = (options: Record<string, unknown>) => { const c = hf.create('hf', { type: 'huggingface', base_url: up.url, api_key: 'hf_abcdefghijklmnop', options }, { logger }); clients.push(c); return c; };
-  before(async () => { up = await startUpstream(); });
-  after(async () => { await Promise.all(clients.map((c) => c.close())); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  const make = (options: Record<string, unknown>) => {
+    const c = hf.create('hf', { type: 'huggingface', base_url: up.url, api_key: 'hf_abcdefghijklmnop', options }, { logger });
+    clients.push(c);
+    return c;
+  };
+  before(async () => {
+    up = await startUpstream();
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
 
   it('tgi (default): chat goes to the OpenAI route /v1/chat/completions with include_usage on streams', async () => {
     const c = make({});
     assert.deepEqual(c.defaultCapabilities, ['chat', 'stream', 'tools', 'json_mode']);
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([
-      { id: '', object: 'chat.completion.chunk', created: 1, model: 'tgi', choices: [{ index: 0, delta: { role: 'assistant', content: 'Deep' }, finish_reason: null }] },
-      { id: '', object: 'chat.completion.chunk', created: 1, model: 'tgi', choices: [{ index: 0, delta: { content: ' learning' }, finish_reason: 'stop' }] },
-      { id: '', object: 'chat.completion.chunk', created: 1, model: 'tgi', choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } },
-      'data: [DONE]\n\n']));
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(
+        sseBody([
+          {
+            id: '',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'tgi',
+            choices: [{ index: 0, delta: { role: 'assistant', content: 'Deep' }, finish_reason: null }],
+          },
+          {
+            id: '',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'tgi',
+            choices: [{ index: 0, delta: { content: ' learning' }, finish_reason: 'stop' }],
+          },
+          {
+            id: '',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'tgi',
+            choices: [],
+            usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 },
+          },
+          'data: [DONE]\n\n',
+        ]),
+      );
     };
     const r = (await c.chat({ model: 'tgi', stream: true, messages: msgs }, callOpts())) as StreamUpstreamResponse;
     const events = await collect(r.events);
@@ -35,7 +73,21 @@ describe('huggingface adapter', () => {
 
   it('tgi native: /generate with details; usage from prefill and generated_tokens', async () => {
     const c = make({ tgi_route: 'native' });
-    up.handler = (_q, res) => sendJson(res, 200, { generated_text: 'Deep learning is a subset of ML.', details: { finish_reason: 'eos_token', generated_tokens: 9, seed: null, prefill: [{ id: 1, text: '<s>' }, { id: 2, text: 'user' }, { id: 3, text: ':' }], tokens: [] } });
+    up.handler = (_q, res) =>
+      sendJson(res, 200, {
+        generated_text: 'Deep learning is a subset of ML.',
+        details: {
+          finish_reason: 'eos_token',
+          generated_tokens: 9,
+          seed: null,
+          prefill: [
+            { id: 1, text: '<s>' },
+            { id: 2, text: 'user' },
+            { id: 3, text: ':' },
+          ],
+          tokens: [],
+        },
+      });
     const r = (await c.chat({ model: 'llama', temperature: 0, max_tokens: 20, stop: ['\n'], messages: msgs }, callOpts())) as JsonUpstreamResponse;
     assert.equal(up.requests[0]!.url, '/generate');
     assert.deepEqual(up.requests[0]!.json, {
@@ -50,11 +102,21 @@ describe('huggingface adapter', () => {
 
   it('tgi native: /generate_stream tokens → chunks; usage from the final details', async () => {
     const c = make({ tgi_route: 'native' });
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([
-      { index: 1, token: { id: 1, text: 'Deep', logprob: -0.1, special: false }, generated_text: null, details: null },
-      { index: 2, token: { id: 2, text: ' learning', logprob: -0.2, special: false }, generated_text: null, details: null },
-      { index: 3, token: { id: 3, text: '</s>', logprob: -0.3, special: true }, generated_text: 'Deep learning', details: { finish_reason: 'length', generated_tokens: 3, seed: null, input_length: 17 } },
-    ])); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(
+        sseBody([
+          { index: 1, token: { id: 1, text: 'Deep', logprob: -0.1, special: false }, generated_text: null, details: null },
+          { index: 2, token: { id: 2, text: ' learning', logprob: -0.2, special: false }, generated_text: null, details: null },
+          {
+            index: 3,
+            token: { id: 3, text: '</s>', logprob: -0.3, special: true },
+            generated_text: 'Deep learning',
+            details: { finish_reason: 'length', generated_tokens: 3, seed: null, input_length: 17 },
+          },
+        ]),
+      );
+    };
     const r = (await c.chat({ model: 'llama', stream: true, messages: msgs }, callOpts())) as StreamUpstreamResponse;
     const chunks = (await collect(r.events)).map((e) => e.data);
     assert.equal(up.requests[0]!.url, '/generate_stream');
@@ -65,7 +127,10 @@ describe('huggingface adapter', () => {
 
   it('tgi native: a stream cut before the final details → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
     const c = make({ tgi_route: 'native' });
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([{ index: 1, token: { id: 1, text: 'Deep', special: false }, generated_text: null, details: null }])); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([{ index: 1, token: { id: 1, text: 'Deep', special: false }, generated_text: null, details: null }]));
+    };
     const r = (await c.chat({ model: 'llama', stream: true, messages: msgs }, callOpts())) as StreamUpstreamResponse;
     assert.equal((await rejection(collect(r.events))).code, 'GW_ERR_BAD_UPSTREAM_RESPONSE');
   });
@@ -96,11 +161,18 @@ describe('huggingface adapter', () => {
 
   it('tei: POST /embed → OpenAI embeddings list; chat is refused', async () => {
     const c = make({ api: 'tei' });
-    up.handler = (_q, res) => sendJson(res, 200, [[0.1, 0.2], [0.3, 0.4]]);
+    up.handler = (_q, res) =>
+      sendJson(res, 200, [
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ]);
     const r = (await c.embeddings!({ model: 'bge', input: ['What is Deep Learning?', 'hi'] }, callOpts())) as JsonUpstreamResponse;
     assert.equal(up.requests[0]!.url, '/embed');
     assert.deepEqual(up.requests[0]!.json, { inputs: ['What is Deep Learning?', 'hi'], normalize: true, truncate: false });
-    assert.deepEqual((r.body as any).data, [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }, { object: 'embedding', index: 1, embedding: [0.3, 0.4] }]);
+    assert.deepEqual((r.body as any).data, [
+      { object: 'embedding', index: 0, embedding: [0.1, 0.2] },
+      { object: 'embedding', index: 1, embedding: [0.3, 0.4] },
+    ]);
     assert.equal((await rejection(c.chat({ model: 'bge', messages: msgs }, callOpts()))).code, 'GW_ERR_CAPABILITY_UNSUPPORTED');
   });
 });

@@ -6,12 +6,28 @@ import { startUpstream, sendJson, startSse, sseBody, callOpts, collect, rejectio
 import { errorSuite, refusedUrl } from '../helpers/error-suite.ts';
 
 const completion = {
-  id: 'chatcmpl-1', object: 'chat.completion', created: 1700000000, model: 'gpt-4o-mini',
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1700000000,
+  model: 'gpt-4o-mini',
   choices: [{ index: 0, message: { role: 'assistant', content: 'Hi there' }, finish_reason: 'stop' }],
   usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, prompt_tokens_details: { cached_tokens: 4 } },
 };
-const chunk = (delta: object, finish: string | null = null) => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] });
-const usageChunk = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, completion_tokens_details: { reasoning_tokens: 0 } } };
+const chunk = (delta: object, finish: string | null = null) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
+const usageChunk = {
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-4o-mini',
+  choices: [],
+  usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11, completion_tokens_details: { reasoning_tokens: 0 } },
+};
 const req = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], ...over });
 
 describe('openai adapter', () => {
@@ -21,8 +37,13 @@ describe('openai adapter', () => {
     up = await startUpstream();
     client = openai.create('oai', { type: 'openai', base_url: `${up.url}/v1`, api_key: 'sk-abc', headers: { 'X-Extra': 'yes' } }, { logger });
   });
-  after(async () => { await client.close(); await up.close(); });
-  beforeEach(() => { up.requests.length = 0; });
+  after(async () => {
+    await client.close();
+    await up.close();
+  });
+  beforeEach(() => {
+    up.requests.length = 0;
+  });
 
   it('posts to {base}/chat/completions with Bearer auth and extra headers; returns body and raw bytes', async () => {
     const text = JSON.stringify(completion, null, 1);
@@ -49,10 +70,21 @@ describe('openai adapter', () => {
   });
 
   it('streams: asks for include_usage, parses events split across TCP writes, ignores comments, ends on [DONE]', async () => {
-    const body = sseBody([': keep-alive\n\n', chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hé' }), chunk({ content: ' there' }), chunk({}, 'stop'), usageChunk, 'data: [DONE]\n\n']);
+    const body = sseBody([
+      ': keep-alive\n\n',
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Hé' }),
+      chunk({ content: ' there' }),
+      chunk({}, 'stop'),
+      usageChunk,
+      'data: [DONE]\n\n',
+    ]);
     up.handler = async (_q, res) => {
       startSse(res);
-      for (let i = 0; i < body.length; i += 37) { res.write(body.slice(i, i + 37)); await sleep(2); }
+      for (let i = 0; i < body.length; i += 37) {
+        res.write(body.slice(i, i + 37));
+        await sleep(2);
+      }
       res.end();
     };
     const r = (await client.chat(req({ stream: true }), callOpts())) as StreamUpstreamResponse;
@@ -67,7 +99,10 @@ describe('openai adapter', () => {
 
   it('does not add stream_options when options.stream_usage is false', async () => {
     const c = openai.create('o2', { type: 'openai', base_url: up.url, options: { stream_usage: false } }, { logger });
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([chunk({ content: 'x' }, 'stop'), 'data: [DONE]\n\n'])); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([chunk({ content: 'x' }, 'stop'), 'data: [DONE]\n\n']));
+    };
     const raw = Buffer.from(JSON.stringify(req({ stream: true })));
     const r = (await c.chat(req({ stream: true }), callOpts({ rawBody: raw, requestedModel: 'gpt-4o-mini' }))) as StreamUpstreamResponse;
     await collect(r.events);
@@ -77,27 +112,41 @@ describe('openai adapter', () => {
   });
 
   it('a stream cut mid-answer → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([chunk({ content: 'Hel' })])); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([chunk({ content: 'Hel' })]));
+    };
     const r = (await client.chat(req({ stream: true }), callOpts())) as StreamUpstreamResponse;
     const e = await rejection(collect(r.events));
     assert.equal(e.code, 'GW_ERR_BAD_UPSTREAM_RESPONSE');
   });
 
   it('a stream cut mid-event → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([chunk({ content: 'Hel' })]) + 'data: {"id":"c1","obj'); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([chunk({ content: 'Hel' })]) + 'data: {"id":"c1","obj');
+    };
     const r = (await client.chat(req({ stream: true }), callOpts())) as StreamUpstreamResponse;
     assert.equal((await rejection(collect(r.events))).code, 'GW_ERR_BAD_UPSTREAM_RESPONSE');
   });
 
   it('an error event inside the stream → mapped GatewayError', async () => {
-    up.handler = (_q, res) => { startSse(res); res.end(sseBody([chunk({ content: 'a' }), { error: { message: 'The server is overloaded', type: 'server_error' } }])); };
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([chunk({ content: 'a' }), { error: { message: 'The server is overloaded', type: 'server_error' } }]));
+    };
     const r = (await client.chat(req({ stream: true }), callOpts())) as StreamUpstreamResponse;
     assert.equal((await rejection(collect(r.events))).code, 'GW_ERR_UPSTREAM_UNAVAILABLE');
   });
 
   it('idle timeout between chunks → GW_ERR_UPSTREAM_TIMEOUT naming idle', async () => {
     // undici's body timer ticks at ~1 s granularity, hence the long stall.
-    up.handler = async (_q, res) => { startSse(res); res.write(sseBody([chunk({ content: 'a' })])); await sleep(2500); res.end(); };
+    up.handler = async (_q, res) => {
+      startSse(res);
+      res.write(sseBody([chunk({ content: 'a' })]));
+      await sleep(2500);
+      res.end();
+    };
     const r = (await client.chat(req({ stream: true }), callOpts({ timeouts: { idle_ms: 100 } }))) as StreamUpstreamResponse;
     const e = await rejection(collect(r.events));
     assert.equal(e.code, 'GW_ERR_UPSTREAM_TIMEOUT');
@@ -105,7 +154,14 @@ describe('openai adapter', () => {
   });
 
   it('total timeout covers a trickling stream', async () => {
-    up.handler = async (_q, res) => { startSse(res); for (let i = 0; i < 20 && !res.destroyed; i++) { res.write(sseBody([chunk({ content: 'a' })])); await sleep(30); } res.end(); };
+    up.handler = async (_q, res) => {
+      startSse(res);
+      for (let i = 0; i < 20 && !res.destroyed; i++) {
+        res.write(sseBody([chunk({ content: 'a' })]));
+        await sleep(30);
+      }
+      res.end();
+    };
     const r = (await client.chat(req({ stream: true }), callOpts({ timeouts: { total_ms: 150 } }))) as StreamUpstreamResponse;
     const e = await rejection(collect(r.events));
     assert.equal(e.code, 'GW_ERR_UPSTREAM_TIMEOUT');
@@ -114,7 +170,15 @@ describe('openai adapter', () => {
 
   it('breaking out of the stream aborts the upstream request at once', async () => {
     let written = 0;
-    up.handler = async (_q, res) => { startSse(res); while (!res.destroyed && written < 200) { res.write(sseBody([chunk({ content: 'tok ' })])); written++; await sleep(5); } res.end(); };
+    up.handler = async (_q, res) => {
+      startSse(res);
+      while (!res.destroyed && written < 200) {
+        res.write(sseBody([chunk({ content: 'tok ' })]));
+        written++;
+        await sleep(5);
+      }
+      res.end();
+    };
     const closed = up.closed();
     const r = (await client.chat(req({ stream: true }), callOpts())) as StreamUpstreamResponse;
     let n = 0;
@@ -124,20 +188,38 @@ describe('openai adapter', () => {
   });
 
   it('call.signal aborting mid-stream → GW_ERR_CLIENT_CLOSED and the socket closes', async () => {
-    up.handler = async (_q, res) => { startSse(res); while (!res.destroyed) { res.write(sseBody([chunk({ content: 'tok ' })])); await sleep(5); } };
+    up.handler = async (_q, res) => {
+      startSse(res);
+      while (!res.destroyed) {
+        res.write(sseBody([chunk({ content: 'tok ' })]));
+        await sleep(5);
+      }
+    };
     const ac = new AbortController();
     const closed = up.closed();
     const r = (await client.chat(req({ stream: true }), callOpts({ signal: ac.signal }))) as StreamUpstreamResponse;
     const it = r.events[Symbol.asyncIterator]();
     await it.next();
     ac.abort();
-    const e = await rejection((async () => { for (;;) { const x = await it.next(); if (x.done) return; } })());
+    const e = await rejection(
+      (async () => {
+        for (;;) {
+          const x = await it.next();
+          if (x.done) return;
+        }
+      })(),
+    );
     assert.equal(e.code, 'GW_ERR_CLIENT_CLOSED');
     await closed;
   });
 
   it('embeddings: POST {base}/embeddings', async () => {
-    const emb = { object: 'list', model: 'text-embedding-3-small', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }], usage: { prompt_tokens: 2, total_tokens: 2 } };
+    const emb = {
+      object: 'list',
+      model: 'text-embedding-3-small',
+      data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }],
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    };
     up.handler = (_q, res) => sendJson(res, 200, emb);
     const r = (await client.embeddings!({ model: 'text-embedding-3-small', input: 'hi' }, callOpts())) as JsonUpstreamResponse;
     assert.deepEqual(r.body, emb);

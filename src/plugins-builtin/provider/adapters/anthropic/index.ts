@@ -10,17 +10,27 @@ import { toAnthropicRequest } from './request.ts';
 import { fromAnthropicMessage } from './response.ts';
 import { AnthropicStreamTranslator } from './stream.ts';
 
-interface AnthropicOptions { version?: string; beta?: string; default_max_tokens?: number }
+interface AnthropicOptions {
+  version?: string;
+  beta?: string;
+  default_max_tokens?: number;
+}
 
 const anthropic: ProviderAdapterDefinition = {
   type: 'anthropic',
   defaultCapabilities: ['chat', 'stream', 'tools', 'vision'],
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       version: { type: 'string', default: ANTHROPIC_VERSION, description: 'The anthropic-version header.' },
       beta: { type: 'string', description: 'The anthropic-beta header (comma-separated feature flags).' },
-      default_max_tokens: { type: 'integer', minimum: 1, default: 4096, description: "max_tokens when neither the request nor the model's max_output_tokens sets it." },
+      default_max_tokens: {
+        type: 'integer',
+        minimum: 1,
+        default: 4096,
+        description: "max_tokens when neither the request nor the model's max_output_tokens sets it.",
+      },
     },
   },
   create(name, config): ProviderClient {
@@ -30,7 +40,9 @@ const anthropic: ProviderAdapterDefinition = {
     const headers = Object.freeze({ 'anthropic-version': o.version ?? ANTHROPIC_VERSION, ...p.headers });
     const fallbackMax = o.default_max_tokens ?? 4096;
     return {
-      name, type: 'anthropic', defaultCapabilities: anthropic.defaultCapabilities,
+      name,
+      type: 'anthropic',
+      defaultCapabilities: anthropic.defaultCapabilities,
       async chat(body, call) {
         const upstream = toAnthropicRequest(body, call.deployment.maxOutputTokens ?? fallbackMax);
         if (body.stream === true) return streamCall(p, MESSAGES_PATH, upstream, call, () => new AnthropicStreamTranslator(body.model, p.scrub), headers);

@@ -19,19 +19,28 @@ export interface AnthropicUsage {
 }
 
 const FINISH_OF: Record<string, FinishReason> = {
-  end_turn: 'stop', stop_sequence: 'stop', pause_turn: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter',
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
 };
 
 const STOP_OF: Record<string, StopReason> = {
-  stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use', content_filter: 'refusal',
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+  content_filter: 'refusal',
 };
 
 export function finishReasonOf(stop: string | null | undefined): FinishReason {
-  return stop ? FINISH_OF[stop] ?? 'stop' : null;
+  return stop ? (FINISH_OF[stop] ?? 'stop') : null;
 }
 
 export function stopReasonOf(finish: FinishReason | string | null | undefined): StopReason | null {
-  return finish ? STOP_OF[finish] ?? 'end_turn' : null;
+  return finish ? (STOP_OF[finish] ?? 'end_turn') : null;
 }
 
 /**
@@ -70,7 +79,10 @@ export function toolChoiceToAnthropic(tc: unknown, parallel: unknown): Record<st
 }
 
 /** Anthropic tool_choice → OpenAI tool_choice (+ parallel_tool_calls). */
-export function toolChoiceFromAnthropic(tc: { type?: string; name?: string; disable_parallel_tool_use?: boolean } | undefined): { tool_choice?: unknown; parallel_tool_calls?: boolean } {
+export function toolChoiceFromAnthropic(tc: { type?: string; name?: string; disable_parallel_tool_use?: boolean } | undefined): {
+  tool_choice?: unknown;
+  parallel_tool_calls?: boolean;
+} {
   if (!tc) return {};
   const out: { tool_choice?: unknown; parallel_tool_calls?: boolean } = {};
   if (tc.type === 'auto') out.tool_choice = 'auto';

@@ -13,14 +13,20 @@ import { parseDataUrl, textOf } from '../shared/chunks.ts';
 import { toolChoiceToAnthropic } from './mapping.ts';
 
 type Block = Record<string, unknown>;
-interface Turn { role: 'user' | 'assistant'; content: Block[] }
+interface Turn {
+  role: 'user' | 'assistant';
+  content: Block[];
+}
 
 export function toAnthropicRequest(req: ChatRequest, defaultMaxTokens: number): Record<string, unknown> {
   const system: string[] = [];
   const turns: Turn[] = [];
   for (let i = 0; i < req.messages.length; i++) {
     const m = req.messages[i]!;
-    if (m.role === 'system' || m.role === 'developer') { system.push(textOf(m.content)); continue; }
+    if (m.role === 'system' || m.role === 'developer') {
+      system.push(textOf(m.content));
+      continue;
+    }
     const role = m.role === 'assistant' ? 'assistant' : 'user';
     const blocks = m.role === 'tool' ? [toolResult(m)] : m.role === 'assistant' ? assistantBlocks(m, i) : userBlocks(m.content, i);
     const last = turns[turns.length - 1];
@@ -64,7 +70,10 @@ function partBlock(p: ContentPart, i: number): Block {
     const data = parseDataUrl(url);
     return { type: 'image', source: data ? { type: 'base64', media_type: data.mediaType, data: data.data } : { type: 'url', url } };
   }
-  throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `Content part type '${p.type}' is not supported by this provider.`, param: `messages[${i}].content` });
+  throw gatewayError('GW_ERR_INVALID_REQUEST', {
+    message: `Content part type '${p.type}' is not supported by this provider.`,
+    param: `messages[${i}].content`,
+  });
 }
 
 function assistantBlocks(m: ChatMessage, i: number): Block[] {
@@ -73,7 +82,9 @@ function assistantBlocks(m: ChatMessage, i: number): Block[] {
   if (text) blocks.push({ type: 'text', text });
   for (const tc of m.tool_calls ?? []) {
     let input: unknown;
-    try { input = tc.function.arguments ? JSON.parse(tc.function.arguments) : {}; } catch {
+    try {
+      input = tc.function.arguments ? JSON.parse(tc.function.arguments) : {};
+    } catch {
       throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Tool call arguments must be a JSON object.', param: `messages[${i}].tool_calls` });
     }
     blocks.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input });

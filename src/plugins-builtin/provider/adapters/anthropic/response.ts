@@ -7,7 +7,14 @@ import { badUpstream } from '../../http/errors.ts';
 import { expectObject } from '../../http/parse.ts';
 import { finishReasonOf, usageFromAnthropic, type AnthropicUsage } from './mapping.ts';
 
-interface AnthropicBlock { type: string; text?: string; id?: string; name?: string; input?: unknown; thinking?: string }
+interface AnthropicBlock {
+  type: string;
+  text?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+  thinking?: string;
+}
 
 /** @example fromAnthropicMessage({ id: 'msg_1', content: [{ type: 'text', text: 'Hi' }], stop_reason: 'end_turn', usage: {…} }, 200) */
 export function fromAnthropicMessage(json: unknown, status: number): ChatCompletion {
@@ -19,7 +26,8 @@ export function fromAnthropicMessage(json: unknown, status: number): ChatComplet
   for (const b of msg.content as AnthropicBlock[]) {
     if (b.type === 'text') text += b.text ?? '';
     else if (b.type === 'thinking') reasoning += b.thinking ?? '';
-    else if (b.type === 'tool_use') toolCalls.push({ id: b.id ?? '', type: 'function', function: { name: b.name ?? '', arguments: JSON.stringify(b.input ?? {}) } });
+    else if (b.type === 'tool_use')
+      toolCalls.push({ id: b.id ?? '', type: 'function', function: { name: b.name ?? '', arguments: JSON.stringify(b.input ?? {}) } });
   }
   const message: ChatCompletion['choices'][0]['message'] = { role: 'assistant', content: text || (toolCalls.length ? null : '') };
   if (toolCalls.length) message.tool_calls = toolCalls;

@@ -31,7 +31,10 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private readonly toolIndex = new Map<number, number>();
   private stopped = false;
 
-  constructor(model: string, private readonly scrub: (s: string) => string) {
+  constructor(
+    model: string,
+    private readonly scrub: (s: string) => string,
+  ) {
     this.c = chunkFactory('', model);
   }
 

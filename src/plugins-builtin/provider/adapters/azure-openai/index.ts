@@ -12,7 +12,8 @@ const azure: ProviderAdapterDefinition = {
   type: 'azure-openai',
   defaultCapabilities: ['chat', 'stream', 'tools', 'vision', 'json_mode', 'embeddings'],
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       api_version: { type: 'string', default: AZURE_API_VERSION, description: 'The api-version query parameter.' },
       stream_usage: { type: 'boolean', default: true, description: 'Ask streams for a final usage chunk (stream_options.include_usage).' },
@@ -23,7 +24,9 @@ const azure: ProviderAdapterDefinition = {
     const version = encodeURIComponent(((config.options ?? {}) as { api_version?: string }).api_version ?? AZURE_API_VERSION);
     const path = (model: string, op: string) => `/openai/deployments/${encodeURIComponent(model)}/${op}?api-version=${version}`;
     return openaiCompatibleClient(name, config, {
-      type: 'azure-openai', defaultBaseUrl: config.base_url, defaultCapabilities: azure.defaultCapabilities,
+      type: 'azure-openai',
+      defaultBaseUrl: config.base_url,
+      defaultCapabilities: azure.defaultCapabilities,
       auth: (key) => ({ 'api-key': key }),
       chatPath: (model) => path(model, 'chat/completions'),
       embeddingsPath: (model) => path(model, 'embeddings'),

@@ -13,10 +13,13 @@ const cohere: ProviderAdapterDefinition = {
   type: 'cohere',
   defaultCapabilities: ['chat', 'stream', 'tools', 'json_mode', 'embeddings'],
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       embed_input_type: {
-        type: 'string', default: 'search_document', enum: ['search_document', 'search_query', 'classification', 'clustering'],
+        type: 'string',
+        default: 'search_document',
+        enum: ['search_document', 'search_query', 'classification', 'clustering'],
         description: 'Embed v2 input_type sent with every embeddings request.',
       },
     },
@@ -25,7 +28,9 @@ const cohere: ProviderAdapterDefinition = {
     const p = providerHttp(config, COHERE_BASE_URL, cohereAuth);
     const inputType = ((config.options ?? {}) as { embed_input_type?: string }).embed_input_type ?? 'search_document';
     return {
-      name, type: 'cohere', defaultCapabilities: cohere.defaultCapabilities,
+      name,
+      type: 'cohere',
+      defaultCapabilities: cohere.defaultCapabilities,
       async chat(body, call) {
         const upstream = toCohereChat(body);
         if (body.stream === true) return streamCall(p, CHAT_PATH, upstream, call, () => new CohereStreamTranslator(body.model, p.scrub));

@@ -28,7 +28,10 @@ export class CohereStreamTranslator implements StreamTranslator {
   private readonly c: ChunkFactory;
   private ended = false;
 
-  constructor(model: string, private readonly scrub: (s: string) => string) {
+  constructor(
+    model: string,
+    private readonly scrub: (s: string) => string,
+  ) {
     this.c = chunkFactory('', model);
   }
 
@@ -43,7 +46,9 @@ export class CohereStreamTranslator implements StreamTranslator {
         return this.c.delta({ content: msg?.content?.text ?? '' });
       case 'tool-call-start': {
         const t = msg?.tool_calls;
-        return this.c.delta({ tool_calls: [{ index: e.index ?? 0, id: t?.id, type: 'function', function: { name: t?.function?.name, arguments: t?.function?.arguments ?? '' } }] });
+        return this.c.delta({
+          tool_calls: [{ index: e.index ?? 0, id: t?.id, type: 'function', function: { name: t?.function?.name, arguments: t?.function?.arguments ?? '' } }],
+        });
       }
       case 'tool-call-delta':
         return this.c.delta({ tool_calls: [{ index: e.index ?? 0, function: { arguments: msg?.tool_calls?.function?.arguments ?? '' } }] });

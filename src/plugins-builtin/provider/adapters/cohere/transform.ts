@@ -12,10 +12,20 @@ import { expectObject } from '../../http/parse.ts';
 import { badUpstream } from '../../http/errors.ts';
 import { makeUsage } from '../shared/chunks.ts';
 
-export interface CohereUsage { billed_units?: { input_tokens?: number; output_tokens?: number }; tokens?: { input_tokens?: number; output_tokens?: number } }
+export interface CohereUsage {
+  billed_units?: { input_tokens?: number; output_tokens?: number };
+  tokens?: { input_tokens?: number; output_tokens?: number };
+}
 
-const FINISH: Record<string, FinishReason> = { COMPLETE: 'stop', STOP_SEQUENCE: 'stop', MAX_TOKENS: 'length', TOOL_CALL: 'tool_calls', ERROR: 'stop', TIMEOUT: 'length' };
-export const cohereFinish = (r: string | undefined): FinishReason => (r ? FINISH[r.toUpperCase()] ?? 'stop' : 'stop');
+const FINISH: Record<string, FinishReason> = {
+  COMPLETE: 'stop',
+  STOP_SEQUENCE: 'stop',
+  MAX_TOKENS: 'length',
+  TOOL_CALL: 'tool_calls',
+  ERROR: 'stop',
+  TIMEOUT: 'length',
+};
+export const cohereFinish = (r: string | undefined): FinishReason => (r ? (FINISH[r.toUpperCase()] ?? 'stop') : 'stop');
 
 /** `tokens` are what the model processed; `billed_units` what is charged. Prefer the former, as OpenAI reports. */
 export function cohereUsage(u: CohereUsage | undefined): Usage {
@@ -58,11 +68,22 @@ export function fromCohereChat(json: unknown, status: number): ChatCompletion {
   const r = expectObject(json, 'a Cohere chat response', status);
   const m = r.message as { content?: Array<{ type: string; text?: string }>; tool_calls?: ToolCall[] } | undefined;
   if (!m || typeof m !== 'object') throw badUpstream('the response has no message', status);
-  const text = (m.content ?? []).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('');
+  const text = (m.content ?? [])
+    .filter((c) => c.type === 'text')
+    .map((c) => c.text ?? '')
+    .join('');
   const message: ChatCompletion['choices'][0]['message'] = { role: 'assistant', content: text || (m.tool_calls?.length ? null : '') };
-  if (m.tool_calls?.length) message.tool_calls = m.tool_calls.map((t) => ({ id: t.id, type: 'function', function: { name: t.function.name, arguments: t.function.arguments ?? '{}' } }));
+  if (m.tool_calls?.length)
+    message.tool_calls = m.tool_calls.map((t) => ({
+      id: t.id,
+      type: 'function',
+      function: { name: t.function.name, arguments: t.function.arguments ?? '{}' },
+    }));
   return {
-    id: String(r.id ?? ''), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: '',
+    id: String(r.id ?? ''),
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: '',
     choices: [{ index: 0, message, finish_reason: cohereFinish(r.finish_reason as string | undefined) }],
     usage: cohereUsage(r.usage as CohereUsage | undefined),
   };
@@ -81,7 +102,8 @@ export function fromCohereEmbed(json: unknown, status: number, model: string): E
   if (!Array.isArray(vectors)) throw badUpstream('the response has no float embeddings', status);
   const tokens = (r.meta as { billed_units?: { input_tokens?: number } } | undefined)?.billed_units?.input_tokens ?? 0;
   return {
-    object: 'list', model,
+    object: 'list',
+    model,
     data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };

@@ -6,7 +6,8 @@ import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../engine/o
 import { expectObject } from '../../http/parse.ts';
 import { badUpstream } from '../../http/errors.ts';
 
-const texts = (req: EmbeddingsRequest): string[] => (Array.isArray(req.input) ? req.input : [req.input]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+const texts = (req: EmbeddingsRequest): string[] =>
+  (Array.isArray(req.input) ? req.input : [req.input]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
 
 export function toGeminiEmbed(req: EmbeddingsRequest, resource: string): { batch: boolean; body: Record<string, unknown> } {
   const t = texts(req);
@@ -20,7 +21,8 @@ export function fromGeminiEmbed(json: unknown, status: number, req: EmbeddingsRe
   if (!Array.isArray(list) || list.some((e) => !Array.isArray(e?.values))) throw badUpstream('the response has no embedding values', status);
   const tokens = texts(req).reduce((n, s) => n + Math.ceil(s.length / 4), 0);
   return {
-    object: 'list', model: req.model,
+    object: 'list',
+    model: req.model,
     data: list.map((e, index) => ({ object: 'embedding', index, embedding: e.values })),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };

@@ -15,14 +15,17 @@ const gemini: ProviderAdapterDefinition = {
   type: 'gemini',
   defaultCapabilities: ['chat', 'stream', 'tools', 'vision', 'json_mode', 'embeddings'],
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: { api_version: { type: 'string', default: 'v1beta', description: 'API version path segment (v1beta or v1).' } },
   },
   create(name, config): ProviderClient {
     const p = providerHttp(config, GEMINI_BASE_URL, geminiAuth);
     const paths = geminiPaths(((config.options ?? {}) as { api_version?: string }).api_version ?? 'v1beta');
     return {
-      name, type: 'gemini', defaultCapabilities: gemini.defaultCapabilities,
+      name,
+      type: 'gemini',
+      defaultCapabilities: gemini.defaultCapabilities,
       async chat(body, call) {
         const upstream = toGeminiRequest(body);
         if (body.stream === true) return streamCall(p, paths.stream(body.model), upstream, call, () => new GeminiStreamTranslator(body.model, p.scrub));
@@ -30,7 +33,9 @@ const gemini: ProviderAdapterDefinition = {
       },
       async embeddings(body, call) {
         const { batch, body: upstream } = toGeminiEmbed(body, paths.resource(body.model));
-        return jsonCall(p, batch ? paths.batchEmbed(body.model) : paths.embed(body.model), upstream, call, (json, status) => fromGeminiEmbed(json, status, body));
+        return jsonCall(p, batch ? paths.batchEmbed(body.model) : paths.embed(body.model), upstream, call, (json, status) =>
+          fromGeminiEmbed(json, status, body),
+        );
       },
       close: () => p.http.close(),
     };

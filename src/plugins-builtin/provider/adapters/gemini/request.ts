@@ -13,14 +13,20 @@ import { gatewayError } from '../../../../engine/errors.ts';
 import { parseDataUrl, textOf } from '../shared/chunks.ts';
 
 type Part = Record<string, unknown>;
-interface Content { role: 'user' | 'model'; parts: Part[] }
+interface Content {
+  role: 'user' | 'model';
+  parts: Part[];
+}
 
 export function toGeminiRequest(req: ChatRequest): Record<string, unknown> {
   const system: string[] = [];
   const contents: Content[] = [];
   const toolNames = new Map<string, string>();
   req.messages.forEach((m, i) => {
-    if (m.role === 'system' || m.role === 'developer') { system.push(textOf(m.content)); return; }
+    if (m.role === 'system' || m.role === 'developer') {
+      system.push(textOf(m.content));
+      return;
+    }
     const role = m.role === 'assistant' ? 'model' : 'user';
     const parts = m.role === 'assistant' ? modelParts(m, toolNames, i) : m.role === 'tool' ? [functionResponse(m, toolNames)] : userParts(m, i);
     const last = contents[contents.length - 1];
@@ -32,11 +38,20 @@ export function toGeminiRequest(req: ChatRequest): Record<string, unknown> {
   const gen = generationConfig(req);
   if (Object.keys(gen).length) out.generationConfig = gen;
   if (req.tools?.length) {
-    out.tools = [{ functionDeclarations: req.tools.map((t) => ({ name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), ...(t.function.parameters ? { parameters: t.function.parameters } : {}) })) }];
+    out.tools = [
+      {
+        functionDeclarations: req.tools.map((t) => ({
+          name: t.function.name,
+          ...(t.function.description ? { description: t.function.description } : {}),
+          ...(t.function.parameters ? { parameters: t.function.parameters } : {}),
+        })),
+      },
+    ];
   }
   const mode = req.tool_choice === 'required' ? 'ANY' : req.tool_choice === 'none' ? 'NONE' : req.tool_choice === 'auto' ? 'AUTO' : undefined;
   if (mode) out.toolConfig = { functionCallingConfig: { mode } };
-  else if (req.tool_choice && typeof req.tool_choice === 'object') out.toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [req.tool_choice.function.name] } };
+  else if (req.tool_choice && typeof req.tool_choice === 'object')
+    out.toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [req.tool_choice.function.name] } };
   return out;
 }
 
@@ -67,11 +82,15 @@ function userParts(m: ChatMessage, i: number): Part[] {
       const d = parseDataUrl(url);
       return d ? { inlineData: { mimeType: d.mediaType, data: d.data } } : { fileData: { mimeType: mimeOf(url), fileUri: url } };
     }
-    throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `Content part type '${p.type}' is not supported by this provider.`, param: `messages[${i}].content` });
+    throw gatewayError('GW_ERR_INVALID_REQUEST', {
+      message: `Content part type '${p.type}' is not supported by this provider.`,
+      param: `messages[${i}].content`,
+    });
   });
 }
 
-const mimeOf = (url: string): string => (/\.png(\?|$)/i.test(url) ? 'image/png' : /\.webp(\?|$)/i.test(url) ? 'image/webp' : /\.gif(\?|$)/i.test(url) ? 'image/gif' : 'image/jpeg');
+const mimeOf = (url: string): string =>
+  /\.png(\?|$)/i.test(url) ? 'image/png' : /\.webp(\?|$)/i.test(url) ? 'image/webp' : /\.gif(\?|$)/i.test(url) ? 'image/gif' : 'image/jpeg';
 
 function modelParts(m: ChatMessage, toolNames: Map<string, string>, i: number): Part[] {
   const parts: Part[] = [];
@@ -80,7 +99,9 @@ function modelParts(m: ChatMessage, toolNames: Map<string, string>, i: number): 
   for (const tc of m.tool_calls ?? []) {
     toolNames.set(tc.id, tc.function.name);
     let args: unknown;
-    try { args = tc.function.arguments ? JSON.parse(tc.function.arguments) : {}; } catch {
+    try {
+      args = tc.function.arguments ? JSON.parse(tc.function.arguments) : {};
+    } catch {
       throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Tool call arguments must be a JSON object.', param: `messages[${i}].tool_calls` });
     }
     parts.push({ functionCall: { name: tc.function.name, args } });
@@ -92,7 +113,11 @@ function modelParts(m: ChatMessage, toolNames: Map<string, string>, i: number): 
 function functionResponse(m: ChatMessage, toolNames: Map<string, string>): Part {
   const text = textOf(m.content);
   let response: unknown;
-  try { response = JSON.parse(text); } catch { response = undefined; }
+  try {
+    response = JSON.parse(text);
+  } catch {
+    response = undefined;
+  }
   if (!response || typeof response !== 'object' || Array.isArray(response)) response = { content: text };
   return { functionResponse: { name: toolNames.get(m.tool_call_id ?? '') ?? m.name ?? 'tool', response } };
 }

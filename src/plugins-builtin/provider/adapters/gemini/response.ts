@@ -7,10 +7,30 @@ import { gatewayError } from '../../../../engine/errors.ts';
 import { expectObject } from '../../http/parse.ts';
 import { makeUsage } from '../shared/chunks.ts';
 
-export interface GeminiPart { text?: string; thought?: boolean; functionCall?: { id?: string; name: string; args?: unknown } }
-export interface GeminiCandidate { content?: { parts?: GeminiPart[] }; finishReason?: string; index?: number }
-export interface GeminiUsage { promptTokenCount?: number; candidatesTokenCount?: number; cachedContentTokenCount?: number; thoughtsTokenCount?: number; totalTokenCount?: number }
-export interface GeminiResponse { candidates?: GeminiCandidate[]; usageMetadata?: GeminiUsage; promptFeedback?: { blockReason?: string }; responseId?: string; modelVersion?: string }
+export interface GeminiPart {
+  text?: string;
+  thought?: boolean;
+  functionCall?: { id?: string; name: string; args?: unknown };
+}
+export interface GeminiCandidate {
+  content?: { parts?: GeminiPart[] };
+  finishReason?: string;
+  index?: number;
+}
+export interface GeminiUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  cachedContentTokenCount?: number;
+  thoughtsTokenCount?: number;
+  totalTokenCount?: number;
+}
+export interface GeminiResponse {
+  candidates?: GeminiCandidate[];
+  usageMetadata?: GeminiUsage;
+  promptFeedback?: { blockReason?: string };
+  responseId?: string;
+  modelVersion?: string;
+}
 
 const POLICY = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
 
@@ -43,11 +63,20 @@ export function assertNotBlocked(r: GeminiResponse, status: number): void {
 
 /** Text, reasoning and tool calls of one candidate; `nextId` numbers calls Gemini left without an id. */
 export function candidateParts(c: GeminiCandidate, nextId: () => string): { text: string; reasoning: string; calls: ToolCall[] } {
-  let text = '', reasoning = '';
+  let text = '',
+    reasoning = '';
   const calls: ToolCall[] = [];
   for (const p of c.content?.parts ?? []) {
-    if (p.functionCall) calls.push({ id: p.functionCall.id ?? nextId(), type: 'function', function: { name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) } });
-    else if (typeof p.text === 'string') { if (p.thought) reasoning += p.text; else text += p.text; }
+    if (p.functionCall)
+      calls.push({
+        id: p.functionCall.id ?? nextId(),
+        type: 'function',
+        function: { name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) },
+      });
+    else if (typeof p.text === 'string') {
+      if (p.thought) reasoning += p.text;
+      else text += p.text;
+    }
   }
   return { text, reasoning, calls };
 }

@@ -20,7 +20,10 @@ export class GeminiStreamTranslator implements StreamTranslator {
   private usage: GeminiUsage | undefined;
   private tools = 0;
 
-  constructor(model: string, private readonly scrub: (s: string) => string) {
+  constructor(
+    model: string,
+    private readonly scrub: (s: string) => string,
+  ) {
     this.c = chunkFactory('', model);
   }
 

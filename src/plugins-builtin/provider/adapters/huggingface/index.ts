@@ -17,7 +17,10 @@ import { fromTgiGenerate, toTgiGenerate, TgiStreamTranslator } from './tgi-nativ
 import { emulatedStream, fromServerless, toServerless } from './serverless.ts';
 import { fromTei, toTei } from './tei.ts';
 
-interface HfOptions { api?: 'tgi' | 'inference-api' | 'tei'; tgi_route?: 'openai' | 'native' }
+interface HfOptions {
+  api?: 'tgi' | 'inference-api' | 'tei';
+  tgi_route?: 'openai' | 'native';
+}
 
 const SERVERLESS_URL = 'https://api-inference.huggingface.co';
 const CAPS: Record<string, readonly Capability[]> = {
@@ -27,12 +30,15 @@ const CAPS: Record<string, readonly Capability[]> = {
 };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-const noChat = () => Promise.reject(gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: 'This Hugging Face endpoint (tei) serves embeddings only.', param: 'model' }));
+const noChat = () =>
+  Promise.reject(gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: 'This Hugging Face endpoint (tei) serves embeddings only.', param: 'model' }));
 
 function tgiNative(name: string, config: Readonly<ProviderConfig>): ProviderClient {
   const p = providerHttp(config, 'http://127.0.0.1:8080', bearer);
   return {
-    name, type: 'huggingface', defaultCapabilities: ['chat', 'stream'],
+    name,
+    type: 'huggingface',
+    defaultCapabilities: ['chat', 'stream'],
     async chat(body, call) {
       const upstream = toTgiGenerate(body);
       const prompt = upstream.inputs as string;
@@ -46,7 +52,9 @@ function tgiNative(name: string, config: Readonly<ProviderConfig>): ProviderClie
 function serverless(name: string, config: Readonly<ProviderConfig>): ProviderClient {
   const p = providerHttp(config, SERVERLESS_URL, bearer);
   return {
-    name, type: 'huggingface', defaultCapabilities: CAPS['inference-api']!,
+    name,
+    type: 'huggingface',
+    defaultCapabilities: CAPS['inference-api']!,
     async chat(body, call: CallOptions): Promise<UpstreamResponse> {
       const { prompt, body: upstream } = toServerless(body);
       const res = await jsonCall(p, `/models/${body.model}`, upstream, call, (json, status) => fromServerless(json, status, body.model, prompt));
@@ -60,7 +68,9 @@ function serverless(name: string, config: Readonly<ProviderConfig>): ProviderCli
 function tei(name: string, config: Readonly<ProviderConfig>): ProviderClient {
   const p = providerHttp(config, 'http://127.0.0.1:8080', bearer);
   return {
-    name, type: 'huggingface', defaultCapabilities: CAPS.tei!,
+    name,
+    type: 'huggingface',
+    defaultCapabilities: CAPS.tei!,
     chat: noChat,
     embeddings: (body, call) => jsonCall(p, '/embed', toTei(body), call, (json, status) => fromTei(json, status, body)),
     close: () => p.http.close(),
@@ -71,10 +81,16 @@ const huggingface: ProviderAdapterDefinition = {
   type: 'huggingface',
   defaultCapabilities: CAPS.tgi!,
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       api: { type: 'string', enum: ['tgi', 'inference-api', 'tei'], default: 'tgi', description: 'Which Hugging Face server this provider is.' },
-      tgi_route: { type: 'string', enum: ['openai', 'native'], default: 'openai', description: "TGI only: its OpenAI-compatible route, or native /generate with a plain role-prefixed prompt." },
+      tgi_route: {
+        type: 'string',
+        enum: ['openai', 'native'],
+        default: 'openai',
+        description: 'TGI only: its OpenAI-compatible route, or native /generate with a plain role-prefixed prompt.',
+      },
       stream_usage: { type: 'boolean', default: true, description: 'TGI OpenAI route: ask streams for a final usage chunk.' },
     },
   },
@@ -84,7 +100,10 @@ const huggingface: ProviderAdapterDefinition = {
     if (o.api === 'tei') return tei(name, config);
     if (o.tgi_route === 'native') return tgiNative(name, config);
     const client = openaiCompatibleClient(name, config, {
-      type: 'huggingface', defaultBaseUrl: 'http://127.0.0.1:8080', defaultCapabilities: CAPS.tgi!, auth: bearer,
+      type: 'huggingface',
+      defaultBaseUrl: 'http://127.0.0.1:8080',
+      defaultCapabilities: CAPS.tgi!,
+      auth: bearer,
       chatPath: () => '/v1/chat/completions',
     });
     return { ...client, embeddings: undefined };

@@ -26,7 +26,10 @@ export function generationParameters(req: ChatRequest): Record<string, unknown> 
   const max = req.max_completion_tokens ?? req.max_tokens;
   if (max != null) p.max_new_tokens = max;
   // TGI rejects temperature 0; greedy decoding is do_sample false.
-  if (req.temperature != null && req.temperature > 0) { p.temperature = req.temperature; p.do_sample = true; }
+  if (req.temperature != null && req.temperature > 0) {
+    p.temperature = req.temperature;
+    p.do_sample = true;
+  }
   if (req.top_p != null && req.top_p < 1) p.top_p = req.top_p;
   if (typeof req.top_k === 'number') p.top_k = req.top_k;
   if (req.stop != null) p.stop = Array.isArray(req.stop) ? req.stop : [req.stop];

@@ -20,7 +20,10 @@ export function fromServerless(json: unknown, status: number, model: string, pro
   const text = (first as { generated_text?: unknown } | undefined)?.generated_text;
   if (typeof text !== 'string') throw badUpstream('the response has no generated_text', status);
   return {
-    id: `hf-${Date.now().toString(36)}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+    id: `hf-${Date.now().toString(36)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
     choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
     usage: makeUsage(estimateTokens(prompt), estimateTokens(text)),
   };

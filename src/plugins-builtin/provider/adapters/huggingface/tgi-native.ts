@@ -18,7 +18,12 @@ export function toTgiGenerate(req: ChatRequest): Record<string, unknown> {
   return { inputs: plainPrompt(req), parameters: { ...generationParameters(req), details: true, decoder_input_details: !req.stream } };
 }
 
-interface TgiDetails { finish_reason?: string; generated_tokens?: number; prefill?: unknown[]; input_length?: number }
+interface TgiDetails {
+  finish_reason?: string;
+  generated_tokens?: number;
+  prefill?: unknown[];
+  input_length?: number;
+}
 
 export function fromTgiGenerate(json: unknown, status: number, model: string, prompt: string): ChatCompletion {
   const r = expectObject(Array.isArray(json) ? json[0] : json, 'a TGI generate response', status);
@@ -26,13 +31,22 @@ export function fromTgiGenerate(json: unknown, status: number, model: string, pr
   const d = r.details as TgiDetails | undefined;
   const promptTokens = d?.prefill?.length ?? estimateTokens(prompt);
   return {
-    id: `tgi-${Date.now().toString(36)}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+    id: `tgi-${Date.now().toString(36)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
     choices: [{ index: 0, message: { role: 'assistant', content: r.generated_text }, finish_reason: FINISH[d?.finish_reason ?? ''] ?? 'stop' }],
     usage: makeUsage(promptTokens, d?.generated_tokens ?? estimateTokens(r.generated_text)),
   };
 }
 
-interface TgiStreamEvent { token?: { text?: string; special?: boolean }; generated_text?: string | null; details?: TgiDetails | null; error?: string; error_type?: string }
+interface TgiStreamEvent {
+  token?: { text?: string; special?: boolean };
+  generated_text?: string | null;
+  details?: TgiDetails | null;
+  error?: string;
+  error_type?: string;
+}
 
 /** @example translateStream(res.sse(), new TgiStreamTranslator('llama', prompt, scrub)) */
 export class TgiStreamTranslator implements StreamTranslator {
@@ -41,7 +55,11 @@ export class TgiStreamTranslator implements StreamTranslator {
   private done = false;
   private completion = 0;
 
-  constructor(model: string, private readonly prompt: string, private readonly scrub: (s: string) => string) {
+  constructor(
+    model: string,
+    private readonly prompt: string,
+    private readonly scrub: (s: string) => string,
+  ) {
     this.c = chunkFactory(`tgi-${Date.now().toString(36)}`, model);
   }
 
@@ -49,7 +67,10 @@ export class TgiStreamTranslator implements StreamTranslator {
     const e = parseEventJson<TgiStreamEvent>(ev.data);
     if (e.error) throw streamErrorEvent(e.error_type === 'overloaded' ? 'overloaded_error' : 'server_error', e.error, this.scrub);
     const out: StreamEvent[] = [];
-    if (!this.started) { this.started = true; out.push(this.c.delta({ role: 'assistant', content: '' })); }
+    if (!this.started) {
+      this.started = true;
+      out.push(this.c.delta({ role: 'assistant', content: '' }));
+    }
     this.completion++;
     if (e.token && !e.token.special && e.token.text) out.push(this.c.delta({ content: e.token.text }));
     if (e.details) {

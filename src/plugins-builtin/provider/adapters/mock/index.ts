@@ -10,7 +10,11 @@ import { gatewayError } from '../../../../engine/errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 
-interface MockOptions { latency_ms?: number; chunk_delay_ms?: number; reply?: string }
+interface MockOptions {
+  latency_ms?: number;
+  chunk_delay_ms?: number;
+  reply?: string;
+}
 
 const countWords = (s: string): number => (s.match(/\S+/g) ?? []).length;
 
@@ -48,8 +52,13 @@ function chat(req: ChatRequest, opts: MockOptions, signal: AbortSignal): Promise
     const words = text.split(/(?<=\s)/);
     async function* events(): AsyncGenerator<StreamEvent> {
       if (opts.latency_ms) await sleep(opts.latency_ms, undefined, { signal });
-      const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk =>
-        ({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [{ index: 0, delta, finish_reason: finish }] });
+      const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk => ({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: req.model,
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
       yield { data: chunk({ role: 'assistant', content: '' }, null) };
       for (const w of words) {
         if (opts.chunk_delay_ms) await sleep(opts.chunk_delay_ms, undefined, { signal });
@@ -63,7 +72,10 @@ function chat(req: ChatRequest, opts: MockOptions, signal: AbortSignal): Promise
     return { kind: 'stream', status: 200, headers: {}, events: events() };
   }
   const body: ChatCompletion = {
-    id, object: 'chat.completion', created, model: req.model,
+    id,
+    object: 'chat.completion',
+    created,
+    model: req.model,
     choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
     usage,
   };
@@ -85,9 +97,12 @@ function embeddings(req: EmbeddingsRequest): UpstreamResponse {
   const texts = inputs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
   const tokens = texts.reduce((n, t) => n + countWords(t), 0);
   return {
-    kind: 'json', status: 200, headers: {},
+    kind: 'json',
+    status: 200,
+    headers: {},
     body: {
-      object: 'list', model: req.model,
+      object: 'list',
+      model: req.model,
       data: texts.map((t, index) => ({ object: 'embedding', index, embedding: mockEmbedding(t, req.dimensions ?? 8) })),
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     },
@@ -98,7 +113,8 @@ const mock: ProviderAdapterDefinition = {
   type: 'mock',
   defaultCapabilities: ['chat', 'stream', 'tools', 'json_mode', 'embeddings'],
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       latency_ms: { type: 'integer', minimum: 0, description: 'Delay before answering.' },
       chunk_delay_ms: { type: 'integer', minimum: 0, description: 'Delay between stream chunks.' },
@@ -108,10 +124,14 @@ const mock: ProviderAdapterDefinition = {
   create(name, config): ProviderClient {
     const opts = (config.options ?? {}) as MockOptions;
     return {
-      name, type: 'mock', defaultCapabilities: mock.defaultCapabilities,
+      name,
+      type: 'mock',
+      defaultCapabilities: mock.defaultCapabilities,
       chat: async (body, call) => chat(body, opts, call.signal),
       embeddings: async (body) => embeddings(body),
-      async close() { /* nothing held */ },
+      async close() {
+        /* nothing held */
+      },
     };
   },
 };

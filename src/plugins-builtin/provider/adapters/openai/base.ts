@@ -41,7 +41,10 @@ export function openaiCompatibleClient(name: string, config: Readonly<ProviderCo
     if (!addUsage && modelInBody && call.rawBody && call.requestedModel === body.model) return call.rawBody;
     let out: Record<string, unknown> = body;
     if (addUsage) out = { ...out, stream_options: { ...(body as ChatRequest).stream_options, include_usage: true } };
-    if (!modelInBody) { const { model: _m, ...rest } = out; out = rest; }
+    if (!modelInBody) {
+      const { model: _m, ...rest } = out;
+      out = rest;
+    }
     return JSON.stringify(out);
   }
 
@@ -62,8 +65,11 @@ export function openaiCompatibleClient(name: string, config: Readonly<ProviderCo
   }
 
   return {
-    name, type: spec.type, defaultCapabilities: spec.defaultCapabilities,
-    chat, embeddings,
+    name,
+    type: spec.type,
+    defaultCapabilities: spec.defaultCapabilities,
+    chat,
+    embeddings,
     close: () => http.close(),
   };
 }

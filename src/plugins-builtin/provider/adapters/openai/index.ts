@@ -13,7 +13,8 @@ const openai: ProviderAdapterDefinition = {
   type: 'openai',
   defaultCapabilities: ['chat', 'stream', 'tools', 'vision', 'json_mode', 'embeddings'],
   optionsSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       stream_usage: { type: 'boolean', default: true, description: 'Ask streams for a final usage chunk (stream_options.include_usage).' },
       organization: { type: 'string', description: 'Sent as OpenAI-Organization.' },
@@ -23,7 +24,9 @@ const openai: ProviderAdapterDefinition = {
   create(name, config) {
     const o = (config.options ?? {}) as { organization?: string; project?: string };
     return openaiCompatibleClient(name, config, {
-      type: 'openai', defaultBaseUrl: OPENAI_BASE_URL, defaultCapabilities: openai.defaultCapabilities,
+      type: 'openai',
+      defaultBaseUrl: OPENAI_BASE_URL,
+      defaultCapabilities: openai.defaultCapabilities,
       auth: (key) => ({
         authorization: `Bearer ${key}`,
         ...(o.organization ? { 'openai-organization': o.organization } : {}),

@@ -19,7 +19,10 @@ export async function* openaiStream(sse: AsyncGenerator<SseEvent>, scrub: (s: st
   let finished = false;
   for await (const ev of sse) {
     if (done) continue;
-    if (ev.data === '[DONE]') { done = true; continue; }
+    if (ev.data === '[DONE]') {
+      done = true;
+      continue;
+    }
     const data = parseChunk(ev.data);
     const err = (data as { error?: { message?: string; type?: string; code?: string } }).error;
     if (err && typeof err === 'object') throw streamErrorEvent(err.type ?? err.code, err.message, scrub);
@@ -31,7 +34,11 @@ export async function* openaiStream(sse: AsyncGenerator<SseEvent>, scrub: (s: st
 
 function parseChunk(text: string): ChatCompletionChunk {
   let data: unknown;
-  try { data = JSON.parse(text); } catch (err) { throw badUpstream('a stream event is not JSON', 200, err); }
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw badUpstream('a stream event is not JSON', 200, err);
+  }
   if (!data || typeof data !== 'object') throw badUpstream('a stream event is not an object');
   return data as ChatCompletionChunk;
 }

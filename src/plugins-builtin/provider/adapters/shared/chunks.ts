@@ -20,9 +20,14 @@ export interface ChunkFactory {
 
 export function chunkFactory(id: string, model: string, created = Math.floor(Date.now() / 1000)): ChunkFactory {
   const f: ChunkFactory = {
-    id, model,
-    delta: (delta, index = 0) => ({ data: { id: f.id, object: 'chat.completion.chunk', created, model: f.model, choices: [{ index, delta, finish_reason: null }] } }),
-    finish: (reason, index = 0) => ({ data: { id: f.id, object: 'chat.completion.chunk', created, model: f.model, choices: [{ index, delta: {}, finish_reason: reason }] } }),
+    id,
+    model,
+    delta: (delta, index = 0) => ({
+      data: { id: f.id, object: 'chat.completion.chunk', created, model: f.model, choices: [{ index, delta, finish_reason: null }] },
+    }),
+    finish: (reason, index = 0) => ({
+      data: { id: f.id, object: 'chat.completion.chunk', created, model: f.model, choices: [{ index, delta: {}, finish_reason: reason }] },
+    }),
     usage: (u) => ({ data: { id: f.id, object: 'chat.completion.chunk', created, model: f.model, choices: [], usage: u } }),
   };
   return f;
