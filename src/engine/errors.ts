@@ -153,9 +153,12 @@ export class GatewayError extends Error {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.publicCode } };
   }
 
-  /** Anthropic's error body: `{"type":"error","error":{"type","message"}}`. */
-  toAnthropic(): { type: 'error'; error: { type: string; message: string } } {
-    return { type: 'error', error: { type: anthropicErrorType(this.status), message: this.message } };
+  /**
+   * Anthropic's error body: `{"type":"error","error":{"type","message"},"request_id"}`, the
+   * id being the one the response's `request-id` / `x-request-id` headers carry.
+   */
+  toAnthropic(requestId: string | null = null): { type: 'error'; error: { type: string; message: string }; request_id: string | null } {
+    return { type: 'error', error: { type: anthropicErrorType(this.status), message: this.message }, request_id: requestId };
   }
 }
 

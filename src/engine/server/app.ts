@@ -10,6 +10,7 @@ import type { MetricsRegistry } from '../metrics.ts';
 import { createAdminRouter } from '../admin/index.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
+import { speaksAnthropic } from './codecs/anthropic.ts';
 import { handleProxyRoute } from './proxy-handler.ts';
 import type { PluginFailureHook } from '../executor.ts';
 
@@ -58,7 +59,9 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(function notFound(req, res) {
-    writeError(res, gatewayError('GW_ERR_NOT_FOUND', { message: `No route for ${req.method} ${req.path}.` }), {});
+    const e = gatewayError('GW_ERR_NOT_FOUND', { message: `No route for ${req.method} ${req.path}.` });
+    // The server set x-request-id on the request; Anthropic clients get their own error shape.
+    writeError(res, e, {}, speaksAnthropic(req.headers, req.path) ? e.toAnthropic(String(req.headers['x-request-id'])) : e.toOpenAI());
   });
 
   // express 5 routes async errors here; admin body-parser errors (bad JSON, too large) included.

@@ -24,5 +24,6 @@ export interface Codec {
   /** Canonical chat completion → client body. Undefined means the canonical body as is. */
   encodeResponse?(body: ChatCompletion, ctx: RequestContext): unknown;
   streamEncoder(ctx: RequestContext): StreamEncoder;
-  errorBody(err: GatewayError): unknown;
+  /** The error body; `requestId` is the id the response's `x-request-id` header carries. */
+  errorBody(err: GatewayError, requestId: string): unknown;
 }

@@ -1,12 +1,14 @@
 /**
  * The node:http server. LLM endpoints are matched with a switch on the exact path and go
- * to the lean handler; every other request goes to the express app.
+ * to the lean handler; every other request goes to the express app. Every response, of
+ * either, carries the request's `x-request-id` (and `request-id`, where Anthropic's SDK
+ * reads it, for Anthropic-dialect requests).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
-import type { EndpointSpec } from './llm-handler.ts';
+import { requestIdOf, type EndpointSpec } from './llm-handler.ts';
 import { openaiChatCodec, openaiEmbeddingsCodec } from './codecs/openai.ts';
-import { anthropicCodec } from './codecs/anthropic.ts';
+import { anthropicCodec, speaksAnthropic } from './codecs/anthropic.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
 
@@ -41,11 +43,17 @@ export type LlmHandler = (req: IncomingMessage, res: ServerResponse, spec: Endpo
 
 export function createHttpServer(app: Express, llm: LlmHandler): http.Server {
   const server = http.createServer({ keepAliveTimeout: 65_000 }, function route(req, res) {
-    const spec = matchEndpoint(req.url ?? '/');
+    const id = requestIdOf(req);
+    // Whoever reads the id later (handlers, logs, a proxied app) sees this one.
+    req.headers['x-request-id'] = id;
+    res.setHeader('x-request-id', id);
+    const url = req.url ?? '/';
+    const spec = matchEndpoint(url);
+    if (speaksAnthropic(req.headers, url)) res.setHeader('request-id', id);
     if (!spec) return void app(req, res);
     if (req.method !== spec.method && req.method !== 'OPTIONS') {
       const e = gatewayError('GW_ERR_METHOD_NOT_ALLOWED', { message: `Use ${spec.method} for this endpoint.` });
-      return writeError(res, e, { allow: spec.method }, spec.codec.errorBody(e));
+      return writeError(res, e, { allow: spec.method }, spec.codec.errorBody(e, id));
     }
     void llm(req, res, spec);
   });

@@ -51,7 +51,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
     const headers: Record<string, string> = { 'x-request-id': id };
     if (deps.isDraining()) headers.connection = 'close';
     const gen = runtime.current;
-    if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN')));
+    if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN'), id));
     if (gen.cors.apply(req, res)) return;
     gen.acquire();
     inflight.inc({ endpoint: spec.endpoint });
@@ -101,7 +101,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       ctx.error = e;
       ctx.status = e.status;
       for (const k in ctx.responseHeaders) headers[k] ??= ctx.responseHeaders[k]!;
-      if (!res.headersSent) writeError(res, e, headers, spec.codec.errorBody(e));
+      if (!res.headersSent) writeError(res, e, headers, spec.codec.errorBody(e, id));
       else res.destroy();
     } finally {
       if (ctx.usage && ctx.cost === undefined) ctx.cost = costOf(ctx.usage, ctx.deployment);

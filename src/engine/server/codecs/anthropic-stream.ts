@@ -2,7 +2,7 @@
  * Canonical chunks → Anthropic's SSE sequence: message_start, then per content block
  * content_block_start / content_block_delta (text_delta, input_json_delta) /
  * content_block_stop, then message_delta (stop_reason + usage) and message_stop.
- * Errors end the stream with `event: error` and Anthropic's error body.
+ * Errors end the stream with `event: error` and Anthropic's error body, request_id included.
  *
  * @example
  *   const enc = new AnthropicStreamEncoder(ctx);
@@ -56,7 +56,8 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   }
 
   error(err: GatewayError): string {
-    return sse('error', { error: err.toAnthropic().error });
+    const body = err.toAnthropic(this.ctx.id);
+    return sse('error', { error: body.error, request_id: body.request_id });
   }
 
   private start(id: string, model: string): string {

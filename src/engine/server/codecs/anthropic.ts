@@ -2,7 +2,7 @@
  * The Anthropic-compatible inbound codec behind `POST /v1/messages`: Anthropic clients
  * (the @anthropic-ai/sdk, Claude tooling) talk to any model the gateway serves. The
  * mapping tables (stop_reason ↔ finish_reason, usage, tool_choice) are shared with the
- * `anthropic` provider adapter.
+ * `anthropic` provider adapter. Every error body is Anthropic's, with the request id.
  *
  * @example
  *   const req = anthropicCodec.decodeRequest(body);          // canonical ChatRequest
@@ -14,10 +14,21 @@ import { decodeAnthropicRequest } from './anthropic-decode.ts';
 import { encodeAnthropicMessage } from './anthropic-encode.ts';
 import { AnthropicStreamEncoder } from './anthropic-stream.ts';
 
+const MESSAGES_PATH = /^\/v1\/messages(?:[/?]|$)/;
+
+/**
+ * Whether a request speaks Anthropic's dialect: anything under /v1/messages, and any
+ * request from an Anthropic client (their SDKs always send `anthropic-version`). Such
+ * requests get Anthropic's error bodies (404s from routing included) and `request-id`.
+ */
+export function speaksAnthropic(headers: Readonly<Record<string, string | string[] | undefined>>, path = ''): boolean {
+  return headers['anthropic-version'] !== undefined || MESSAGES_PATH.test(path);
+}
+
 export const anthropicCodec: Codec = {
   name: 'anthropic',
   decodeRequest: decodeAnthropicRequest,
   encodeResponse: (body) => encodeAnthropicMessage(body),
   streamEncoder: (ctx) => new AnthropicStreamEncoder(ctx),
-  errorBody: (err: GatewayError) => err.toAnthropic(),
+  errorBody: (err: GatewayError, requestId: string) => err.toAnthropic(requestId),
 };

@@ -210,10 +210,11 @@ describe('anthropic inbound codec', () => {
       ) as any;
       assert.equal(out.stop_reason, 'max_tokens');
     });
-    it('errorBody is the Anthropic error shape', () => {
-      assert.deepEqual(anthropicCodec.errorBody(gatewayError('GW_ERR_PROVIDER_RATE_LIMITED')), {
+    it('errorBody is the Anthropic error shape, with the request id', () => {
+      assert.deepEqual(anthropicCodec.errorBody(gatewayError('GW_ERR_PROVIDER_RATE_LIMITED'), 'req-7'), {
         type: 'error',
         error: { type: 'rate_limit_error', message: 'The provider is rate limiting requests.' },
+        request_id: 'req-7',
       });
     });
   });
@@ -311,7 +312,9 @@ describe('anthropic inbound codec', () => {
       assert.equal(events.at(-2)!.data.usage.output_tokens, 4);
       assert.equal(events.at(-2)!.data.delta.stop_reason, 'max_tokens');
       const err = parseSse(enc.error(gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE')));
-      assert.deepEqual(err, [{ event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'The provider is unavailable.' } } }]);
+      assert.deepEqual(err, [
+        { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'The provider is unavailable.' }, request_id: 'r1' } },
+      ]);
     });
   });
 });
