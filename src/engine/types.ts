@@ -15,7 +15,7 @@
 import type { Logger } from 'pino';
 import type { RequestContext } from './context.ts';
 import type { GatewayError } from './errors.ts';
-import type { ChatCompletionChunk, Capability } from './openai-types.ts';
+import type { ChatCompletionChunk, Capability, Usage } from './openai-types.ts';
 import type { GatewayConfig, ModelConfig, ProviderConfig, TimeoutsConfig, RetryConfig } from './config/types.ts';
 import type { StateStore } from './stores/state.ts';
 import type { MetricsRegistry } from './metrics.ts';
@@ -40,6 +40,12 @@ export interface StreamEvent {
    * writes them as they came unless a plugin rewrote the chunk (then it re-serialises).
    */
   raw?: string;
+  /**
+   * The prompt's usage when the upstream reports it before the answer (Anthropic's
+   * message_start): input and cache tokens, completion 0. The final usage still comes on
+   * the usage chunk; this lets a codec report input tokens at the start of a stream.
+   */
+  promptUsage?: Usage;
 }
 
 export interface JsonUpstreamResponse {

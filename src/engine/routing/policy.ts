@@ -121,7 +121,7 @@ export const DEFAULT_POLICY: RoutingPolicy = compilePolicy();
 /** Where the router plugin leaves its policy for dispatch on each request. */
 export const POLICY_KEY = stateKey<RoutingPolicy>('routing.policy');
 
-/** Prompt tokens the router counted (dispatch falls back to a bytes/4 estimate). */
+/** Prompt tokens counted for this request: by the router, or by the provider for an Anthropic stream's message_start (dispatch falls back to a bytes/4 estimate). */
 export const PROMPT_TOKENS_KEY = stateKey<number>('routing.promptTokens');
 
 /** The routing state the router plugin used (dispatch records health on the same board). */

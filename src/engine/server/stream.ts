@@ -80,7 +80,7 @@ export async function pumpStream(
 
 function runChunkHooks(ctx: RequestContext, hooks: CompiledPipeline['onStreamChunk'], ev: StreamEvent, onFail?: PluginFailureHook): StreamEvent | null {
   // A hook may rewrite the chunk, so the upstream's bytes can no longer be forwarded.
-  let cur: StreamEvent | null = { data: ev.data };
+  let cur: StreamEvent | null = ev.promptUsage ? { data: ev.data, promptUsage: ev.promptUsage } : { data: ev.data };
   for (let i = 0; i < hooks.length && cur; i++) {
     const p = hooks[i]!;
     try {

@@ -12,6 +12,7 @@ import { routingState } from '../../engine/routing/board.ts';
 import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import { costOf } from '../../engine/usage.ts';
+import { countForStreamStart } from './prompt-tokens.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const CREATED = Math.floor(Date.now() / 1000);
@@ -52,7 +53,9 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
     return {
       async invoke(ctx, signal) {
         if (ctx.endpoint === 'models') return listModels(ctx, catalog);
+        const counting = countForStreamStart(ctx, catalog, env.pool);
         const res = await dispatch(ctx, signal, deps);
+        if (counting) await counting;
         if (res.kind === 'json') {
           const usage = (res.body as { usage?: Usage } | undefined)?.usage;
           if (usage) {

@@ -1,8 +1,15 @@
 /**
- * Canonical chunks → Anthropic's SSE sequence: message_start, then per content block
- * content_block_start / content_block_delta (text_delta, input_json_delta) /
- * content_block_stop, then message_delta (stop_reason + usage) and message_stop.
- * Errors end the stream with `event: error` and Anthropic's error body, request_id included.
+ * Canonical chunks → Anthropic's SSE sequence: message_start (with the prompt's input
+ * tokens), ping, then per content block content_block_start / content_block_delta
+ * (text_delta, input_json_delta) / content_block_stop, then message_delta (stop_reason +
+ * usage) and message_stop. Errors end the stream with `event: error` and Anthropic's
+ * error body, request_id included.
+ *
+ * message_start's input tokens are the upstream's own figure when it reports one before
+ * the answer (an Anthropic upstream's message_start, carried as `promptUsage`), else the
+ * gateway's count of the prompt (the router's or the provider plugin's, made while the
+ * upstream was being called). Clients such as LangChain read input usage from
+ * message_start only; the upstream's final figures follow in message_delta.
  *
  * @example
  *   const enc = new AnthropicStreamEncoder(ctx);
@@ -12,11 +19,30 @@ import type { StreamEncoder } from '../codec.ts';
 import type { RequestContext } from '../../context.ts';
 import type { GatewayError } from '../../errors.ts';
 import type { StreamEvent } from '../../types.ts';
-import type { FinishReason, Usage } from '../../openai-types.ts';
+import type { ChatRequest, FinishReason, Usage } from '../../openai-types.ts';
 import { stopReasonOf, usageToAnthropic } from '../../../plugins-builtin/provider/adapters/anthropic/mapping.ts';
+import { PROMPT_TOKENS_KEY } from '../../routing/policy.ts';
+import { countMessagesSync, plainMessages } from '../../tokens/count.ts';
 import { anthropicMessageId } from './anthropic-encode.ts';
 
 const sse = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+/** Anthropic sends a ping after message_start; clients expect and skip it. */
+const PING = sse('ping', {});
+
+/**
+ * The gateway's own count of the prompt: the one made for this request (exact for
+ * OpenAI-family tokenizers), else the chars/4 estimate, which costs nothing to make here.
+ * Cache figures are unknown (null) until the upstream's usage arrives.
+ */
+function countedUsage(ctx: RequestContext): Record<string, number | null> {
+  let input = ctx.get(PROMPT_TOKENS_KEY);
+  if (input === undefined) {
+    const body = ctx.body as ChatRequest | undefined;
+    input = body?.messages ? countMessagesSync(plainMessages(body), 'estimate', body.tools) : 0;
+  }
+  return { input_tokens: input, output_tokens: 0, cache_creation_input_tokens: null, cache_read_input_tokens: null };
+}
 
 export class AnthropicStreamEncoder implements StreamEncoder {
   private started = false;
@@ -33,7 +59,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
 
   event(ev: StreamEvent): string {
     const c = ev.data;
-    let out = this.started ? '' : this.start(c.id, c.model);
+    let out = this.started ? '' : this.start(c.id, c.model, ev.promptUsage);
     if (c.usage) this.usage = c.usage;
     const choice = c.choices?.[0];
     if (!choice) return out;
@@ -48,7 +74,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   }
 
   end(): string {
-    let out = this.started ? '' : this.start('', this.ctx.model ?? '');
+    let out = this.started ? '' : this.start('', this.ctx.model ?? '', undefined);
     out += this.closeBlock();
     const u = usageToAnthropic(this.usage ?? this.ctx.usage);
     out += sse('message_delta', { delta: { stop_reason: stopReasonOf(this.finish ?? 'stop'), stop_sequence: null }, usage: u });
@@ -60,9 +86,9 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     return sse('error', { error: body.error, request_id: body.request_id });
   }
 
-  private start(id: string, model: string): string {
+  private start(id: string, model: string, promptUsage: Usage | undefined): string {
     this.started = true;
-    return sse('message_start', {
+    const message = sse('message_start', {
       message: {
         id: anthropicMessageId(id),
         type: 'message',
@@ -71,9 +97,10 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: 0, output_tokens: 0 },
+        usage: promptUsage ? usageToAnthropic(promptUsage) : countedUsage(this.ctx),
       },
     });
+    return message + PING;
   }
 
   private toolDelta(tc: { index: number; id?: string; function?: { name?: string; arguments?: string } }): string {

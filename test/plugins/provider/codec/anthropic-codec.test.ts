@@ -248,13 +248,13 @@ describe('anthropic inbound codec', () => {
       const events = parseSse(text);
       assert.deepEqual(
         events.map((e) => e.event),
-        ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
+        ['message_start', 'ping', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
       );
       assert.deepEqual(events[0]!.data.message.content, []);
       assert.equal(events[0]!.data.message.id, 'msg_1');
-      assert.deepEqual(events[1]!.data, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-      assert.deepEqual(events[2]!.data, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello' } });
-      assert.deepEqual(events[5]!.data, {
+      assert.deepEqual(events[2]!.data, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      assert.deepEqual(events[3]!.data, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello' } });
+      assert.deepEqual(events[6]!.data, {
         type: 'message_delta',
         delta: { stop_reason: 'end_turn', stop_sequence: null },
         usage: { input_tokens: 25, output_tokens: 15, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
@@ -276,6 +276,7 @@ describe('anthropic inbound codec', () => {
             usage: { input_tokens: 472, output_tokens: 2 },
           },
         },
+        { type: 'ping' },
         { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
         { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Okay' } },
         { type: 'content_block_stop', index: 0 },
@@ -298,10 +299,11 @@ describe('anthropic inbound codec', () => {
         events.map((e) => e.type),
         upstream.map((e) => e.type),
       );
-      assert.deepEqual(events.slice(1, 7), upstream.slice(1, 7));
-      assert.equal(events[7]!.delta.stop_reason, 'tool_use');
-      assert.equal(events[7]!.usage.output_tokens, 89);
-      assert.equal(events[7]!.usage.input_tokens, 472);
+      assert.deepEqual(events.slice(1, 8), upstream.slice(1, 8));
+      assert.equal(events[0]!.message.usage.input_tokens, 472, "message_start carries the upstream's input tokens");
+      assert.equal(events[8]!.delta.stop_reason, 'tool_use');
+      assert.equal(events[8]!.usage.output_tokens, 89);
+      assert.equal(events[8]!.usage.input_tokens, 472);
     });
 
     it('falls back to ctx.usage and ends a failed stream with event: error', () => {

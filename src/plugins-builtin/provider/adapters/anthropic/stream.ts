@@ -45,7 +45,9 @@ export class AnthropicStreamTranslator implements StreamTranslator {
         this.c.id = e.message?.id ?? '';
         if (e.message?.model) this.c.model = e.message.model;
         this.usage = { ...e.message?.usage };
-        return this.c.delta({ role: 'assistant', content: '' });
+        // The prompt's figures arrive here, before the answer: pass them on for clients
+        // that report input tokens at the start of a stream (Anthropic's own clients).
+        return { ...this.c.delta({ role: 'assistant', content: '' }), promptUsage: usageFromAnthropic({ ...this.usage, output_tokens: 0 }) };
       case 'content_block_start':
         return this.blockStart(e);
       case 'content_block_delta':

@@ -1,0 +1,37 @@
+/**
+ * Counting a request's prompt tokens without an upstream, with the engine's counter
+ * (src/engine/tokens: exact for OpenAI-family tokenizers, the chars/4 estimate for every
+ * other model, Claude's included; long prompts are counted in the worker pool): the
+ * figure an Anthropic-dialect stream reports in message_start when the upstream gives
+ * none early, counted while the upstream is being called. The tokenizer is that of the
+ * deployment the request would go to first.
+ *
+ * @example
+ *   const counting = countForStreamStart(ctx, catalog, pool); // then await it after dispatch
+ */
+import type { ModelCatalog } from '../../engine/types.ts';
+import type { RequestContext } from '../../engine/context.ts';
+import type { ChatRequest } from '../../engine/openai-types.ts';
+import type { WorkerPool } from '../../engine/workers/pool.ts';
+import { countPromptTokens } from '../../engine/tokens/count.ts';
+import { PROMPT_TOKENS_KEY } from '../../engine/routing/policy.ts';
+
+/** The upstream model id whose tokenizer counts this request. */
+function tokenizerModel(ctx: RequestContext, catalog: ModelCatalog): string | undefined {
+  return (ctx.candidates?.[0] ?? catalog.group(ctx.model ?? '')?.[0])?.model;
+}
+
+/**
+ * For an Anthropic-dialect stream whose prompt nobody counted yet (the router counts when
+ * it runs): start counting now; the caller awaits it once the upstream has answered, so
+ * the count runs beside the upstream call instead of before it.
+ */
+export function countForStreamStart(ctx: RequestContext, catalog: ModelCatalog, pool: WorkerPool): Promise<void> | undefined {
+  if (ctx.endpoint !== 'messages' || !ctx.stream || ctx.get(PROMPT_TOKENS_KEY) !== undefined) return undefined;
+  const model = tokenizerModel(ctx, catalog);
+  if (model === undefined) return undefined;
+  return countPromptTokens(ctx.body as ChatRequest, model, pool).then(
+    (n) => ctx.set(PROMPT_TOKENS_KEY, n),
+    (err: unknown) => ctx.log.warn({ err }, 'prompt token count failed; message_start reports an estimate'),
+  );
+}
