@@ -8,13 +8,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import { requestIdOf, type EndpointSpec } from './llm-handler.ts';
 import { openaiChatCodec, openaiEmbeddingsCodec } from './codecs/openai.ts';
-import { anthropicCodec, speaksAnthropic } from './codecs/anthropic.ts';
+import { anthropicCodec, anthropicCountTokensCodec, speaksAnthropic } from './codecs/anthropic.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
 
 const CHAT: EndpointSpec = { endpoint: 'chat', method: 'POST', codec: openaiChatCodec };
 const EMBEDDINGS: EndpointSpec = { endpoint: 'embeddings', method: 'POST', codec: openaiEmbeddingsCodec };
 const MESSAGES: EndpointSpec = { endpoint: 'messages', method: 'POST', codec: anthropicCodec };
+const COUNT_TOKENS: EndpointSpec = { endpoint: 'count_tokens', method: 'POST', codec: anthropicCountTokensCodec };
 const MODELS: EndpointSpec = { endpoint: 'models', method: 'GET', codec: openaiChatCodec };
 
 /** Path (query stripped, one trailing slash tolerated) → endpoint. */
@@ -31,6 +32,8 @@ export function matchEndpoint(url: string): EndpointSpec | undefined {
       return EMBEDDINGS;
     case '/v1/messages':
       return MESSAGES;
+    case '/v1/messages/count_tokens':
+      return COUNT_TOKENS;
     case '/v1/models':
     case '/models':
       return MODELS;

@@ -9,7 +9,8 @@ import type { ResolvedKey } from './resolved.ts';
  * fallback can never carry the request to a provider the key may not use.
  */
 export function deniedBecause(k: ResolvedKey, ctx: RequestContext, models: ModelCatalog): string | undefined {
-  if (k.endpoints && !k.endpoints.has(ctx.endpoint)) return 'endpoint';
+  // Counting a Messages prompt's tokens is part of the Messages API (Claude tooling calls both).
+  if (k.endpoints && !k.endpoints.has(ctx.endpoint === 'count_tokens' ? 'messages' : ctx.endpoint)) return 'endpoint';
   const model = ctx.model;
   if (model === undefined) return undefined;
   if (k.models && !k.models(model)) return 'model';

@@ -1,8 +1,9 @@
 /**
- * The terminal plugin: answers /v1/models from the catalog and sends chat and embeddings
- * requests to a deployment through the dispatcher (routing, retries, fallbacks live
- * there). Usage and cost of non-streamed answers are recorded here; the server records
- * them for streams when the stream ends.
+ * The terminal plugin: answers /v1/models and /v1/messages/count_tokens itself (from the
+ * catalog and the engine's token counter) and sends chat and embeddings requests to a
+ * deployment through the dispatcher (routing, retries, fallbacks live there). Usage and
+ * cost of non-streamed answers are recorded here; the server records them for streams
+ * when the stream ends.
  */
 import type { PluginDefinition, UpstreamResponse, ModelCatalog } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
@@ -12,7 +13,7 @@ import { routingState } from '../../engine/routing/board.ts';
 import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import { costOf } from '../../engine/usage.ts';
-import { countForStreamStart } from './prompt-tokens.ts';
+import { countForStreamStart, countTokensAnswer } from './prompt-tokens.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const CREATED = Math.floor(Date.now() / 1000);
@@ -53,6 +54,7 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
     return {
       async invoke(ctx, signal) {
         if (ctx.endpoint === 'models') return listModels(ctx, catalog);
+        if (ctx.endpoint === 'count_tokens') return countTokensAnswer(ctx, catalog, env.pool);
         const counting = countForStreamStart(ctx, catalog, env.pool);
         const res = await dispatch(ctx, signal, deps);
         if (counting) await counting;

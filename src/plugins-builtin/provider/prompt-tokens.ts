@@ -1,24 +1,36 @@
 /**
  * Counting a request's prompt tokens without an upstream, with the engine's counter
  * (src/engine/tokens: exact for OpenAI-family tokenizers, the chars/4 estimate for every
- * other model, Claude's included; long prompts are counted in the worker pool): the
- * figure an Anthropic-dialect stream reports in message_start when the upstream gives
- * none early, counted while the upstream is being called. The tokenizer is that of the
- * deployment the request would go to first.
+ * other model, Claude's included; long prompts are counted in the worker pool):
+ * - the answer of `POST /v1/messages/count_tokens` (Anthropic's `{ "input_tokens": N }`);
+ * - the figure an Anthropic-dialect stream reports in message_start when the upstream
+ *   gives none early, counted while the upstream is being called.
+ * The tokenizer is that of the deployment the request would go to first.
  *
  * @example
- *   const counting = countForStreamStart(ctx, catalog, pool); // then await it after dispatch
+ *   await countTokensAnswer(ctx, catalog, pool) // { kind: 'json', status: 200, body: { input_tokens: 14 } }
  */
-import type { ModelCatalog } from '../../engine/types.ts';
+import type { ModelCatalog, UpstreamResponse } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
 import type { ChatRequest } from '../../engine/openai-types.ts';
 import type { WorkerPool } from '../../engine/workers/pool.ts';
+import { gatewayError } from '../../engine/errors.ts';
 import { countPromptTokens } from '../../engine/tokens/count.ts';
 import { PROMPT_TOKENS_KEY } from '../../engine/routing/policy.ts';
 
 /** The upstream model id whose tokenizer counts this request. */
 function tokenizerModel(ctx: RequestContext, catalog: ModelCatalog): string | undefined {
   return (ctx.candidates?.[0] ?? catalog.group(ctx.model ?? '')?.[0])?.model;
+}
+
+export async function countTokensAnswer(ctx: RequestContext, catalog: ModelCatalog, pool: WorkerPool): Promise<UpstreamResponse> {
+  const model = tokenizerModel(ctx, catalog);
+  if (model === undefined) throw gatewayError('GW_ERR_MODEL_NOT_FOUND', { message: `The model '${ctx.model}' does not exist.`, param: 'model' });
+  const inputTokens = await countPromptTokens(ctx.body as ChatRequest, model, pool);
+  // Nothing was generated or sent upstream: token limits settle to 0 and budgets spend nothing.
+  ctx.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  ctx.cost = 0;
+  return { kind: 'json', status: 200, headers: {}, body: { input_tokens: inputTokens } };
 }
 
 /**

@@ -40,7 +40,7 @@ const validation: PluginDefinition<ValidationConfig> = {
     const embeddings = ajv.compile(embeddingsRequestSchema);
     return {
       onRequest(ctx) {
-        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'embeddings') return;
+        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'count_tokens' && ctx.endpoint !== 'embeddings') return;
         const check = ctx.endpoint === 'embeddings' ? embeddings : chat;
         if (!check(ctx.body)) {
           const e = check.errors![0]!;

@@ -1,7 +1,7 @@
 /**
- * Anthropic Messages request → canonical (OpenAI) chat request, validating as it goes:
- * every refusal is a 400 GatewayError naming the `param` at fault, in Anthropic's
- * dotted spelling (`messages.2.content.0.source`).
+ * Anthropic Messages (and count_tokens) request → canonical (OpenAI) chat request,
+ * validating as it goes: every refusal is a 400 GatewayError naming the `param` at fault,
+ * in Anthropic's dotted spelling (`messages.2.content.0.source`).
  *
  * @example
  *   decodeAnthropicRequest({ model: 'claude-x', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] })
@@ -16,16 +16,11 @@ type Obj = Record<string, unknown>;
 const bad = (param: string, message: string) => gatewayError('GW_ERR_INVALID_REQUEST', { param, message: `${param}: ${message}` });
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
-export function decodeAnthropicRequest(body: unknown): ChatRequest {
-  if (!isObj(body)) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'The request body must be a JSON object.' });
-  if (typeof body.model !== 'string' || !body.model) throw bad('model', 'Field required (a non-empty string).');
+export function decodeAnthropicRequest(raw: unknown): ChatRequest {
+  const out = decodeAnthropicCountTokens(raw);
+  const body = raw as Obj;
   if (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1) throw bad('max_tokens', 'Field required (an integer ≥ 1).');
-  if (!Array.isArray(body.messages) || body.messages.length === 0) throw bad('messages', 'Field required (a non-empty array).');
-  const messages: ChatMessage[] = [];
-  const system = systemText(body.system);
-  if (system !== undefined) messages.push({ role: 'system', content: system });
-  body.messages.forEach((m, i) => decodeMessage(m, i, messages));
-  const out: ChatRequest = { model: body.model, messages, max_tokens: body.max_tokens as number };
+  out.max_tokens = body.max_tokens as number;
   if (body.stream === true) {
     out.stream = true;
     out.stream_options = { include_usage: true };
@@ -39,6 +34,22 @@ export function decodeAnthropicRequest(body: unknown): ChatRequest {
     out.stop = body.stop_sequences as string[];
   }
   if (isObj(body.metadata) && typeof body.metadata.user_id === 'string') out.user = body.metadata.user_id;
+  return out;
+}
+
+/**
+ * The part a count_tokens request shares with a Messages request (model, system,
+ * messages, tools, tool_choice): the prompt whose tokens are counted.
+ */
+export function decodeAnthropicCountTokens(body: unknown): ChatRequest {
+  if (!isObj(body)) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'The request body must be a JSON object.' });
+  if (typeof body.model !== 'string' || !body.model) throw bad('model', 'Field required (a non-empty string).');
+  if (!Array.isArray(body.messages) || body.messages.length === 0) throw bad('messages', 'Field required (a non-empty array).');
+  const messages: ChatMessage[] = [];
+  const system = systemText(body.system);
+  if (system !== undefined) messages.push({ role: 'system', content: system });
+  body.messages.forEach((m, i) => decodeMessage(m, i, messages));
+  const out: ChatRequest = { model: body.model, messages };
   if (body.tools !== undefined) out.tools = decodeTools(body.tools);
   Object.assign(out, toolChoiceFromAnthropic(isObj(body.tool_choice) ? body.tool_choice : undefined));
   return out;

@@ -1,6 +1,7 @@
 /**
- * The Anthropic-compatible inbound codec behind `POST /v1/messages`: Anthropic clients
- * (the @anthropic-ai/sdk, Claude tooling) talk to any model the gateway serves. The
+ * The Anthropic-compatible inbound codecs: `POST /v1/messages` (Anthropic clients — the
+ * @anthropic-ai/sdk, Claude tooling — talk to any model the gateway serves) and
+ * `POST /v1/messages/count_tokens`. The
  * mapping tables (stop_reason ↔ finish_reason, usage, tool_choice) are shared with the
  * `anthropic` provider adapter. Every error body is Anthropic's, with the request id.
  *
@@ -10,7 +11,7 @@
  */
 import type { Codec } from '../codec.ts';
 import type { GatewayError } from '../../errors.ts';
-import { decodeAnthropicRequest } from './anthropic-decode.ts';
+import { decodeAnthropicCountTokens, decodeAnthropicRequest } from './anthropic-decode.ts';
 import { encodeAnthropicMessage } from './anthropic-encode.ts';
 import { AnthropicStreamEncoder } from './anthropic-stream.ts';
 
@@ -25,10 +26,21 @@ export function speaksAnthropic(headers: Readonly<Record<string, string | string
   return headers['anthropic-version'] !== undefined || MESSAGES_PATH.test(path);
 }
 
+const errorBody = (err: GatewayError, requestId: string) => err.toAnthropic(requestId);
+const streamEncoder = (ctx: ConstructorParameters<typeof AnthropicStreamEncoder>[0]) => new AnthropicStreamEncoder(ctx);
+
 export const anthropicCodec: Codec = {
   name: 'anthropic',
   decodeRequest: decodeAnthropicRequest,
   encodeResponse: (body) => encodeAnthropicMessage(body),
-  streamEncoder: (ctx) => new AnthropicStreamEncoder(ctx),
-  errorBody: (err: GatewayError, requestId: string) => err.toAnthropic(requestId),
+  streamEncoder,
+  errorBody,
+};
+
+/** count_tokens: the provider plugin answers `{ input_tokens }` already in Anthropic's shape. */
+export const anthropicCountTokensCodec: Codec = {
+  name: 'anthropic',
+  decodeRequest: decodeAnthropicCountTokens,
+  streamEncoder,
+  errorBody,
 };
