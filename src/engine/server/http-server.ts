@@ -8,7 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import { requestIdOf, type EndpointSpec } from './llm-handler.ts';
 import { openaiChatCodec, openaiEmbeddingsCodec } from './codecs/openai.ts';
-import { anthropicCodec, anthropicCountTokensCodec, speaksAnthropic } from './codecs/anthropic.ts';
+import { anthropicCodec, anthropicCountTokensCodec, anthropicModelsCodec, speaksAnthropic } from './codecs/anthropic.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
 
@@ -17,6 +17,7 @@ const EMBEDDINGS: EndpointSpec = { endpoint: 'embeddings', method: 'POST', codec
 const MESSAGES: EndpointSpec = { endpoint: 'messages', method: 'POST', codec: anthropicCodec };
 const COUNT_TOKENS: EndpointSpec = { endpoint: 'count_tokens', method: 'POST', codec: anthropicCountTokensCodec };
 const MODELS: EndpointSpec = { endpoint: 'models', method: 'GET', codec: openaiChatCodec };
+const ANTHROPIC_MODELS: EndpointSpec = { endpoint: 'models', method: 'GET', codec: anthropicModelsCodec };
 
 /** Path (query stripped, one trailing slash tolerated) → endpoint. */
 export function matchEndpoint(url: string): EndpointSpec | undefined {
@@ -51,8 +52,11 @@ export function createHttpServer(app: Express, llm: LlmHandler): http.Server {
     req.headers['x-request-id'] = id;
     res.setHeader('x-request-id', id);
     const url = req.url ?? '/';
-    const spec = matchEndpoint(url);
-    if (speaksAnthropic(req.headers, url)) res.setHeader('request-id', id);
+    let spec = matchEndpoint(url);
+    if (speaksAnthropic(req.headers, url)) {
+      res.setHeader('request-id', id);
+      if (spec === MODELS) spec = ANTHROPIC_MODELS;
+    }
     if (!spec) return void app(req, res);
     if (req.method !== spec.method && req.method !== 'OPTIONS') {
       const e = gatewayError('GW_ERR_METHOD_NOT_ALLOWED', { message: `Use ${spec.method} for this endpoint.` });

@@ -5,33 +5,15 @@
  * cost of non-streamed answers are recorded here; the server records them for streams
  * when the stream ends.
  */
-import type { PluginDefinition, UpstreamResponse, ModelCatalog } from '../../engine/types.ts';
-import type { RequestContext } from '../../engine/context.ts';
+import type { PluginDefinition } from '../../engine/types.ts';
 import type { Usage } from '../../engine/openai-types.ts';
 import { dispatch } from '../../engine/routing/dispatch.ts';
 import { routingState } from '../../engine/routing/board.ts';
 import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
-import { gatewayError } from '../../engine/errors.ts';
 import { costOf } from '../../engine/usage.ts';
+import { listModels } from './models.ts';
 import { countForStreamStart, countTokensAnswer } from './prompt-tokens.ts';
 import schema from './schema.json' with { type: 'json' };
-
-const CREATED = Math.floor(Date.now() / 1000);
-
-function modelEntry(name: string, catalog: ModelCatalog) {
-  return { id: name, object: 'model', created: CREATED, owned_by: catalog.group(name)![0]!.provider };
-}
-
-/** GET /v1/models and /v1/models/{id}, from `models:`. */
-function listModels(ctx: RequestContext, catalog: ModelCatalog): UpstreamResponse {
-  const m = /^\/(?:v1\/)?models\/([^?]+)/.exec(ctx.path);
-  if (m) {
-    const id = decodeURIComponent(m[1]!);
-    if (!catalog.group(id)) throw gatewayError('GW_ERR_MODEL_NOT_FOUND', { message: `The model '${id}' does not exist.`, param: 'model' });
-    return { kind: 'json', status: 200, headers: {}, body: modelEntry(id, catalog) };
-  }
-  return { kind: 'json', status: 200, headers: {}, body: { object: 'list', data: catalog.names().map((n) => modelEntry(n, catalog)) } };
-}
 
 interface ProviderPluginConfig {
   routing?: RoutingConfig;

@@ -1,7 +1,7 @@
 /**
  * The Anthropic-compatible inbound codecs: `POST /v1/messages` (Anthropic clients — the
- * @anthropic-ai/sdk, Claude tooling — talk to any model the gateway serves) and
- * `POST /v1/messages/count_tokens`. The
+ * @anthropic-ai/sdk, Claude tooling — talk to any model the gateway serves),
+ * `POST /v1/messages/count_tokens`, and `/v1/models` asked by an Anthropic client. The
  * mapping tables (stop_reason ↔ finish_reason, usage, tool_choice) are shared with the
  * `anthropic` provider adapter. Every error body is Anthropic's, with the request id.
  *
@@ -41,6 +41,14 @@ export const anthropicCodec: Codec = {
 export const anthropicCountTokensCodec: Codec = {
   name: 'anthropic',
   decodeRequest: decodeAnthropicCountTokens,
+  streamEncoder,
+  errorBody,
+};
+
+/** /v1/models for Anthropic clients: the provider plugin shapes the list; errors are Anthropic's. */
+export const anthropicModelsCodec: Codec = {
+  name: 'anthropic',
+  decodeRequest: (body) => body,
   streamEncoder,
   errorBody,
 };
