@@ -25,7 +25,9 @@ export function encodeAnthropicMessage(body: ChatCompletion): Record<string, unk
         ? msg.content.map((p) => (p.type === 'text' ? (p as { text: string }).text : '')).join('')
         : '';
   if (text) content.push({ type: 'text', text });
-  for (const tc of msg?.tool_calls ?? []) content.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) });
+  msg?.tool_calls?.forEach((tc, i) =>
+    content.push({ type: 'tool_use', id: toolUseId(tc.id, i), name: tc.function.name, input: parseArgs(tc.function.arguments) }),
+  );
   if (content.length === 0) content.push({ type: 'text', text: '' });
   return {
     id: anthropicMessageId(body.id),
@@ -39,12 +41,23 @@ export function encodeAnthropicMessage(body: ChatCompletion): Record<string, unk
   };
 }
 
-/** Tool arguments as an object; a model that emitted broken JSON gets it wrapped, not dropped. */
+/**
+ * A tool_use id as Anthropic spells them (`^[a-zA-Z0-9_-]+$`): another provider's id with
+ * other characters replaced, or one made from the call's index when it has none. The
+ * client sends it back in both the assistant turn and the tool_result, so it stays paired.
+ */
+export function toolUseId(id: string | undefined, index: number): string {
+  return id ? id.replace(/[^a-zA-Z0-9_-]/g, '_') : `toolu_${index}`;
+}
+
+/** Tool arguments as an object (Anthropic's `input` is one); anything else is wrapped, not dropped. */
 export function parseArgs(args: string): unknown {
   if (!args) return {};
   try {
-    return JSON.parse(args);
+    const input: unknown = JSON.parse(args);
+    if (input && typeof input === 'object' && !Array.isArray(input)) return input;
   } catch {
-    return { _raw: args };
+    // a model that emitted broken JSON
   }
+  return { _raw: args };
 }

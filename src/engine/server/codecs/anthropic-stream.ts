@@ -23,7 +23,7 @@ import type { ChatRequest, FinishReason, Usage } from '../../openai-types.ts';
 import { stopReasonOf, usageToAnthropic } from '../../../plugins-builtin/provider/adapters/anthropic/mapping.ts';
 import { PROMPT_TOKENS_KEY } from '../../routing/policy.ts';
 import { countMessagesSync, plainMessages } from '../../tokens/count.ts';
-import { anthropicMessageId } from './anthropic-encode.ts';
+import { anthropicMessageId, toolUseId } from './anthropic-encode.ts';
 
 const sse = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
@@ -107,7 +107,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     let out = '';
     let block = this.toolBlock.get(tc.index);
     if (block === undefined) {
-      out += this.openBlock('tool_use', { type: 'tool_use', id: tc.id ?? '', name: tc.function?.name ?? '', input: {} });
+      out += this.openBlock('tool_use', { type: 'tool_use', id: toolUseId(tc.id, tc.index), name: tc.function?.name ?? '', input: {} });
       block = this.open;
       this.toolBlock.set(tc.index, block);
     }
