@@ -1,3 +1,8 @@
+/**
+ * Unit tests of the Anthropic codec's newer parts: count_tokens decoding, where
+ * message_start's input tokens come from, tool_use ids and inputs, models pages, and
+ * which requests speak Anthropic's dialect.
+ */
 import assert from 'node:assert/strict';
 import { anthropicCodec, anthropicCountTokensCodec, speaksAnthropic } from '../../../../src/engine/server/codecs/anthropic.ts';
 import { anthropicModelPage } from '../../../../src/engine/server/codecs/anthropic-models.ts';
