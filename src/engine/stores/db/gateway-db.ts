@@ -48,7 +48,8 @@ export interface DbParts {
   release(): Promise<void>;
 }
 
-const PING_TIMEOUT_MS = 1500;
+/** /readyz must answer well inside a probe's timeout (Kubernetes' default is 1 s), even when the database hangs. */
+const PING_TIMEOUT_MS = 500;
 
 export function createGatewayDb(p: DbParts): GatewayDb {
   const keys = keysRepo(p.sql);
