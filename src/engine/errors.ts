@@ -56,6 +56,7 @@ export const ERRORS = {
   GW_ERR_RATE_LIMITED: { status: 429, type: 'rate_limit_error', publicCode: 'rate_limit_exceeded', message: 'Rate limit exceeded.' },
   GW_ERR_BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota', publicCode: 'budget_exceeded', message: 'Budget exceeded.' },
   GW_ERR_LIMITER_UNAVAILABLE: { status: 503, type: 'api_error', publicCode: 'limiter_unavailable', message: 'The rate limiter is unavailable.' },
+  GW_ERR_STORE_UNAVAILABLE: { status: 503, type: 'api_error', publicCode: 'store_unavailable', message: 'The gateway database is unavailable; retry shortly.' },
 
   // Upstream (provider) failures, one taxonomy for every adapter
   GW_ERR_PROVIDER_AUTH: {

@@ -92,9 +92,23 @@ export interface ServerConfig {
   shutdown_grace_s?: number;
 }
 
+/** How long usage and audit rows are kept (days; unset: forever). */
+export interface DbRetentionConfig {
+  usage_days?: number;
+  audit_days?: number;
+}
+
+export interface PostgresDbConfig {
+  type: 'postgres';
+  url: string;
+  pool?: { max?: number; connect_timeout_ms?: number; idle_timeout_ms?: number; statement_timeout_ms?: number };
+  buffer?: { max_rows?: number; flush_ms?: number; batch?: number };
+  retention?: DbRetentionConfig;
+}
+
 export interface StoresConfig {
   state: { type: 'memory' } | { type: 'redis'; url: string; prefix?: string };
-  db: { type: 'sqlite'; path: string } | { type: 'memory' };
+  db: { type: 'sqlite'; path: string; retention?: DbRetentionConfig } | { type: 'memory' } | PostgresDbConfig;
 }
 
 export interface AdminConfig {

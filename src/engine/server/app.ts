@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime.ts';
 import type { Stores } from '../types.ts';
 import type { MetricsRegistry } from '../metrics.ts';
 import { createAdminRouter } from '../admin/index.ts';
+import { dbOf } from '../stores/db/index.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
 import { speaksAnthropic } from './codecs/anthropic.ts';
@@ -33,13 +34,21 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
 
+  // A degraded database does not make the replica unready: keys verified before the
+  // outage keep working from the auth cache and usage/audit rows wait in memory, so taking
+  // every replica out of rotation would only turn a partial outage into a full one.
   app.get('/readyz', async (_req, res) => {
     const configLoaded = deps.runtime.current !== undefined;
-    const stateOk = await deps.stores.state.ping();
+    const [stateOk, db] = await Promise.all([deps.stores.state.ping(), dbOf(deps.stores)?.health()]);
     const ready = configLoaded && stateOk && !deps.isDraining();
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not_ready',
-      checks: { config: configLoaded, state_store: stateOk, draining: deps.isDraining() },
+      checks: {
+        config: configLoaded,
+        state_store: stateOk,
+        draining: deps.isDraining(),
+        ...(db && { db: db.status, ...(db.reason && { db_reason: db.reason }), db_buffered: db.buffered }),
+      },
     });
   });
 

@@ -55,7 +55,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const first = await loadConfig(opts.configPath, { env });
   const logger = opts.logger ?? createLogger({ level: first.config.logging?.level });
   const metrics = new MetricsRegistry({ defaultMetrics: opts.defaultMetrics });
-  const stores = await createStores(first.config.stores, logger);
+  const stores = await createStores(first.config.stores, logger, metrics);
   const pool: WorkerPool = createWorkerPool();
   const onReload = (o: ReloadOutcome) => {
     // Every reload attempt leaves an audit row (generation, hash, outcome; never a secret).

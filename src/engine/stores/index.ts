@@ -1,8 +1,8 @@
 /**
  * Builds the gateway's stores from `stores:` config: the shared state store (memory, or
- * Redis when replicas must share counters) and the identity database (SQLite file, or
- * in-memory SQLite for `type: memory`). The server calls this once at start-up and
- * `closeStores` on shutdown.
+ * Redis when replicas must share counters) and the identity database (SQLite file,
+ * in-memory SQLite for `type: memory`, or PostgreSQL shared by replicas). The server
+ * calls this once at start-up and `closeStores` on shutdown.
  *
  * @example
  *   const stores = await createStores({ state: { type: 'memory' }, db: { type: 'memory' } }, logger);
@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Stores } from '../types.ts';
+import type { MetricsRegistry } from '../metrics.ts';
 import type { StateStore } from './state.ts';
 import { createMemoryStateStore } from './memory-state.ts';
 import { createRedisStateStore } from './redis-state.ts';
@@ -38,15 +39,21 @@ async function ready(state: StateStore, timeoutMs: number): Promise<void> {
   });
 }
 
-export async function createStores(config: GatewayConfig['stores'] | undefined, logger: Logger): Promise<Stores> {
+/** `metrics` receives the database's buffer metrics (rows buffered, dropped, failed writes). */
+export async function createStores(config: GatewayConfig['stores'] | undefined, logger: Logger, metrics?: MetricsRegistry): Promise<Stores> {
   const state = createStateStore(config?.state, logger);
   // Unreachable Redis must not stop start-up: limits then fail open/closed as configured.
   await ready(state, 3000);
-  const db = openDb(config?.db, (err) => logger.error({ err: err.message }, 'usage write failed'));
-  return { state, db };
+  try {
+    const db = await openDb(config?.db, { logger, metrics });
+    return { state, db };
+  } catch (err) {
+    await state.close();
+    throw err;
+  }
 }
 
-/** Flush queued usage rows and close both stores. */
+/** Flush buffered usage and audit rows and close both stores. */
 export async function closeStores(stores: Stores): Promise<void> {
   await dbOf(stores)?.close();
   await stores.state.close();

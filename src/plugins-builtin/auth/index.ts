@@ -3,7 +3,8 @@
  * or `x-api-key`, looks the sha256 of the key up (config `keys:` first, then the
  * database through a short LRU+TTL cache), refuses expired, revoked or out-of-grace keys
  * (401) and requests outside the key's endpoints/models/providers (403), and sets
- * `ctx.principal`.
+ * `ctx.principal`. When the database cannot be reached, a key verified less than
+ * `cache_ttl_ms + stale_if_error_ms` ago keeps working; any other key gets 503.
  *
  * @example
  *   pipeline:
@@ -25,8 +26,13 @@ import { AUTHED_KEY } from './state.ts';
 export interface AuthConfig {
   cache_ttl_ms: number;
   cache_size: number;
+  /** Schema default 300000; absent (a config built by hand) means no outage allowance. */
+  stale_if_error_ms?: number;
   static_only: boolean;
 }
+
+/** After a failed database lookup, a stale entry answers this long before the database is asked again. */
+const RETRY_DB_MS = 1000;
 
 const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -39,12 +45,16 @@ const auth: PluginDefinition<AuthConfig> = {
   async create(config, env) {
     const staticKeys = loadStaticKeys(env.config.keys);
     const db: GatewayDb | undefined = config.static_only ? undefined : dbOf(env.stores);
-    const cache = new TtlLru<ResolvedKey | null>(config.cache_size, config.cache_ttl_ms);
+    const cache = new TtlLru<ResolvedKey | null>(config.cache_size, config.cache_ttl_ms, config.stale_if_error_ms ?? 0);
     const stopListening = db ? await onKeyChange(env.stores.state, () => cache.clear()) : undefined;
     const failures = env.metrics.counter({
       name: 'gateway_auth_failures_total',
       help: 'Requests refused by the auth plugin, by reason',
       labelNames: ['reason'] as const,
+    });
+    const staleServed = env.metrics.counter({
+      name: 'gateway_auth_stale_lookups_total',
+      help: 'Keys answered from the auth cache past its TTL because the database was unreachable',
     });
 
     async function lookup(hash: string): Promise<ResolvedKey | null> {
@@ -53,7 +63,17 @@ const auth: PluginDefinition<AuthConfig> = {
       if (!db) return null;
       const hit = cache.get(hash);
       if (hit !== undefined) return hit;
-      const row = await db.findKeyByHash(hash);
+      let row;
+      try {
+        row = await db.findKeyByHash(hash);
+      } catch (err) {
+        // The database is away: a recently verified key keeps working, within the bound.
+        const stale = cache.getStale(hash);
+        if (stale === undefined) throw gatewayError('GW_ERR_STORE_UNAVAILABLE', { cause: err, retryAfter: 1 });
+        cache.holdStale(hash, RETRY_DB_MS);
+        staleServed.inc();
+        return stale;
+      }
       const resolved = row ? resolveKey(row) : null;
       cache.set(hash, resolved);
       return resolved;

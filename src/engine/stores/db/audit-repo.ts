@@ -1,34 +1,56 @@
-/** The audit table: who did what to which object, newest first, cursor-paginated. */
-import type { Database } from 'better-sqlite3';
+/** The audit table: who did what to which object, newest first, cursor-paginated; batched inserts. */
 import type { AuditEntry, AuditQuery, AuditRow, Page } from './types.ts';
-import { fromJson, pageSize, decodeCursor, encodeCursor, nowIso } from './rows.ts';
+import type { Sql } from './tables.ts';
+import { fromJson, pageSize, decodeCursor, encodeCursor } from './rows.ts';
 
-export function auditRepo(db: Database) {
-  const insert = db.prepare('INSERT INTO audit (ts, actor, action, target, details) VALUES (?, ?, ?, ?, ?)');
-  const query = db.prepare(`SELECT id, ts, actor, action, target, details FROM audit
-    WHERE (@before IS NULL OR id < @before) AND (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action)
-    AND (@target IS NULL OR target = @target) AND (@from IS NULL OR ts >= @from) AND (@to IS NULL OR ts < @to)
-    ORDER BY id DESC LIMIT @limit`);
+/** An audit row as buffered: stamped when recorded, with the uid that makes a retried insert a no-op. */
+export interface AuditInsert {
+  uid: string;
+  ts: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string;
+}
 
+export const toAuditInsert = (e: AuditEntry, uid: string, ts: string): AuditInsert => ({
+  uid,
+  ts,
+  actor: e.actor,
+  action: e.action,
+  target: e.target ?? null,
+  details: JSON.stringify(e.details ?? {}),
+});
+
+export function auditRepo(db: Sql) {
   return {
-    record(e: AuditEntry): void {
-      insert.run(nowIso(), e.actor, e.action, e.target ?? null, JSON.stringify(e.details ?? {}));
+    async insert(rows: readonly AuditInsert[]): Promise<void> {
+      await db
+        .insertInto('audit')
+        .values(rows as AuditInsert[])
+        .onConflict((oc) => oc.column('uid').doNothing())
+        .execute();
     },
-    query(q: AuditQuery = {}): Page<AuditRow> {
+
+    async query(q: AuditQuery = {}): Promise<Page<AuditRow>> {
       const limit = pageSize(q.limit);
-      const rows = query.all({
-        before: decodeCursor(q.cursor) ?? null,
-        actor: q.actor ?? null,
-        action: q.action ?? null,
-        target: q.target ?? null,
-        from: q.from ?? null,
-        to: q.to ?? null,
-        limit: limit + 1,
-      }) as Array<Omit<AuditRow, 'details'> & { details: string }>;
+      const before = decodeCursor(q.cursor);
+      let query = db
+        .selectFrom('audit')
+        .select(['id', 'ts', 'actor', 'action', 'target', 'details'])
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
+      if (before) query = query.where('id', '<', before);
+      if (q.actor) query = query.where('actor', '=', q.actor);
+      if (q.action) query = query.where('action', '=', q.action);
+      if (q.target) query = query.where('target', '=', q.target);
+      if (q.from) query = query.where('ts', '>=', q.from);
+      if (q.to) query = query.where('ts', '<', q.to);
+      const rows = await query.execute();
       const more = rows.length > limit;
       const kept = more ? rows.slice(0, limit) : rows;
       return {
-        data: kept.map((r) => ({ ...r, details: fromJson(r.details, {}) })),
+        data: kept.map((r) => ({ ...r, target: r.target ?? null, details: fromJson(r.details, {}) })),
         next_cursor: more ? encodeCursor(kept[kept.length - 1]!.id) : null,
       };
     },

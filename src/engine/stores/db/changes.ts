@@ -2,7 +2,9 @@
  * Key-change notifications. The admin API calls `announceKeyChange` after it revokes,
  * rotates or updates a key; auth plugins listen with `onKeyChange` and drop their lookup
  * cache. Delivery is immediate in-process (a local emitter) and reaches other replicas
- * through the state store's pub/sub (Redis) within milliseconds.
+ * through the state store's pub/sub (Redis) within milliseconds; a PostgreSQL database
+ * also delivers its own changes to every replica (LISTEN/NOTIFY, pg-changes.ts), through
+ * `deliverKeyChange`, so keys stay in step across replicas even without Redis.
  *
  * @example
  *   const stop = await onKeyChange(stores.state, () => cache.clear());
@@ -20,8 +22,13 @@ const BUS = Symbol.for('llm-gateway.key-changes');
 const holder = globalThis as { [BUS]?: EventEmitter };
 const local = (holder[BUS] ??= new EventEmitter().setMaxListeners(0));
 
-export async function announceKeyChange(state: StateStore, keyId: string): Promise<void> {
+/** Tell this process's listeners only (a change another replica made, heard from the database). */
+export function deliverKeyChange(keyId: string): void {
   local.emit('change', keyId);
+}
+
+export async function announceKeyChange(state: StateStore, keyId: string): Promise<void> {
+  deliverKeyChange(keyId);
   // The memory store's pub/sub is the same process: the local emit already covered it.
   if (state.kind === 'redis') await state.publish(KEY_CHANGES_CHANNEL, keyId).catch(() => undefined);
 }

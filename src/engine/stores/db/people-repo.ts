@@ -1,103 +1,113 @@
-/** The users and teams tables: statements prepared once, rows mapped to records. */
-import type { Database } from 'better-sqlite3';
+/** The users and teams tables, one set of Kysely queries for both dialects; rows mapped to records. */
+import type { Selectable } from 'kysely';
 import type { BudgetSpec, ListQuery, NewTeam, NewUser, Page, TeamRecord, UserRecord } from './types.ts';
-import { fromJson, toJson, pageSize, decodeCursor, toPage, nowIso } from './rows.ts';
+import type { Sql, TeamsTable, UsersTable } from './tables.ts';
+import { fromJson, toJson, pageSize, decodeKeyset, afterKeyset, toPage, nowIso } from './rows.ts';
 import { newId } from './secrets.ts';
 
-type Row = Record<string, unknown> & { _rowid: number };
-
-const toUser = (r: Row): UserRecord => ({
-  id: r.id as string,
-  email: (r.email as string | null) ?? null,
-  name: (r.name as string | null) ?? null,
-  team_id: (r.team_id as string | null) ?? null,
+const toUser = (r: Selectable<UsersTable>): UserRecord => ({
+  id: r.id,
+  email: r.email ?? null,
+  name: r.name ?? null,
+  team_id: r.team_id ?? null,
   budget: fromJson<BudgetSpec | null>(r.budget, null),
   metadata: fromJson(r.metadata, {}),
-  created_at: r.created_at as string,
+  created_at: r.created_at,
 });
 
-const toTeam = (r: Row): TeamRecord => ({
-  id: r.id as string,
-  name: r.name as string,
+const toTeam = (r: Selectable<TeamsTable>): TeamRecord => ({
+  id: r.id,
+  name: r.name,
   budget: fromJson<BudgetSpec | null>(r.budget, null),
   metadata: fromJson(r.metadata, {}),
-  created_at: r.created_at as string,
+  created_at: r.created_at,
 });
 
-export function usersRepo(db: Database) {
-  const insert = db.prepare(`INSERT INTO users (id, email, name, team_id, budget, metadata, created_at)
-    VALUES (@id, @email, @name, @team_id, @budget, @metadata, @created_at)`);
-  const byId = db.prepare('SELECT rowid AS _rowid, * FROM users WHERE id = ?');
-  const list = db.prepare(`SELECT rowid AS _rowid, * FROM users WHERE rowid > @after
-    AND (@team_id IS NULL OR team_id = @team_id) ORDER BY rowid LIMIT @limit`);
-  const update = db.prepare(`UPDATE users SET email = @email, name = @name, team_id = @team_id, budget = @budget,
-    metadata = @metadata WHERE id = @id`);
-  const del = db.prepare('DELETE FROM users WHERE id = ?');
+const userColumns = (u: NewUser) => ({
+  email: u.email ?? null,
+  name: u.name ?? null,
+  team_id: u.team_id ?? null,
+  budget: toJson(u.budget),
+  metadata: toJson(u.metadata ?? {})!,
+});
 
-  const get = (id: string): UserRecord | undefined => {
-    const r = byId.get(id) as Row | undefined;
+const teamColumns = (t: NewTeam) => ({ name: t.name, budget: toJson(t.budget), metadata: toJson(t.metadata ?? {})! });
+
+export function usersRepo(db: Sql) {
+  const get = async (id: string): Promise<UserRecord | undefined> => {
+    const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toUser(r);
   };
-  const params = (u: NewUser & { id: string }) => ({
-    id: u.id,
-    email: u.email ?? null,
-    name: u.name ?? null,
-    team_id: u.team_id ?? null,
-    budget: toJson(u.budget),
-    metadata: toJson(u.metadata ?? {}),
-  });
 
   return {
     get,
-    create(input: NewUser): UserRecord {
-      const id = input.id ?? newId('user');
-      insert.run({ ...params({ ...input, id }), created_at: nowIso() });
-      return get(id)!;
+    async create(input: NewUser): Promise<UserRecord> {
+      const row = { id: input.id ?? newId('user'), ...userColumns(input), created_at: nowIso() };
+      return toUser(await db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow());
     },
-    list(q: ListQuery = {}): Page<UserRecord> {
+    async list(q: ListQuery = {}): Promise<Page<UserRecord>> {
       const limit = pageSize(q.limit);
-      return toPage(list.all({ after: decodeCursor(q.cursor) ?? 0, team_id: q.team_id ?? null, limit: limit + 1 }) as Row[], limit, toUser);
+      const after = decodeKeyset(q.cursor);
+      let query = db
+        .selectFrom('users')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1);
+      if (after) query = query.where(afterKeyset(after));
+      if (q.team_id) query = query.where('team_id', '=', q.team_id);
+      return toPage(await query.execute(), limit, toUser);
     },
-    update(id: string, patch: NewUser): UserRecord | undefined {
-      const cur = get(id);
+    async update(id: string, patch: NewUser): Promise<UserRecord | undefined> {
+      const cur = await get(id);
       if (!cur) return undefined;
-      update.run(params({ ...cur, ...patch, id }));
-      return get(id);
+      const row = await db
+        .updateTable('users')
+        .set(userColumns({ ...cur, ...patch }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toUser(row);
     },
-    delete: (id: string): boolean => del.run(id).changes > 0,
+    delete: async (id: string): Promise<boolean> => (await db.deleteFrom('users').where('id', '=', id).executeTakeFirst()).numDeletedRows > 0n,
   };
 }
 
-export function teamsRepo(db: Database) {
-  const insert = db.prepare('INSERT INTO teams (id, name, budget, metadata, created_at) VALUES (@id, @name, @budget, @metadata, @created_at)');
-  const byId = db.prepare('SELECT rowid AS _rowid, * FROM teams WHERE id = ?');
-  const list = db.prepare('SELECT rowid AS _rowid, * FROM teams WHERE rowid > @after ORDER BY rowid LIMIT @limit');
-  const update = db.prepare('UPDATE teams SET name = @name, budget = @budget, metadata = @metadata WHERE id = @id');
-  const del = db.prepare('DELETE FROM teams WHERE id = ?');
-
-  const get = (id: string): TeamRecord | undefined => {
-    const r = byId.get(id) as Row | undefined;
+export function teamsRepo(db: Sql) {
+  const get = async (id: string): Promise<TeamRecord | undefined> => {
+    const r = await db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toTeam(r);
   };
 
   return {
     get,
-    create(input: NewTeam): TeamRecord {
-      const id = input.id ?? newId('team');
-      insert.run({ id, name: input.name, budget: toJson(input.budget), metadata: toJson(input.metadata ?? {}), created_at: nowIso() });
-      return get(id)!;
+    async create(input: NewTeam): Promise<TeamRecord> {
+      const row = { id: input.id ?? newId('team'), ...teamColumns(input), created_at: nowIso() };
+      return toTeam(await db.insertInto('teams').values(row).returningAll().executeTakeFirstOrThrow());
     },
-    list(q: ListQuery = {}): Page<TeamRecord> {
+    async list(q: ListQuery = {}): Promise<Page<TeamRecord>> {
       const limit = pageSize(q.limit);
-      return toPage(list.all({ after: decodeCursor(q.cursor) ?? 0, limit: limit + 1 }) as Row[], limit, toTeam);
+      const after = decodeKeyset(q.cursor);
+      let query = db
+        .selectFrom('teams')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1);
+      if (after) query = query.where(afterKeyset(after));
+      return toPage(await query.execute(), limit, toTeam);
     },
-    update(id: string, patch: Partial<NewTeam>): TeamRecord | undefined {
-      const cur = get(id);
+    async update(id: string, patch: Partial<NewTeam>): Promise<TeamRecord | undefined> {
+      const cur = await get(id);
       if (!cur) return undefined;
-      const next = { ...cur, ...patch };
-      update.run({ id, name: next.name, budget: toJson(next.budget), metadata: toJson(next.metadata ?? {}) });
-      return get(id);
+      const row = await db
+        .updateTable('teams')
+        .set(teamColumns({ ...cur, ...patch }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toTeam(row);
     },
-    delete: (id: string): boolean => del.run(id).changes > 0,
+    delete: async (id: string): Promise<boolean> => (await db.deleteFrom('teams').where('id', '=', id).executeTakeFirst()).numDeletedRows > 0n,
   };
 }

@@ -1,8 +1,7 @@
 /**
  * The identity database contract: API keys, users, teams, usage and audit. SQLite
- * (better-sqlite3) implements it today; the methods are async so a server database
- * (Postgres…) can implement the same interface later without touching callers.
- * Rows never hold a key secret: only its sha256 hash and a short visible prefix.
+ * (better-sqlite3, one host) and PostgreSQL (a fleet) implement it with the same
+ * queries. Rows never hold a key secret: only its sha256 hash and a short visible prefix.
  */
 
 export interface KeyPermissions {
@@ -160,8 +159,16 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+/** What `/readyz` shows of the database. `reason` never holds a URL, a password or a row. */
+export interface DbHealth {
+  status: 'ok' | 'degraded';
+  reason?: string;
+  /** Rows waiting in memory for the database. */
+  buffered: { usage: number; audit: number };
+}
+
 export interface GatewayDb {
-  readonly kind: 'sqlite';
+  readonly kind: 'sqlite' | 'postgres';
 
   createKey(input: NewKey): Promise<{ record: ApiKeyRecord; secret: string }>;
   getKey(id: string): Promise<ApiKeyRecord | undefined>;
@@ -184,14 +191,18 @@ export interface GatewayDb {
   updateTeam(id: string, patch: Partial<NewTeam>): Promise<TeamRecord | undefined>;
   deleteTeam(id: string): Promise<boolean>;
 
-  /** Queued and written in batches: never waits on disk. */
+  /** Buffered and written in batches: never waits on the database (see write-buffer.ts). */
   recordUsage(row: UsageRow): void;
+  /** Spend totals; this process's buffered rows are written first. */
   queryUsage(q: UsageQuery): Promise<UsageTotals[]>;
-  /** Written at once (audit rows are rare and must not be lost to a crash). */
+  /** Buffered like usage but written at once (next tick); stamped with the time it is recorded. */
   recordAudit(entry: AuditEntry): void;
   queryAudit(q?: AuditQuery): Promise<Page<AuditRow>>;
 
-  /** Write queued usage rows now. */
-  flush(): void;
+  /** Write buffered usage and audit rows now (resolves when written or when the write failed). */
+  flush(): Promise<void>;
+  /** Round trip to the database plus what waits in the buffers, for `/readyz`. */
+  health(): Promise<DbHealth>;
+  /** Flush (rows the database will not take are dropped and counted), then disconnect. */
   close(): Promise<void>;
 }

@@ -1,78 +1,54 @@
 /**
- * The usage table. Rows are queued in memory and written in one transaction every
- * `flushMs` or once `batch` rows wait, so the request path never waits on disk.
+ * The usage table: batched inserts (rows come from the write buffer) and spend totals
+ * grouped by key, user, team, model or day. One set of Kysely queries for both dialects.
  */
-import type { Database } from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { UsageGroup, UsageQuery, UsageRow, UsageTotals } from './types.ts';
+import type { Sql } from './tables.ts';
 
-const GROUP_EXPR: Record<UsageGroup, string> = {
-  key: 'key_id',
-  user: 'user_id',
-  team: 'team_id',
-  model: 'model',
-  day: 'substr(ts, 1, 10)',
-};
+/** A usage row as buffered: with the uid that makes a retried insert a no-op. */
+export type UsageInsert = UsageRow & { uid: string };
 
-export function usageRepo(db: Database, opts: { flushMs?: number; batch?: number; onError?: (err: Error) => void } = {}) {
-  const flushMs = opts.flushMs ?? 100;
-  const batch = opts.batch ?? 500;
-  const insert = db.prepare(`INSERT INTO usage (ts, request_id, key_id, user_id, team_id, model, provider, tokens_in,
-    tokens_out, tokens_cached, cost, latency_ms, status) VALUES (@ts, @request_id, @key_id, @user_id, @team_id, @model,
-    @provider, @tokens_in, @tokens_out, @tokens_cached, @cost, @latency_ms, @status)`);
-  const insertMany = db.transaction((rows: UsageRow[]) => {
-    for (let i = 0; i < rows.length; i++) insert.run(rows[i]);
-  });
-  // One statement per grouping, prepared once: the group expression cannot be a parameter.
-  const queries = new Map<UsageGroup, ReturnType<Database['prepare']>>();
-  for (const [g, expr] of Object.entries(GROUP_EXPR) as [UsageGroup, string][]) {
-    queries.set(
-      g,
-      db.prepare(`SELECT ${expr} AS "group", COUNT(*) AS requests, SUM(tokens_in) AS tokens_in,
-      SUM(tokens_out) AS tokens_out, SUM(tokens_cached) AS tokens_cached, SUM(cost) AS cost FROM usage
-      WHERE (@from IS NULL OR ts >= @from) AND (@to IS NULL OR ts < @to) AND (@key_id IS NULL OR key_id = @key_id)
-      AND (@user_id IS NULL OR user_id = @user_id) AND (@team_id IS NULL OR team_id = @team_id)
-      AND (@model IS NULL OR model = @model) GROUP BY 1 ORDER BY cost DESC, 1`),
-    );
-  }
+const GROUP_EXPR = {
+  key: sql.ref('key_id'),
+  user: sql.ref('user_id'),
+  team: sql.ref('team_id'),
+  model: sql.ref('model'),
+  day: sql`substr(ts, 1, 10)`,
+} satisfies Record<UsageGroup, unknown>;
 
-  let queue: UsageRow[] = [];
-  let timer: NodeJS.Timeout | undefined;
-
-  function flush(): void {
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    if (queue.length === 0) return;
-    const rows = queue;
-    queue = [];
-    try {
-      insertMany(rows);
-    } catch (err) {
-      opts.onError?.(err as Error);
-    }
-  }
-
+export function usageRepo(db: Sql) {
   return {
-    flush,
-    record(row: UsageRow): void {
-      queue.push(row);
-      if (queue.length >= batch) flush();
-      else if (!timer) {
-        timer = setTimeout(flush, flushMs);
-        timer.unref();
-      }
+    /** One statement per batch; a row whose uid is already stored is skipped. */
+    async insert(rows: readonly UsageInsert[]): Promise<void> {
+      await db
+        .insertInto('usage')
+        .values(rows as UsageInsert[])
+        .onConflict((oc) => oc.column('uid').doNothing())
+        .execute();
     },
-    query(q: UsageQuery): UsageTotals[] {
-      flush();
-      return queries.get(q.group_by)!.all({
-        from: q.from ?? null,
-        to: q.to ?? null,
-        key_id: q.key_id ?? null,
-        user_id: q.user_id ?? null,
-        team_id: q.team_id ?? null,
-        model: q.model ?? null,
-      }) as UsageTotals[];
+
+    async query(q: UsageQuery): Promise<UsageTotals[]> {
+      let query = db
+        .selectFrom('usage')
+        .select((eb) => [
+          sql<string | null>`${GROUP_EXPR[q.group_by]}`.as('group'),
+          eb.fn.countAll<number>().as('requests'),
+          eb.fn.sum<number>('tokens_in').as('tokens_in'),
+          eb.fn.sum<number>('tokens_out').as('tokens_out'),
+          eb.fn.sum<number>('tokens_cached').as('tokens_cached'),
+          eb.fn.sum<number>('cost').as('cost'),
+        ])
+        .groupBy(sql`1`)
+        .orderBy('cost', 'desc')
+        .orderBy(sql`1`, (ob) => ob.asc().nullsFirst());
+      if (q.from) query = query.where('ts', '>=', q.from);
+      if (q.to) query = query.where('ts', '<', q.to);
+      if (q.key_id) query = query.where('key_id', '=', q.key_id);
+      if (q.user_id) query = query.where('user_id', '=', q.user_id);
+      if (q.team_id) query = query.where('team_id', '=', q.team_id);
+      if (q.model) query = query.where('model', '=', q.model);
+      return query.execute();
     },
   };
 }
