@@ -39,7 +39,7 @@ interface Compose {
 const load = (file: string) => yaml.load(readFileSync(file, 'utf8')) as Compose;
 const compose = load(FILE);
 const gateway = compose.services.gateway!;
-const configText = readFileSync(path.join(DEPLOY, 'compose/config/gateway.yaml'), 'utf8');
+const configText = readFileSync(path.join(DEPLOY, 'helm/llm-gateway/files/gateway.yaml'), 'utf8');
 
 /** The schema's legacy draft-04 `id` annotations (`"id": "#/definitions/…"`), which ajv refuses, removed. */
 function withoutLegacyIds(node: unknown): unknown {
@@ -122,7 +122,7 @@ describe('deploy/compose.yaml', function () {
 
   it('the gateway config loads with the real loader and is safe on every interface', async function () {
     if (!schemaHasPostgres()) this.skip(); // stores.db postgres lands with issue #11.1's branch
-    const config = await loadDeployConfig(path.join(DEPLOY, 'compose/config/gateway.yaml'), {
+    const config = await loadDeployConfig(path.join(DEPLOY, 'helm/llm-gateway/files/gateway.yaml'), {
       REDIS_URL: 'redis://redis:6379/0',
       DATABASE_URL: 'postgres://gateway:pw@postgres:5432/gateway',
       GATEWAY_ADMIN_KEY: 'admin-0123456789abcdef',
