@@ -185,6 +185,11 @@ describe('Helm chart and Kubernetes manifests', function () {
     );
   });
 
+  it('values.schema.json: helm refuses a misspelt or mistyped value', () => {
+    assert.throws(() => render('replicas=3'), /additional properties 'replicas' not allowed/);
+    assert.throws(() => render('service.port=http'), /service\/port/);
+  });
+
   it('config: a file given with --set-file replaces the default gateway.yaml', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-chart-'));
     try {
