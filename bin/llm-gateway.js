@@ -2,9 +2,25 @@
 // A larger young generation (64 MB semi-spaces) means fewer scavenges and fewer request
 // objects promoted to old space, so fewer and shorter GC pauses under load: at a fixed
 // 500 req/s the gateway's p99 fell from ~19 ms to ~8.5 ms (median of runs) on 2 cores.
-// The CLI runs the TypeScript sources through tsx, so `npm start` works straight after
-// `npm ci` with no build step (transpiling happens once at load, not per request).
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/engine/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+//
+// One entry point for every way of running:
+// - compiled by `npm run build`, this file is dist/bin/llm-gateway.js beside dist/src/:
+//   the JavaScript CLI is imported directly (plain node, no loader, no dev dependency);
+// - in a checkout (`npm start`, `npx llm-gateway`) it runs the TypeScript sources through
+//   tsx, so `npm ci && npm start` needs no build step (transpiled once, at load);
+// - in an installed package (`files`: bin/ and dist/, no sources) it runs dist/.
+import { existsSync } from 'node:fs';
+
+const besideMe = new URL('../src/engine/cli.js', import.meta.url);
+const sources = new URL('../src/engine/cli.ts', import.meta.url);
+let cli;
+if (existsSync(besideMe)) {
+  cli = await import(besideMe.href);
+} else if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import(sources.href);
+} else {
+  cli = await import(new URL('../dist/src/engine/cli.js', import.meta.url).href);
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -35,13 +35,17 @@ export async function main(argv: string[]): Promise<number> {
       console.error((err as Error).message);
       return 1;
     }
-    console.log(`llm-gateway listening on ${gw.url} (config generation ${gw.runtime.current?.id})`);
-    const stop = (signal: string) => {
+    // The address really bound: 0.0.0.0 means every interface, and saying 127.0.0.1 would hide it.
+    console.log(`llm-gateway listening on ${gw.boundUrl} (config generation ${gw.runtime.current?.id})`);
+    // SIGTERM (Kubernetes, docker stop, a rolling update) drains first, so load balancers
+    // notice before the listener closes; Ctrl-C (SIGINT) skips the delay. Either way
+    // in-flight requests finish, and a second signal is not caught: it ends the process.
+    const stop = (signal: string, shutdown: () => Promise<void>) => {
       gw.logger.info({ signal }, 'shutting down');
-      void gw.close().then(() => process.exit(0));
+      void shutdown().then(() => process.exit(0));
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM', gw.drain));
+    process.once('SIGINT', () => stop('SIGINT', () => gw.close()));
     return new Promise<number>(() => {
       /* runs until a signal */
     });

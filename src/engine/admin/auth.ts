@@ -1,8 +1,11 @@
 /**
  * Admin authentication. The admin key comes from `admin.key` (usually
  * `${GATEWAY_ADMIN_KEY}`) and is kept only as a sha256 digest, compared in constant
- * time. With no admin key configured the admin API answers loopback clients only, so a
- * local `npm start` can be inspected while a deployed gateway is never left open.
+ * time. With no admin key configured the admin API is off unless the gateway is bound to a
+ * loopback address (then it answers its loopback clients), so a local `npm start` can be
+ * inspected while a deployed gateway is never left open. The bound address decides, not
+ * only the client's: behind a load balancer or a sidecar on the same host every client
+ * looks like loopback.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
@@ -13,8 +16,9 @@ import { dbOf } from '../stores/db/index.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
+/** 127.0.0.0/8 (also IPv4-mapped) and ::1. */
 export function isLoopback(ip: string | undefined): boolean {
-  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+  return ip !== undefined && (ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.'));
 }
 
 export function presentedKey(h: { authorization?: string; 'x-api-key'?: string | string[] }): string | undefined {
@@ -28,7 +32,7 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
   return function adminAuthenticate(req, res, next) {
     const configured = deps.runtime.current?.config.admin?.key;
     if (!configured) {
-      if (isLoopback(req.socket.remoteAddress)) return next();
+      if (isLoopback(deps.boundAddress()) && isLoopback(req.socket.remoteAddress)) return next();
       return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'The admin API is disabled: set admin.key.' }));
     }
     const given = presentedKey(req.headers as Record<string, string>);

@@ -9,4 +9,6 @@ export interface AdminDeps {
   stores: Stores;
   logger: Logger;
   metrics: MetricsRegistry;
+  /** The address the server is bound to: without an admin key, only a loopback one serves admin. */
+  boundAddress(): string | undefined;
 }

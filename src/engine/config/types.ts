@@ -90,6 +90,8 @@ export interface ServerConfig {
   cors: { origins: string[]; methods?: string[]; headers?: string[]; credentials?: boolean; max_age?: number };
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdown_grace_s?: number;
+  /** Seconds /readyz answers 503 on SIGTERM, still serving, before the listener closes. */
+  drain_delay?: number;
 }
 
 /** How long usage and audit rows are kept (days; unset: forever). */

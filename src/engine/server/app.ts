@@ -23,6 +23,8 @@ export interface AppDeps {
   isDraining(): boolean;
   onPluginFailure: PluginFailureHook;
   inflight: import('prom-client').Gauge<'endpoint'>;
+  /** The address the server is bound to (the admin API's loopback rule). */
+  boundAddress(): string | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -58,7 +60,10 @@ export function createApp(deps: AppDeps): Express {
     res.end(body);
   });
 
-  app.use('/admin', createAdminRouter({ runtime: deps.runtime, stores: deps.stores, logger: deps.logger, metrics: deps.metrics }));
+  app.use(
+    '/admin',
+    createAdminRouter({ runtime: deps.runtime, stores: deps.stores, logger: deps.logger, metrics: deps.metrics, boundAddress: deps.boundAddress }),
+  );
 
   app.use(function proxyRoutes(req, res, next) {
     const gen = deps.runtime.current;

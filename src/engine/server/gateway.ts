@@ -1,7 +1,7 @@
 /**
  * Starts a gateway: stores, metrics, worker pool, runtime (first config load), the HTTP
- * server, hot reload (file watch + SIGHUP) and graceful shutdown. Tests and the CLI both
- * use `startGateway`.
+ * server, hot reload (file watch + SIGHUP) and graceful shutdown (`drain` on SIGTERM for
+ * rolling updates, `close` to stop now). Tests and the CLI both use `startGateway`.
  *
  * @example
  *   const gw = await startGateway({ configPath: 'gateway.yaml', port: 0 });
@@ -38,7 +38,10 @@ export interface StartOptions {
 }
 
 export interface RunningGateway {
+  /** A URL that reaches this gateway from this host (loopback when bound to every interface). */
   url: string;
+  /** The address really bound, as the start-up line names it, e.g. `http://0.0.0.0:8080`. */
+  boundUrl: string;
   port: number;
   runtime: Runtime;
   stores: Stores;
@@ -46,7 +49,16 @@ export interface RunningGateway {
   logger: Logger;
   /** Stop accepting, let in-flight requests finish (up to `graceMs`), release everything. */
   close(graceMs?: number): Promise<void>;
+  /**
+   * What SIGTERM does, for rolling updates: /readyz turns 503 at once while requests are
+   * still served for `server.drain_delay` seconds (load balancers and Kubernetes endpoints
+   * notice and stop sending), then `close()` with `server.shutdown_grace_s`.
+   */
+  drain(): Promise<void>;
 }
+
+/** URL text for a host and port (IPv6 in brackets). */
+const urlOf = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
   const env = opts.env ?? process.env;
@@ -66,10 +78,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   await runtime.start();
 
   let draining = false;
+  // The address really bound (known after listen): the admin API's loopback rule needs it.
+  let boundAddress: string | undefined;
   const em = engineMetrics(metrics);
   const onPluginFailure = (plugin: string, phase: string) => em.pluginErrors.inc({ plugin, phase });
   const isDraining = () => draining;
-  const app = createApp({ runtime, stores, logger, metrics, isDraining, onPluginFailure, inflight: em.inflight });
+  const app = createApp({ runtime, stores, logger, metrics, isDraining, onPluginFailure, inflight: em.inflight, boundAddress: () => boundAddress });
   const llm = createLlmHandler({ runtime, logger, onPluginFailure, isDraining, inflight: em.inflight });
   const server = createHttpServer(app, llm);
   // Upgraded sockets leave the server's bookkeeping: track them so shutdown can end them.
@@ -92,9 +106,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       resolve();
     });
   });
-  const actual = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  logger.info({ port: actual, host, generation: runtime.current?.id }, 'gateway listening');
+  const bound = server.address() as AddressInfo;
+  boundAddress = bound.address;
+  const actual = bound.port;
+  // Bound to every interface, the gateway is still reached locally over loopback.
+  const localHost = bound.address === '0.0.0.0' ? '127.0.0.1' : bound.address === '::' ? '::1' : bound.address;
+  logger.info({ port: actual, host, address: bound.address, generation: runtime.current?.id }, 'gateway listening');
 
   const watcher =
     opts.watch === false
@@ -103,8 +120,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
           void runtime.reload();
         });
 
+  // The running generation's server settings (a reload may have changed them), else the first.
+  const serverConfig = () => runtime.current?.config.server ?? first.config.server;
   let closing: Promise<void> | null = null;
-  const close = (graceMs = (first.config.server.shutdown_grace_s ?? 10) * 1000): Promise<void> =>
+  const close = (graceMs = (serverConfig().shutdown_grace_s ?? 10) * 1000): Promise<void> =>
     (closing ??= (async () => {
       draining = true;
       await watcher?.close();
@@ -121,5 +140,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       logger.info('gateway stopped');
     })());
 
-  return { url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${actual}`, port: actual, runtime, stores, metrics, logger, close };
+  let draining$: Promise<void> | null = null;
+  const drain = (): Promise<void> =>
+    (draining$ ??= (async () => {
+      draining = true;
+      const delayS = serverConfig().drain_delay ?? 5;
+      logger.info({ drain_delay_s: delayS }, 'draining: /readyz answers 503, requests are still served');
+      await new Promise((r) => setTimeout(r, delayS * 1000));
+      await close();
+    })());
+
+  return { url: urlOf(localHost, actual), boundUrl: urlOf(bound.address, actual), port: actual, runtime, stores, metrics, logger, close, drain };
 }

@@ -13,7 +13,12 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
-const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// From the sources (tsx) the worker is worker.ts and needs tsx's loader; from the build
+// (`npm run build`, plain node) it is the compiled worker.js beside this file, and no
+// loader may be named: tsx is a dev dependency the production image does not have.
+const fromSources = import.meta.url.endsWith('.ts');
+const workerFile = fileURLToPath(new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url));
+const workerExecArgv = fromSources ? ['--import', 'tsx'] : [];
 
 export function createWorkerPool(opts: { maxThreads?: number } = {}): WorkerPool {
   let pool: Piscina | undefined;
@@ -23,7 +28,7 @@ export function createWorkerPool(opts: { maxThreads?: number } = {}): WorkerPool
       filename: workerFile,
       maxThreads: opts.maxThreads ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
       idleTimeout: 60_000,
-      execArgv: ['--import', 'tsx'],
+      execArgv: workerExecArgv,
     }));
   return {
     run: <T>(task: string, payload: unknown) => get().run({ task, payload }) as Promise<T>,

@@ -13,6 +13,7 @@ stores: { state: { type: memory }, db: { type: memory } }
 providers: { local: { type: mock, options: { chunk_delay_ms: 100 } } }
 models: [ { name: mock-gpt, provider: local, model: mock-gpt } ]
 pipeline: [ { use: provider } ]
+server: { host: 127.0.0.1, drain_delay: 1 }
 `;
 
 function run(args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -33,14 +34,17 @@ async function runToExit(args: string[], env: Record<string, string> = {}): Prom
   return { code, output };
 }
 
-async function listening(child: ChildProcess): Promise<string> {
-  let out = '';
-  for await (const chunk of child.stdout!) {
-    out += chunk;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) return m[1]!;
-  }
-  throw new Error(`gateway did not start: ${out}`);
+/** The URL of the start-up line. stdout keeps being read afterwards: a closed pipe would end the child with EPIPE. */
+function listening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(`gateway did not start: ${out}`)));
+  });
 }
 
 describe('the llm-gateway CLI', function () {
@@ -94,6 +98,55 @@ describe('the llm-gateway CLI', function () {
     child.kill('SIGTERM');
     const text = await inflight;
     assert.ok(text.trimEnd().endsWith('data: [DONE]'), 'the in-flight stream was cut');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+  });
+
+  it('on SIGTERM /readyz turns 503 at once while requests are still served for drain_delay, then exits 0', async () => {
+    const child = run(['start', '--config', file], { PORT: '0' });
+    const url = await listening(child);
+    const chat = () =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+    const exited = once(child, 'exit');
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    // Not ready at once (well inside drain_delay: 1 s), yet still answering.
+    let ready = 200;
+    while (ready === 200 && Date.now() - signalledAt < 500) ready = (await fetch(`${url}/readyz`)).status;
+    assert.equal(ready, 503);
+    const readyBody = (await (await fetch(`${url}/readyz`)).json()) as { checks: { draining: boolean } };
+    assert.equal(readyBody.checks.draining, true);
+    const during = await chat();
+    assert.equal(during.status, 200);
+    assert.equal(during.headers.get('connection'), 'close', 'clients are asked to reconnect elsewhere');
+    assert.ok(Date.now() - signalledAt < 1000, 'the checks above ran inside the drain delay');
+    const [code] = await exited;
+    assert.equal(code, 0);
+    assert.ok(Date.now() - signalledAt >= 1000, 'the listener stayed open for drain_delay');
+    await assert.rejects(chat(), 'the listener is closed after the drain');
+  });
+
+  it('the start-up line names the address really bound (0.0.0.0, not 127.0.0.1)', async () => {
+    const wide = path.join(dir, 'wide.yaml');
+    // Every interface needs auth (the config refuses an open LLM endpoint there).
+    await writeFile(
+      wide,
+      CONFIG.replace('host: 127.0.0.1', 'host: 0.0.0.0')
+        .replace('pipeline: [ { use: provider } ]', 'pipeline: [ { use: auth }, { use: provider } ]')
+        .concat('keys: [ { name: t, key: sk-test-0123456789abcdef } ]\n'),
+    );
+    const child = run(['start', '--config', wide], { PORT: '0' });
+    const url = await listening(child);
+    assert.match(url, /^http:\/\/0\.0\.0\.0:\d+$/);
+    const port = new URL(url).port;
+    const r = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: 'Bearer sk-test-0123456789abcdef' } });
+    assert.equal(r.status, 200);
+    child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
   });
