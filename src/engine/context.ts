@@ -10,7 +10,7 @@ import type { GatewayError } from './errors.ts';
 import type { Deployment, UpstreamResponse } from './types.ts';
 import type { Usage } from './openai-types.ts';
 
-export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'models' | 'proxy';
+export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'responses' | 'models' | 'proxy';
 
 export interface StateKey<T> {
   readonly name: string;

@@ -1,6 +1,7 @@
 /**
- * The terminal plugin: answers /v1/models from the catalog and sends chat and embeddings
- * requests to a deployment through the dispatcher (routing, retries, fallbacks live
+ * The terminal plugin: answers /v1/models from the catalog, stored Responses API objects
+ * from the state store, and sends chat and embeddings requests to a deployment through
+ * the dispatcher (routing, retries, fallbacks live
  * there). Usage and cost of non-streamed answers are recorded here; the server records
  * them for streams when the stream ends.
  */
@@ -12,6 +13,7 @@ import { routingState } from '../../engine/routing/board.ts';
 import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import { costOf } from '../../engine/usage.ts';
+import { responsesTerminal } from '../../engine/responses/terminal.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const CREATED = Math.floor(Date.now() / 1000);
@@ -49,9 +51,14 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
     const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
     const policy = config.routing ? compilePolicy(config.routing) : undefined;
     const deps = { catalog, state, policy };
+    const responses = { state: env.stores.state, catalog };
     return {
       async invoke(ctx, signal) {
         if (ctx.endpoint === 'models') return listModels(ctx, catalog);
+        if (ctx.endpoint === 'responses') {
+          const stored = await responsesTerminal(ctx, responses);
+          if (stored) return stored;
+        }
         const res = await dispatch(ctx, signal, deps);
         if (res.kind === 'json') {
           const usage = (res.body as { usage?: Usage } | undefined)?.usage;
