@@ -69,7 +69,11 @@ export async function startTurn(d: DecodedFields, ctx: RequestContext, env: Code
   });
   if (input.missing) missing ??= notFound(input.missing.param, `Item with id '${input.missing.id}' not found.`);
   const conversation = history.concat(input.messages);
-  if (conversation.length === 0 && !missing) throw bad('input', 'The conversation is empty: give at least one input item.');
+  if (conversation.length === 0) {
+    if (!missing) throw bad('input', 'The conversation is empty: give at least one input item.');
+    // Kept well-formed for the plugins before the provider, which answers the 404 after auth.
+    conversation.push({ role: 'user', content: '' });
+  }
   d.canonical.messages = d.echo.instructions === null ? conversation : [{ role: 'system', content: d.echo.instructions }, ...conversation];
   ctx.set(TURN, {
     base,
