@@ -5,7 +5,7 @@
  * JSON and SSE. Every dialect answers alike, so one test can run against each:
  * - a `get_weather` call when tools are offered and the last turn is the user's;
  * - JSON ({"city":"Paris","celsius":15}) when structured output is asked for natively;
- * - otherwise REPLY.
+ * - otherwise REPLY (cut to max_completion_tokens words, finish_reason length).
  * Requests are recorded (`up.requests`) for assertions on what reached the provider.
  */
 import type { ServerResponse } from 'node:http';
@@ -14,6 +14,12 @@ import { startUpstream, sendJson, startSse, type FakeUpstream, type Recorded } f
 export const REPLY = 'It is 15 degrees in Paris.';
 export const JSON_REPLY = '{"city":"Paris","celsius":15}';
 export const TOOL_ARGS = '{"location":"Paris"}';
+/** Said by the user, these make the OpenAI dialect fail: a 429 before answering, a stream cut after two chunks. */
+export const UPSTREAM_429 = 'UPSTREAM_429';
+export const CUT_STREAM = 'CUT_STREAM';
+/** Said by the user, the OpenAI dialect answers with a refusal instead of content. */
+export const REFUSE = 'REFUSE';
+export const REFUSAL = "I can't help with that.";
 const WORDS = (s: string) => s.split(/(?<= )/);
 
 export type Dialect = 'openai' | 'anthropic' | 'cohere' | 'gemini';
@@ -56,13 +62,22 @@ export const USAGE = {
 
 function openai(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>): void {
   const base = { id: 'chatcmpl-scripted', created: 1700000000, model: rec.json.model ?? 'deployment' };
-  const text = w === 'json' ? JSON_REPLY : REPLY;
+  const said = JSON.stringify(rec.json.messages);
+  if (said.includes(UPSTREAM_429)) return sendJson(res, 429, { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: null } });
+  // max_completion_tokens shorter than the reply cuts it (finish_reason length), as a model does.
+  const max = rec.json.max_completion_tokens ?? Infinity;
+  const full = w === 'json' ? JSON_REPLY : REPLY;
+  const text = WORDS(full).slice(0, max).join('');
+  const finish = w === 'tool' ? 'tool_calls' : text.length < full.length ? 'length' : 'stop';
+  const refuses = said.includes(REFUSE);
   if (!rec.json.stream) {
     const message =
       w === 'tool'
         ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_up1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGS } }] }
-        : { role: 'assistant', content: text };
-    const choice = { index: 0, message, finish_reason: w === 'tool' ? 'tool_calls' : 'stop', logprobs: null };
+        : refuses
+          ? { role: 'assistant', content: null, refusal: REFUSAL }
+          : { role: 'assistant', content: text };
+    const choice = { index: 0, message, finish_reason: finish, logprobs: null };
     return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [choice], usage: USAGE.openai });
   }
   const ch = (delta: object, finish: string | null = null) => ({
@@ -78,9 +93,12 @@ function openai(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
       ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
       ch({}, 'tool_calls'),
     );
-  else items.push(...WORDS(text).map((t) => ch({ content: t })), ch({}, 'stop'));
+  else if (refuses) items.push(...WORDS(REFUSAL).map((t) => ch({ refusal: t })), ch({}, 'stop'));
+  else items.push(...WORDS(text).map((t) => ch({ content: t })), ch({}, finish));
   if (rec.json.stream_options?.include_usage) items.push({ ...base, object: 'chat.completion.chunk', choices: [], usage: USAGE.openai });
   startSse(res);
+  // A stream cut mid-answer: two chunks, then the connection dies.
+  if (said.includes(CUT_STREAM)) return void res.write(sse(items.slice(0, 3)), () => res.destroy());
   res.end(sse(items) + 'data: [DONE]\n\n');
 }
 

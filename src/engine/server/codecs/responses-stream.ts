@@ -17,16 +17,19 @@ import type { RequestContext } from '../../context.ts';
 import type { GatewayError } from '../../errors.ts';
 import type { StreamEvent } from '../../types.ts';
 import type { ChunkToolCallDelta, FinishReason, Usage } from '../../openai-types.ts';
-import type { FunctionCallItem, MessageItem, OutputItem, OutputText } from '../../responses/types.ts';
+import type { FunctionCallItem, MessageItem, OutputItem, OutputText, Refusal } from '../../responses/types.ts';
 import { itemId } from '../../responses/ids.ts';
-import { functionCallItem, itemStatus, messageItem, responseObject } from './responses-output.ts';
+import { functionCallItem, itemStatus, responseObject } from './responses-output.ts';
 import { finishTurn, type Turn } from './responses-turn.ts';
 import { responsesParam } from './responses-errors.ts';
 
+type PartKind = 'output_text' | 'refusal';
+
 interface OpenMessage {
+  /** Its `content` holds the parts already closed. */
   item: MessageItem;
   index: number;
-  text: string;
+  part?: { kind: PartKind; text: string };
 }
 
 export class ResponsesStreamEncoder implements StreamEncoder {
@@ -53,7 +56,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const choice = c.choices?.[0];
     if (!choice) return out;
     const d = choice.delta;
-    if (typeof d?.content === 'string' && d.content) out += this.text(d.content);
+    if (typeof d?.content === 'string' && d.content) out += this.delta('output_text', d.content);
+    if (typeof d?.refusal === 'string' && d.refusal) out += this.delta('refusal', d.refusal);
     for (const tc of d?.tool_calls ?? []) out += this.toolDelta(tc);
     if (choice.finish_reason) {
       this.finish = choice.finish_reason;
@@ -93,24 +97,42 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return this.emit('response.created', { response }) + this.emit('response.in_progress', { response });
   }
 
-  private text(delta: string): string {
-    let out = '';
-    if (!this.message) out += this.openMessage();
+  /** Text or refusal text of the message: a new content part whenever the kind changes. */
+  private delta(kind: PartKind, delta: string): string {
+    let out = this.message ? '' : this.openMessage();
     const m = this.message!;
-    m.text += delta;
-    return out + this.emit('response.output_text.delta', { item_id: m.item.id, output_index: m.index, content_index: 0, delta, logprobs: [] });
+    if (m.part?.kind !== kind) out += this.closePart(m) + this.openPart(m, kind);
+    m.part!.text += delta;
+    const at = { item_id: m.item.id, output_index: m.index, content_index: m.item.content.length, delta };
+    return out + (kind === 'output_text' ? this.emit('response.output_text.delta', { ...at, logprobs: [] }) : this.emit('response.refusal.delta', at));
   }
 
   private openMessage(): string {
     const index = this.items.length;
     const item: MessageItem = { type: 'message', id: itemId('msg', this.turn.base, index), status: 'in_progress', role: 'assistant', content: [] };
     this.items.push(item);
-    this.message = { item, index, text: '' };
-    const part: OutputText = { type: 'output_text', text: '', annotations: [], logprobs: [] };
-    return (
-      this.emit('response.output_item.added', { output_index: index, item }) +
-      this.emit('response.content_part.added', { item_id: item.id, output_index: index, content_index: 0, part })
-    );
+    this.message = { item, index };
+    return this.emit('response.output_item.added', { output_index: index, item });
+  }
+
+  private openPart(m: OpenMessage, kind: PartKind): string {
+    m.part = { kind, text: '' };
+    const part = kind === 'output_text' ? { type: kind, text: '', annotations: [], logprobs: [] } : { type: kind, refusal: '' };
+    return this.emit('response.content_part.added', { item_id: m.item.id, output_index: m.index, content_index: m.item.content.length, part });
+  }
+
+  private closePart(m: OpenMessage): string {
+    if (!m.part) return '';
+    const { kind, text } = m.part;
+    m.part = undefined;
+    const at = { item_id: m.item.id, output_index: m.index, content_index: m.item.content.length };
+    const part: OutputText | Refusal = kind === 'output_text' ? { type: kind, text, annotations: [], logprobs: [] } : { type: kind, refusal: text };
+    m.item.content.push(part);
+    const done =
+      kind === 'output_text'
+        ? this.emit('response.output_text.done', { ...at, text, logprobs: [] })
+        : this.emit('response.refusal.done', { ...at, refusal: text });
+    return done + this.emit('response.content_part.done', { ...at, part });
   }
 
   private toolDelta(tc: ChunkToolCallDelta): string {
@@ -135,15 +157,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private closeMessage(): string {
     const m = this.message;
     if (!m) return '';
+    // An empty answer still has its (empty) text part, as the JSON answer has.
+    const out = m.part || m.item.content.length ? this.closePart(m) : this.openPart(m, 'output_text') + this.closePart(m);
     this.message = undefined;
-    const done = messageItem(m.item.id, m.text, itemStatus(this.finish));
-    this.items[m.index] = done;
-    const part = done.content[0];
-    return (
-      this.emit('response.output_text.done', { item_id: done.id, output_index: m.index, content_index: 0, text: m.text, logprobs: [] }) +
-      this.emit('response.content_part.done', { item_id: done.id, output_index: m.index, content_index: 0, part }) +
-      this.emit('response.output_item.done', { output_index: m.index, item: done })
-    );
+    m.item.status = itemStatus(this.finish);
+    return out + this.emit('response.output_item.done', { output_index: m.index, item: m.item });
   }
 
   /** Ends every open item; an answer with no item at all gets an empty message, as the JSON answer has. */
