@@ -7,11 +7,12 @@
  *   decodeResponsesFields({ model: 'gpt-4o', input: 'Hi', max_output_tokens: 50 })
  *   // { canonical: { model: 'gpt-4o', messages: [], max_completion_tokens: 50 }, echo: {…}, features: Set {}, … }
  */
-import type { ChatRequest, ToolDefinition } from '../../openai-types.ts';
+import type { ChatRequest } from '../../openai-types.ts';
 import type { ResponseEcho } from '../../responses/types.ts';
 import type { ResponsesFeature } from '../../responses/support.ts';
 import { gatewayError } from '../../errors.ts';
 import { bad, isObj, optBool, optNumber, optString, refuseUnless, unsupported, type Obj } from './responses-check.ts';
+import { decodeToolChoice, decodeTools, TOOL_NAME, toCanonicalTool } from './responses-tools.ts';
 
 export interface DecodedFields {
   /** Canonical request; `messages` is filled in by the input decoder. */
@@ -36,7 +37,6 @@ const KNOWN = new Set([
 /** `include` values honoured: input images are always kept; no reasoning is ever encrypted. */
 const INCLUDABLE = new Set(['message.input_image.image_url', 'reasoning.encrypted_content']);
 const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 export function decodeResponsesFields(body: unknown): DecodedFields {
   if (!isObj(body)) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'The request body must be a JSON object.' });
@@ -121,48 +121,6 @@ function decodeInputParam(input: unknown, previousId: string | undefined): unkno
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   if (Array.isArray(input) && (input.length > 0 || previousId !== undefined)) return input;
   throw bad('input', 'Field required (a string or a non-empty array of input items).');
-}
-
-interface ResponsesTool {
-  name: string;
-  description?: string;
-  parameters?: Obj;
-  strict?: boolean;
-}
-
-function decodeTools(tools: unknown): ResponsesTool[] {
-  if (tools === undefined || tools === null) return [];
-  if (!Array.isArray(tools)) throw bad('tools', 'Must be an array.');
-  return tools.map((t, i) => {
-    const p = `tools[${i}]`;
-    if (!isObj(t)) throw bad(p, 'Must be a tool object.');
-    if (t.type !== 'function')
-      throw unsupported(`${p}.type`, `The built-in tool '${String(t.type)}' is not supported by this gateway; only function tools are.`);
-    if (typeof t.name !== 'string' || !TOOL_NAME.test(t.name)) throw bad(`${p}.name`, 'Must match ^[a-zA-Z0-9_-]{1,64}$.');
-    if (t.parameters !== undefined && t.parameters !== null && !isObj(t.parameters)) throw bad(`${p}.parameters`, 'Must be a JSON Schema object.');
-    const tool: ResponsesTool = { name: t.name };
-    const description = optString(t.description, `${p}.description`);
-    if (description !== undefined) tool.description = description;
-    if (isObj(t.parameters)) tool.parameters = t.parameters;
-    const strict = optBool(t.strict, `${p}.strict`);
-    if (strict !== undefined) tool.strict = strict;
-    return tool;
-  });
-}
-
-function toCanonicalTool(t: ResponsesTool): ToolDefinition {
-  return { type: 'function', function: t };
-}
-
-function decodeToolChoice(tc: unknown): ChatRequest['tool_choice'] | undefined {
-  if (tc === undefined || tc === null) return undefined;
-  if (tc === 'none' || tc === 'auto' || tc === 'required') return tc;
-  if (isObj(tc) && tc.type === 'function') {
-    if (typeof tc.name !== 'string') throw bad('tool_choice.name', 'Field required.');
-    return { type: 'function', function: { name: tc.name } };
-  }
-  if (isObj(tc)) throw unsupported('tool_choice.type', `tool_choice '${String(tc.type)}' is not supported by this gateway.`);
-  throw bad('tool_choice', "Must be 'none', 'auto', 'required' or a function choice.");
 }
 
 /** `text.format` → response_format; returns the echo of `text`. */
