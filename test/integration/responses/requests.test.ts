@@ -3,7 +3,8 @@
  * (images, developer messages, replayed assistant turns, function calls and outputs,
  * reasoning items), fields the gateway cannot honour (400 naming them, nothing sent
  * upstream), truncated answers (`incomplete`), upstream failures before and during a
- * stream (`error` then `response.failed`), and the HTTP edges (405, 415, bad JSON).
+ * stream (`error` then `response.failed`; these come last: they trip the deployment's
+ * breaker), and the HTTP edges (405, 415, bad JSON).
  */
 import assert from 'node:assert/strict';
 import { startTestGateway, postJson, type TestGateway } from '../../helpers/gateway.ts';
@@ -90,6 +91,35 @@ describe('Responses API requests: translation, refusals, failures', () => {
     assert.equal(sent.top_p, 0.5);
     assert.equal(sent.user, 'u-1');
     assert.equal(sent.prompt_cache_key, 'pk');
+  });
+
+  it('input items list newest first by default, and pages with order, limit and after', async () => {
+    const r = await post({
+      input: [
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'two' },
+        { role: 'user', content: 'three' },
+      ],
+    });
+    const page = async (q: string) => {
+      const res = await fetch(`${gw.url}/v1/responses/${r.json.id}/input_items${q}`);
+      const body = (await res.json()) as {
+        data: Array<{ id: string; content: Array<{ text: string }> }>;
+        has_more: boolean;
+        first_id: string;
+        last_id: string;
+      };
+      assertSpec('ResponseItemList', body);
+      return body;
+    };
+    const texts = (b: { data: Array<{ content: Array<{ text: string }> }> }) => b.data.map((d) => d.content[0]!.text);
+    assert.deepEqual(texts(await page('')), ['three', 'two', 'one']);
+    const first = await page('?order=asc&limit=2');
+    assert.deepEqual(texts(first), ['one', 'two']);
+    assert.equal(first.has_more, true);
+    const rest = await page(`?order=asc&limit=2&after=${first.last_id}`);
+    assert.deepEqual(texts(rest), ['three']);
+    assert.equal(rest.has_more, false);
   });
 
   /** Each refused with a 400 naming `param`, before anything is sent upstream. */
