@@ -10,7 +10,7 @@ import type { GatewayError } from './errors.ts';
 import type { Deployment, UpstreamResponse } from './types.ts';
 import type { Usage } from './openai-types.ts';
 
-export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'models' | 'proxy';
+export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'responses' | 'models' | 'proxy';
 
 export interface StateKey<T> {
   readonly name: string;

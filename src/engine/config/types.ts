@@ -130,6 +130,8 @@ export interface GatewayConfig {
   routes?: RouteConfig[];
   /** Keys declared statically for small set-ups (issue 4). */
   keys?: Array<Record<string, unknown>>;
+  /** The Responses API's stored responses (`store`, `previous_response_id`). */
+  responses?: { store_ttl_seconds?: number };
   [k: string]: unknown;
 }
 

@@ -10,7 +10,7 @@ export interface Cors {
   apply(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-const DEFAULT_METHODS = ['GET', 'POST', 'OPTIONS'];
+const DEFAULT_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
 const DEFAULT_HEADERS = ['authorization', 'content-type', 'x-api-key', 'x-request-id', 'anthropic-version', 'openai-organization'];
 
 export function buildCors(cfg: ServerConfig['cors'] | undefined): Cors {

@@ -9,6 +9,7 @@ import type { Express } from 'express';
 import { requestIdOf, type EndpointSpec } from './llm-handler.ts';
 import { openaiChatCodec, openaiEmbeddingsCodec } from './codecs/openai.ts';
 import { anthropicCodec, anthropicCountTokensCodec, anthropicModelsCodec, speaksAnthropic } from './codecs/anthropic.ts';
+import { responsesCodec } from './codecs/responses.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
 
@@ -18,9 +19,15 @@ const MESSAGES: EndpointSpec = { endpoint: 'messages', method: 'POST', codec: an
 const COUNT_TOKENS: EndpointSpec = { endpoint: 'count_tokens', method: 'POST', codec: anthropicCountTokensCodec };
 const MODELS: EndpointSpec = { endpoint: 'models', method: 'GET', codec: openaiChatCodec };
 const ANTHROPIC_MODELS: EndpointSpec = { endpoint: 'models', method: 'GET', codec: anthropicModelsCodec };
+const RESPONSES: EndpointSpec = { endpoint: 'responses', method: 'POST', codec: responsesCodec };
+const STORED_RESPONSE: EndpointSpec = { endpoint: 'responses', method: 'GET', codec: responsesCodec, allow: 'GET, DELETE' };
+const DELETE_RESPONSE: EndpointSpec = { ...STORED_RESPONSE, method: 'DELETE' };
+const INPUT_ITEMS: EndpointSpec = { endpoint: 'responses', method: 'GET', codec: responsesCodec };
+const STORED_RESPONSE_PATH = /^\/v1\/responses\/[^/]+$/;
+const INPUT_ITEMS_PATH = /^\/v1\/responses\/[^/]+\/input_items$/;
 
-/** Path (query stripped, one trailing slash tolerated) → endpoint. */
-export function matchEndpoint(url: string): EndpointSpec | undefined {
+/** Path (query stripped, one trailing slash tolerated) → endpoint; `method` picks between specs of one path. */
+export function matchEndpoint(url: string, method?: string): EndpointSpec | undefined {
   const q = url.indexOf('?');
   let p = q === -1 ? url : url.slice(0, q);
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
@@ -35,11 +42,15 @@ export function matchEndpoint(url: string): EndpointSpec | undefined {
       return MESSAGES;
     case '/v1/messages/count_tokens':
       return COUNT_TOKENS;
+    case '/v1/responses':
+      return RESPONSES;
     case '/v1/models':
     case '/models':
       return MODELS;
     default:
-      return p.startsWith('/v1/models/') ? MODELS : undefined;
+      if (p.startsWith('/v1/models/')) return MODELS;
+      if (STORED_RESPONSE_PATH.test(p)) return method === 'DELETE' ? DELETE_RESPONSE : STORED_RESPONSE;
+      return INPUT_ITEMS_PATH.test(p) ? INPUT_ITEMS : undefined;
   }
 }
 
@@ -52,15 +63,16 @@ export function createHttpServer(app: Express, llm: LlmHandler): http.Server {
     req.headers['x-request-id'] = id;
     res.setHeader('x-request-id', id);
     const url = req.url ?? '/';
-    let spec = matchEndpoint(url);
+    let spec = matchEndpoint(url, req.method);
     if (speaksAnthropic(req.headers, url)) {
       res.setHeader('request-id', id);
       if (spec === MODELS) spec = ANTHROPIC_MODELS;
     }
     if (!spec) return void app(req, res);
     if (req.method !== spec.method && req.method !== 'OPTIONS') {
-      const e = gatewayError('GW_ERR_METHOD_NOT_ALLOWED', { message: `Use ${spec.method} for this endpoint.` });
-      return writeError(res, e, { allow: spec.method }, spec.codec.errorBody(e, id));
+      const allow = spec.allow ?? spec.method;
+      const e = gatewayError('GW_ERR_METHOD_NOT_ALLOWED', { message: `Use ${allow} for this endpoint.` });
+      return writeError(res, e, { allow }, spec.codec.errorBody(e, id));
     }
     void llm(req, res, spec);
   });

@@ -23,7 +23,9 @@ import { pumpStream } from './stream.ts';
 
 export interface EndpointSpec {
   endpoint: Endpoint;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The Allow header of a 405 when the path takes more than `method`. */
+  allow?: string;
   codec: Codec;
 }
 
@@ -74,7 +76,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       if (spec.method === 'POST') {
         if (!isJsonContentType(req.headers['content-type'])) throw gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE');
         const raw = await readBody(req, gen.bodyLimit);
-        ctx.body = spec.codec.decodeRequest(parseJson(raw));
+        ctx.body = await spec.codec.decodeRequest(parseJson(raw), ctx, { state: runtime.deps.stores.state, config: gen.config });
         // Only OpenAI-dialect bytes can be forwarded to an OpenAI-compatible upstream as is.
         if (spec.codec.name === 'openai') ctx.rawBody = raw;
         const model = (ctx.body as { model?: unknown }).model;
@@ -87,7 +89,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       } else {
         ctx.status = response.status;
         if (spec.codec.encodeResponse && spec.endpoint !== 'models') {
-          writeJson(res, response.status, spec.codec.encodeResponse(response.body as never, ctx), headers);
+          writeJson(res, response.status, await spec.codec.encodeResponse(response.body as never, ctx), headers);
         } else if (response.raw) {
           writeRaw(res, response.status, response.raw, headers);
         } else {

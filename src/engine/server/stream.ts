@@ -66,7 +66,7 @@ export async function pumpStream(
       await it.return?.();
       return;
     }
-    res.end(enc.end());
+    res.end(await enc.end());
   } catch (err) {
     await it.return?.().catch(() => undefined);
     if (ctx.signal.aborted || res.destroyed) return;

@@ -100,7 +100,7 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
     return {
       onRequest(ctx) {
         const ep = ctx.endpoint;
-        if (ep !== 'chat' && ep !== 'messages' && ep !== 'embeddings') return;
+        if ((ep !== 'chat' && ep !== 'messages' && ep !== 'responses' && ep !== 'embeddings') || ctx.body === undefined) return;
         const sides = index[ep];
         const req = rulesFor(sides.request, ctx.model);
         // A body that is not an object (no validation plugin above) has no text to filter.

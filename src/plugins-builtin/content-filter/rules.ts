@@ -8,7 +8,7 @@ import { piiMatchers, type Matcher, type PiiType } from './detectors.ts';
 
 export type Action = 'block' | 'redact' | 'log';
 export type Direction = 'request' | 'response';
-export type FilteredEndpoint = 'chat' | 'messages' | 'embeddings';
+export type FilteredEndpoint = 'chat' | 'messages' | 'responses' | 'embeddings';
 
 export interface RuleConfig {
   name: string;
@@ -49,7 +49,7 @@ export interface Side {
 
 export type RuleIndex = Record<FilteredEndpoint, Record<Direction, Side>>;
 
-const ENDPOINTS: readonly FilteredEndpoint[] = ['chat', 'messages', 'embeddings'];
+const ENDPOINTS: readonly FilteredEndpoint[] = ['chat', 'messages', 'responses', 'embeddings'];
 
 /** Word characters for "whole word": letters and digits of any script, and `_`. */
 const WORD = '[\\p{L}\\p{N}_]';

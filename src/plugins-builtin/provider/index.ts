@@ -1,9 +1,9 @@
 /**
  * The terminal plugin: answers /v1/models and /v1/messages/count_tokens itself (from the
- * catalog and the engine's token counter) and sends chat and embeddings requests to a
- * deployment through the dispatcher (routing, retries, fallbacks live there). Usage and
- * cost of non-streamed answers are recorded here; the server records them for streams
- * when the stream ends.
+ * catalog and the engine's token counter), stored Responses API objects from the state
+ * store, and sends chat and embeddings requests to a deployment through the dispatcher
+ * (routing, retries, fallbacks live there). Usage and cost of non-streamed answers are
+ * recorded here; the server records them for streams when the stream ends.
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import type { Usage } from '../../engine/openai-types.ts';
@@ -13,6 +13,7 @@ import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.t
 import { costOf } from '../../engine/usage.ts';
 import { listModels } from './models.ts';
 import { countForStreamStart, countTokensAnswer } from './prompt-tokens.ts';
+import { responsesTerminal } from '../../engine/responses/terminal.ts';
 import schema from './schema.json' with { type: 'json' };
 
 interface ProviderPluginConfig {
@@ -33,10 +34,15 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
     const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
     const policy = config.routing ? compilePolicy(config.routing) : undefined;
     const deps = { catalog, state, policy };
+    const responses = { state: env.stores.state, catalog };
     return {
       async invoke(ctx, signal) {
         if (ctx.endpoint === 'models') return listModels(ctx, catalog);
         if (ctx.endpoint === 'count_tokens') return countTokensAnswer(ctx, catalog, env.pool);
+        if (ctx.endpoint === 'responses') {
+          const stored = await responsesTerminal(ctx, responses);
+          if (stored) return stored;
+        }
         const counting = countForStreamStart(ctx, catalog, env.pool);
         const res = await dispatch(ctx, signal, deps);
         if (counting) await counting;

@@ -36,12 +36,10 @@ const router: PluginDefinition<RouterConfig> = {
     const policy = compiled.policy;
     return {
       async onRequest(ctx) {
-        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'embeddings') return;
-        // /v1/messages bodies are already canonical chat requests: route them as chat.
-        const p = await planner.route(
-          { endpoint: ctx.endpoint === 'messages' ? 'chat' : ctx.endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers },
-          { advance: true },
-        );
+        // /v1/messages and /v1/responses bodies are already canonical chat requests: route them as chat.
+        const endpoint = ctx.endpoint === 'messages' || ctx.endpoint === 'responses' ? 'chat' : ctx.endpoint;
+        if ((endpoint !== 'chat' && endpoint !== 'embeddings') || ctx.body === undefined) return;
+        const p = await planner.route({ endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
         if (p.error) throw p.error;
         ctx.model = p.model;
         ctx.candidates = p.candidates;

@@ -152,7 +152,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
 
     return {
       async onRequest(ctx) {
-        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages') return;
+        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'responses') return;
         const body = ctx.body as ChatRequest;
         if (!Array.isArray(body?.messages) || body.messages.length === 0) return;
         const cc = directives(ctx.header('cache-control'));

@@ -10,7 +10,7 @@ import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CO
 import type { RequestContext } from '../../engine/context.ts';
 import type { Deployment } from '../../engine/types.ts';
 
-const OPERATION: Partial<Record<RequestContext['endpoint'], string>> = { chat: 'chat', messages: 'chat', embeddings: 'embeddings' };
+const OPERATION: Partial<Record<RequestContext['endpoint'], string>> = { chat: 'chat', messages: 'chat', responses: 'chat', embeddings: 'embeddings' };
 
 /** `{operation} {model}`: the client's model for the request, the upstream id for an attempt. */
 export function spanName(ctx: RequestContext, model = ctx.model): string {

@@ -75,7 +75,7 @@ export class TransformConfigError extends Error {
 /** @throws TransformConfigError listing every problem with its config path */
 export function compileRules(config: Readonly<TransformConfig>, opts: CompileOptions): CompiledRules {
   const issues: ConfigProblem[] = [];
-  const out: Record<LlmEndpoint, CompiledRule[]> = { chat: [], embeddings: [], messages: [] };
+  const out: Record<LlmEndpoint, CompiledRule[]> = { chat: [], embeddings: [], messages: [], responses: [] };
   const names = new Set<string>();
   config.rules.forEach(function compileOne(rule, i) {
     const at = `${opts.at}.rules[${i}]`;
@@ -113,6 +113,9 @@ const keyPath = (key: string) => formatPath(['_', key]).slice(1);
 
 const entries = <V>(o: Readonly<Record<string, V>> | undefined) => (o ? Object.entries(o) : undefined);
 
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : (xs[0] ?? ''));
+
 /** Collects one rule's operations per endpoint, checking each against the rule's scope. */
 class RuleBuilder {
   private readonly request = new Map<LlmEndpoint, RequestOp[]>();
@@ -131,7 +134,7 @@ class RuleBuilder {
     this.empty = false;
     const eps = this.scope.filter((e) => allowed.includes(e));
     if (!eps.length)
-      this.issues.push({ path: loc, message: `applies to ${allowed.join(' and ')} requests only, but the rule is scoped to ${this.scope.join(', ')}` });
+      this.issues.push({ path: loc, message: `applies to ${listed(allowed)} requests only, but the rule is scoped to ${this.scope.join(', ')}` });
     return eps;
   }
 

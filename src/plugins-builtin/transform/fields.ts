@@ -3,10 +3,10 @@
  * add `max_tokens` to embeddings requests (OpenAI refuses unknown embeddings fields) or
  * edit a system prompt an embeddings request does not have.
  */
-export type LlmEndpoint = 'chat' | 'embeddings' | 'messages';
-export const LLM_ENDPOINTS: readonly LlmEndpoint[] = ['chat', 'embeddings', 'messages'];
+export type LlmEndpoint = 'chat' | 'embeddings' | 'messages' | 'responses';
+export const LLM_ENDPOINTS: readonly LlmEndpoint[] = ['chat', 'embeddings', 'messages', 'responses'];
 
-const CHAT_LIKE: readonly LlmEndpoint[] = ['chat', 'messages'];
+const CHAT_LIKE: readonly LlmEndpoint[] = ['chat', 'messages', 'responses'];
 const EMBEDDINGS: readonly LlmEndpoint[] = ['embeddings'];
 
 // Canonical request fields of one API only (OpenAI's Chat Completions / Embeddings).

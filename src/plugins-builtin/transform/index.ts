@@ -58,7 +58,8 @@ const transform: PluginDefinition<TransformConfig> = {
     const instance: PluginInstance = {
       onRequest(ctx) {
         const list = (rules as Record<string, readonly CompiledRule[]>)[ctx.endpoint];
-        if (!list || !list.length) return;
+        // GET/DELETE /v1/responses/{id} carry no body to transform.
+        if (!list || !list.length || ctx.body === undefined) return;
         const body = ctx.body as Record<string, unknown>;
         const model = ctx.model;
         let edit: Edit | undefined;

@@ -40,7 +40,9 @@ const validation: PluginDefinition<ValidationConfig> = {
     const embeddings = ajv.compile(embeddingsRequestSchema);
     return {
       onRequest(ctx) {
-        if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'count_tokens' && ctx.endpoint !== 'embeddings') return;
+        // GET/DELETE /v1/responses/{id} carry no body.
+        const ep = ctx.endpoint;
+        if ((ep !== 'chat' && ep !== 'messages' && ep !== 'count_tokens' && ep !== 'responses' && ep !== 'embeddings') || ctx.body === undefined) return;
         const check = ctx.endpoint === 'embeddings' ? embeddings : chat;
         if (!check(ctx.body)) {
           const e = check.errors![0]!;

@@ -75,8 +75,8 @@ describe('plugins/transform: config', () => {
           response_body: { remove: [id] }
           default: { dimensions: 3 }`),
     );
-    assert.match(msg, /rules\[0\]\.system_prompt: applies to chat and messages requests only, but the rule is scoped to embeddings/);
-    assert.match(msg, /rules\[0\]\.clamp\.max_tokens: applies to chat and messages requests only/);
+    assert.match(msg, /rules\[0\]\.system_prompt: applies to chat, messages and responses requests only, but the rule is scoped to embeddings/);
+    assert.match(msg, /rules\[0\]\.clamp\.max_tokens: applies to chat, messages and responses requests only/);
     assert.match(msg, /rules\[1\]\.response_body: applies to chat and embeddings requests only, but the rule is scoped to messages/);
     assert.match(msg, /rules\[1\]\.default\.dimensions: applies to embeddings requests only/);
   });

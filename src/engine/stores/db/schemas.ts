@@ -38,7 +38,7 @@ export const PERMISSIONS_SCHEMA: JSONSchema = {
   additionalProperties: false,
   properties: {
     models: { ...names, description: "Client-facing model names; '*' or a trailing '*' wildcard allowed." },
-    endpoints: { type: 'array', items: { enum: ['chat', 'embeddings', 'messages', 'models', 'proxy'] }, uniqueItems: true },
+    endpoints: { type: 'array', items: { enum: ['chat', 'embeddings', 'messages', 'responses', 'models', 'proxy'] }, uniqueItems: true },
     providers: { ...names, description: 'Provider names (keys of `providers:`).' },
   },
 };
