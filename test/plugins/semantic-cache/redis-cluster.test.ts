@@ -28,7 +28,9 @@ describe('semantic-cache on a 3-node Redis Cluster', function () {
 
   it('two gateways share exact and semantic hits; entries land on every master', async () => {
     const state = `{ type: redis, cluster: { nodes: [${cluster.nodes.map((n) => `"${n}"`).join(', ')}] }, prefix: "test:sc:" }`;
-    for (let i = 0; i < 2; i++) gws.push(await startTestGateway(cacheConfig({ upstream, cache: '{ similarity_threshold: 0.85 }', state })));
+    // A generous lookup deadline: on a busy machine a slow lookup would bypass the cache.
+    for (let i = 0; i < 2; i++)
+      gws.push(await startTestGateway(cacheConfig({ upstream, cache: '{ similarity_threshold: 0.85, lookup_timeout_ms: 5000 }', state })));
     const [one, two] = gws as [TestGateway, TestGateway];
     const stored = () => metric(one, 'gateway_cache_requests_total', 'result="store"');
 
