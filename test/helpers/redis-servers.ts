@@ -48,13 +48,10 @@ export interface RedisProcess {
  * server without persistence writes none.
  */
 export async function startRedisServer(port: number, dir = os.tmpdir(), args: readonly string[] = []): Promise<RedisProcess> {
-  const child = spawn(
-    'redis-server',
-    [...args, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `dump-${port}.rdb`, '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `dump-${port}.rdb`, '--save', '', '--appendonly', 'no'];
+  // Replicas sync through a file: a diskless sync started at once (delay 0) left a fresh
+  // replica 'connected' at offset 0 now and then, never applying a write.
+  const child = spawn('redis-server', [...args, ...base, '--repl-diskless-sync', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   for await (const c of child.stdout!) {
     out += c;
@@ -95,15 +92,21 @@ export async function redisCall(port: number, ...cmd: string[]): Promise<unknown
 }
 
 export interface RedisCluster {
-  /** Seed nodes, `127.0.0.1:<port>` each. */
+  /** Every node, masters first, `127.0.0.1:<port>` each: any of them seeds a client. */
   nodes: string[];
+  /** Kill one node (a crash): its replica, if any, takes over after the node timeout. */
+  kill(address: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** `n` masters, no replicas, all 16384 slots assigned by `redis-cli --cluster create`. */
-export async function startRedisCluster(n = 3): Promise<RedisCluster> {
+/**
+ * `masters` masters with `replicas` replicas each, all 16384 slots assigned by
+ * `redis-cli --cluster create`; a node is deemed down after 2 s (`cluster-node-timeout`).
+ */
+export async function startRedisCluster(masters = 3, replicas = 0): Promise<RedisCluster> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gw-redis-cluster-'));
   const procs: RedisProcess[] = [];
+  const n = masters * (1 + replicas);
   try {
     // Bus ports are set explicitly: the default (port + 10000) may be taken or out of range.
     const ports = await freePorts(2 * n);
@@ -113,11 +116,15 @@ export async function startRedisCluster(n = 3): Promise<RedisCluster> {
       procs.push(await startRedisServer(port, dir, args));
     }
     const nodes = procs.map((p) => p.address);
-    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicas), '--cluster-yes']);
     for (const p of procs)
       await waitFor(`cluster_state:ok on ${p.address}`, async () => String(await redisCall(p.port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'));
+    // A replica that never synced cannot take over: wait for every link.
+    for (const p of procs)
+      await waitFor(`${p.address} in sync`, async () => /role:master|master_link_status:up/.test(String(await redisCall(p.port, 'INFO', 'replication'))));
     return {
       nodes,
+      kill: (address) => procs.find((p) => p.address === address)!.stop(),
       async stop() {
         await Promise.all(procs.map((p) => p.stop()));
         await rm(dir, { recursive: true, force: true });
