@@ -108,8 +108,32 @@ export interface PostgresDbConfig {
   retention?: DbRetentionConfig;
 }
 
+/** Where `stores.state` finds Redis: one node, the master Sentinels name, or a Cluster. */
+export type RedisTarget = { url: string } | { sentinel: RedisSentinelConfig } | { cluster: RedisClusterConfig };
+
+export interface RedisSentinelConfig {
+  /** The master's name in the Sentinels' config. */
+  name: string;
+  /** Sentinel addresses, `host:port` each. */
+  nodes: string[];
+  username?: string;
+  password?: string;
+  sentinel_username?: string;
+  sentinel_password?: string;
+  db?: number;
+  tls?: boolean;
+}
+
+export interface RedisClusterConfig {
+  /** Seed nodes, `host:port` each. */
+  nodes: string[];
+  username?: string;
+  password?: string;
+  tls?: boolean;
+}
+
 export interface StoresConfig {
-  state: { type: 'memory' } | { type: 'redis'; url: string; prefix?: string };
+  state: { type: 'memory' } | ({ type: 'redis'; prefix?: string } & RedisTarget);
   db: { type: 'sqlite'; path: string; retention?: DbRetentionConfig } | { type: 'memory' } | PostgresDbConfig;
 }
 

@@ -20,7 +20,7 @@ import { openDb, dbOf } from './db/index.ts';
 const DEFAULT_PREFIX = 'gw:';
 
 export function createStateStore(cfg: GatewayConfig['stores']['state'] | undefined, logger: Logger): StateStore {
-  if (cfg?.type === 'redis') return createRedisStateStore(cfg.url, cfg.prefix ?? DEFAULT_PREFIX, logger);
+  if (cfg?.type === 'redis') return createRedisStateStore(cfg, cfg.prefix ?? DEFAULT_PREFIX, logger);
   return createMemoryStateStore(DEFAULT_PREFIX);
 }
 

@@ -1,20 +1,23 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { StateStore } from './state.ts';
+import type { RedisTarget } from '../config/types.ts';
+import type { RedisClient, StateStore } from './state.ts';
+import { closeRedis, connectRedis } from './redis-connect.ts';
 
 /**
- * Redis-backed state store. One command connection, plus one subscriber connection made
- * on first subscribe (a Redis connection in subscribe mode cannot run commands).
- * ioredis reconnects by itself; commands fail fast while it is down (no offline queue)
- * so callers can fail open or closed as they are configured to.
+ * Redis-backed state store on one node, a Sentinel-managed master or a Redis Cluster
+ * (redis-connect.ts). One command connection, plus one subscriber connection made on
+ * first subscribe (a Redis connection in subscribe mode cannot run commands). ioredis
+ * reconnects by itself; commands fail fast while it is down (no offline queue) so callers
+ * can fail open or closed as they are configured to. Every method touches one key, so
+ * all of them work on a Cluster; pub/sub there reaches every node's subscribers.
  */
 /** Longest `subscribe` waits for a Redis that is not known to be down. */
 const SUBSCRIBE_WAIT_MS = 2000;
 
-export function createRedisStateStore(url: string, prefix: string, logger: Logger): StateStore {
-  const opts = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, retryStrategy: (times: number) => Math.min(times * 100, 2000) };
-  const redis = new Redis(url, opts);
-  let sub: Redis | undefined;
+/** `target`: where Redis is (a URL string stands for `{ url }`). */
+export function createRedisStateStore(target: RedisTarget | string, prefix: string, logger: Logger): StateStore {
+  const redis = connectRedis(target, { offlineQueue: false, maxRetriesPerRequest: 1 });
+  let sub: RedisClient | undefined;
   const handlers = new Map<string, Set<(m: string) => void>>();
   let warned = false;
   let closed = false;
@@ -27,9 +30,9 @@ export function createRedisStateStore(url: string, prefix: string, logger: Logge
     warned = false;
   });
 
-  const subscriber = (): Redis => {
+  const subscriber = (): RedisClient => {
     if (sub) return sub;
-    sub = new Redis(url, { ...opts, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    sub = connectRedis(target, { offlineQueue: true, maxRetriesPerRequest: null });
     sub.on('error', () => {
       /* reported by the command connection */
     });
@@ -110,8 +113,8 @@ export function createRedisStateStore(url: string, prefix: string, logger: Logge
     },
     async close() {
       closed = true;
-      redis.disconnect();
-      sub?.disconnect();
+      closeRedis(redis);
+      if (sub) closeRedis(sub);
     },
   };
 }

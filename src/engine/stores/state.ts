@@ -4,15 +4,26 @@
  * need atomic multi-step updates (rate limits) branch on `kind` and use `redis` directly
  * with Lua scripts; simple features use the key/value and pub/sub methods below, which
  * behave the same on both backends.
+ *
+ * `redis` may be a Redis Cluster client: a script or transaction there may only touch
+ * keys of one hash slot, so callers give the keys one call touches a shared `{hash tag}`
+ * (the rate limiter's layout is in rate-limit/redis-limiter.ts). The methods below touch
+ * one key each and are safe on every topology.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** One Redis node (a `url`, or the master Sentinel names) or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
 
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   /** Key prefix applied by this store (tests use their own to stay apart). */
   readonly prefix: string;
-  /** The ioredis client when kind is 'redis'. Keys passed to it must be prefixed by the caller (`key()`). */
-  readonly redis?: Redis;
+  /**
+   * The ioredis client when kind is 'redis' (`redis.isCluster` tells a Cluster). Keys passed
+   * to it must be prefixed by the caller (`key()`); the prefix never holds a hash tag.
+   */
+  readonly redis?: RedisClient;
   /** Prefix a key. */
   key(name: string): string;
   get(name: string): Promise<string | null>;

@@ -2,8 +2,8 @@
  * The Redis side of the sliding-log limiter: three keys per bucket — a sorted set of
  * entry ids scored by expiry, a hash of their amounts, and the running total — updated
  * only inside these Lua scripts, so replicas never race. Time is Redis's own (TIME), so
- * replicas with skewed clocks still share one window. Keys of one call must live on one
- * Redis node (single instance or a cluster with the same hash tag).
+ * replicas with skewed clocks still share one window. A Redis Cluster runs a script only
+ * when all its keys hash to one slot: redis-limiter.ts passes keys of one hash tag.
  */
 
 /** KEYS: z1,h1,s1,z2,h2,s2…  ARGV: id, n, then ttl,limit,cost per bucket. Returns {failed, used1, reset1, …}. */
@@ -63,12 +63,17 @@ redis.call('INCRBYFLOAT', KEYS[3], tonumber(ARGV[2]) - tonumber(cur))
 return 1
 `;
 
-/** KEYS: z,h,s  ARGV: id. Removes an admitted entry. */
+/** KEYS: z1,h1,s1,z2,h2,s2…  ARGV: id. Removes an admitted entry from each bucket; returns how many held one. */
 export const RELEASE_LUA = `
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-if not cur then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('INCRBYFLOAT', KEYS[3], -tonumber(cur))
-return 1
+local n = 0
+for i = 1, #KEYS, 3 do
+  local cur = redis.call('HGET', KEYS[i+1], ARGV[1])
+  if cur then
+    redis.call('HDEL', KEYS[i+1], ARGV[1])
+    redis.call('ZREM', KEYS[i], ARGV[1])
+    redis.call('INCRBYFLOAT', KEYS[i+2], -tonumber(cur))
+    n = n + 1
+  end
+end
+return n
 `;

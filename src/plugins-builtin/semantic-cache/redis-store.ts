@@ -7,9 +7,15 @@
  * all vectors over the network. Local mirrors are bounded by `max_entries` rows (least
  * recently used scopes dropped). An entry the search picks is read before it is served:
  * expired ones are misses.
+ *
+ * Every command touches one key, so the same code runs on a Redis Cluster: entries spread
+ * over all slots by their own name, a scope's stream lives in one. The lookup's two reads
+ * are sent together (one round trip on one node, in parallel to two Cluster nodes); a
+ * write sets the entry, then appends to the stream. Two writes rather than a transaction:
+ * an entry whose stream append failed is still an exact hit, and a stream row whose entry
+ * is gone is a miss, so neither half alone serves a wrong answer.
  */
-import type { Redis } from 'ioredis';
-import type { StateStore } from '../../engine/stores/state.ts';
+import type { RedisClient, StateStore } from '../../engine/stores/state.ts';
 import type { CacheStore, LookupResult } from './store.ts';
 import { ScopeIndex } from './scope-index.ts';
 
@@ -38,7 +44,7 @@ function fromBase64(s: string, dims: number): Float32Array | undefined {
 }
 
 export function createRedisStore(state: StateStore, opts: RedisStoreOptions): CacheStore {
-  const redis: Redis = state.redis!;
+  const redis: RedisClient = state.redis!;
   const entryKey = (key: string): string => state.key(`sc:e:${key}`);
   const streamKey = (scope: string): string => state.key(`sc:s:${scope}`);
   const mirrors = new Map<string, Mirror>();
@@ -69,11 +75,10 @@ export function createRedisStore(state: StateStore, opts: RedisStoreOptions): Ca
       if (!semantic) return { exact: (await redis.get(entryKey(key))) ?? undefined };
       const m = mirrors.get(scope);
       const from = m ? `(${m.lastId}` : '-';
-      const [[e1, exact], [e2, added]] = (await redis.pipeline().get(entryKey(key)).xrevrange(streamKey(scope), '+', from, 'COUNT', opts.perScope).exec()) as [
-        [Error | null, string | null],
-        [Error | null, StreamEntries],
+      const [exact, added] = (await Promise.all([redis.get(entryKey(key)), redis.xrevrange(streamKey(scope), '+', from, 'COUNT', opts.perScope)])) as [
+        string | null,
+        StreamEntries,
       ];
-      if (e1 || e2) throw e1 ?? e2;
       if (exact) return { exact };
       if (!m && added.length === 0) return {};
       const mirror = m ?? { index: new ScopeIndex(opts.dims), lastId: '0-0' };
@@ -87,12 +92,11 @@ export function createRedisStore(state: StateStore, opts: RedisStoreOptions): Ca
       return undefined;
     },
     async put(key, scope, value, vector) {
-      const tx = redis.multi().set(entryKey(key), value, 'PX', opts.ttlMs);
-      if (vector) {
-        const s = streamKey(scope);
-        tx.xadd(s, 'MAXLEN', '~', opts.perScope, '*', 'k', key, 'v', toBase64(vector)).pexpire(s, opts.ttlMs);
-      }
-      const out = await tx.exec();
+      await redis.set(entryKey(key), value, 'PX', opts.ttlMs);
+      if (!vector) return;
+      const s = streamKey(scope);
+      // One key: a transaction is slot-safe, and the stream never outlives its TTL.
+      const out = await redis.multi().xadd(s, 'MAXLEN', '~', opts.perScope, '*', 'k', key, 'v', toBase64(vector)).pexpire(s, opts.ttlMs).exec();
       const failed = out?.find(([err]) => err);
       if (!out || failed) throw failed?.[0] ?? new Error('redis transaction aborted');
     },

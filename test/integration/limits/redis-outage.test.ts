@@ -1,40 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { startTestGateway, postJson, type TestGateway } from '../../helpers/gateway.ts';
-
-/** A free TCP port on loopback. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-}
-
-/** A throwaway Redis of the test's own (Debian's redis-server; .ci/run installs it). */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  for await (const c of child.stdout!) {
-    out += c;
-    if (out.includes('Ready to accept connections')) {
-      child.stdout!.resume();
-      return child;
-    }
-  }
-  throw new Error(`redis-server did not start: ${out}`);
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGKILL');
-  await once(child, 'exit');
-}
+import { freePort, startRedisServer, type RedisProcess } from '../../helpers/redis-servers.ts';
 
 const config = (port: number, mode: 'open' | 'closed') => `version: 1
 stores: { state: { type: redis, url: "redis://127.0.0.1:${port}", prefix: "test:outage:" }, db: { type: memory } }
@@ -63,11 +29,11 @@ describe('rate limits when Redis goes away and comes back', function () {
   for (const mode of ['closed', 'open'] as const) {
     it(`fails ${mode} during the outage, counts it, and recovers by itself`, async () => {
       const port = await freePort();
-      let redis = await startRedis(port);
+      let redis = await startRedisServer(port);
       const gw = await startTestGateway(config(port, mode));
       try {
         assert.equal((await ask(gw)).status, 200);
-        await stopRedis(redis);
+        await redis.stop();
         const during = await ask(gw);
         if (mode === 'closed') {
           assert.equal(during.status, 503);
@@ -79,7 +45,7 @@ describe('rate limits when Redis goes away and comes back', function () {
         const m = await (await fetch(`${gw.url}/metrics`)).text();
         assert.match(m, /gateway_ratelimit_store_errors_total(\{[^}]*\})? [1-9]/);
 
-        redis = await startRedis(port);
+        redis = await startRedisServer(port);
         // Recovery: the limiter answers again (its headers are back: failing open sends none),
         // and requests are limited again — the 6th in this minute is refused.
         const limited = async () => {
@@ -92,7 +58,7 @@ describe('rate limits when Redis goes away and comes back', function () {
         assert.ok(statuses.includes(429), `limit not enforced after recovery: ${statuses}`);
       } finally {
         await gw.stop();
-        await stopRedis(redis);
+        await redis.stop();
       }
     });
   }
@@ -114,7 +80,7 @@ pipeline: [ { use: auth }, { use: provider } ]
     const t0 = Date.now();
     const gw = await startTestGateway(withAuth(port));
     let stopped = false;
-    let redis: ChildProcess | undefined;
+    let redis: RedisProcess | undefined;
     try {
       assert.ok(Date.now() - t0 < 5000, `started in ${Date.now() - t0} ms`);
       const r = await postJson(
@@ -125,7 +91,7 @@ pipeline: [ { use: auth }, { use: provider } ]
       assert.equal(r.status, 200);
       assert.equal((await fetch(`${gw.url}/readyz`)).status, 503);
       // Redis comes up: the subscription made while it was down is now live.
-      redis = await startRedis(port);
+      redis = await startRedisServer(port);
       assert.ok(await eventually(async () => (await fetch(`${gw.url}/readyz`)).status === 200, 10_000), 'ready once Redis answers');
       const t1 = Date.now();
       await gw.stop();
@@ -133,7 +99,7 @@ pipeline: [ { use: auth }, { use: provider } ]
       assert.ok(Date.now() - t1 < 5000, `stopped in ${Date.now() - t1} ms`);
     } finally {
       if (!stopped) await gw.stop();
-      if (redis) await stopRedis(redis);
+      if (redis) await redis.stop();
     }
   });
 
