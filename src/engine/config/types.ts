@@ -5,6 +5,7 @@
  * keep this file in step with it.
  */
 import type { Capability } from '../openai-types.ts';
+import type { PluginDefinition } from '../types.ts';
 
 export interface TimeoutsConfig {
   /** TCP/TLS connect. */
@@ -90,6 +91,13 @@ export interface ServerConfig {
   cors: { origins: string[]; methods?: string[]; headers?: string[]; credentials?: boolean; max_age?: number };
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdown_grace_s?: number;
+  /** Serve the LLM API beyond loopback with no `auth` plugin, on purpose. Default false. */
+  allow_unauthenticated?: boolean;
+}
+
+export interface PluginsConfig {
+  /** Folders `use:` / `type:` paths may point into (relative to the config file). Default [./plugins]. */
+  roots: string[];
 }
 
 export interface StoresConfig {
@@ -108,6 +116,7 @@ export interface GatewayConfig {
   stores: StoresConfig;
   admin?: AdminConfig;
   logging?: { level?: string };
+  plugins?: PluginsConfig;
   providers: Record<string, ProviderConfig>;
   models: ModelConfig[];
   pipeline: PipelineEntry[];
@@ -125,4 +134,12 @@ export interface LoadedConfig {
   file: string;
   /** Directory of the file: `./plugins/x` resolves against it. */
   dir: string;
+  /** The plugin definitions validation resolved, entry for entry: generations build from these. */
+  definitions: ResolvedDefinitions;
+}
+
+/** Plugin definitions of `pipeline` and of each route's pipeline, in config order. */
+export interface ResolvedDefinitions {
+  pipeline: readonly PluginDefinition[];
+  routes: ReadonlyArray<readonly PluginDefinition[]>;
 }
