@@ -11,6 +11,7 @@ import { MINIMAL, linesOf } from './helpers.ts';
 import { compileRules } from '../../../src/plugins-builtin/content-filter/rules.ts';
 import { scanText, Tally } from '../../../src/plugins-builtin/content-filter/scan.ts';
 import { compileRouter } from '../../../src/engine/routing/router-config.ts';
+import { modelMatcher } from '../../../src/plugins-builtin/transform/match.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
 
 const ADVERSARIAL = `${'a'.repeat(28)}!`;
@@ -49,6 +50,17 @@ describe('config regexes run in linear time', function () {
     );
     const lines = await linesOf(withPlugin('  - use: router\n    config: { rules: [ { model: m, regex: "secret(?=s)" } ] }'));
     assert.deepEqual(lines, ['gateway.yaml:10:36 pipeline[0].config.rules[0].regex: uses a lookahead ((?=…), which linear-time matching does not support']);
+  });
+
+  it('transform: a models glob is matched in linear time against the model name a client sends', function () {
+    const matches = modelMatcher(['gpt-4o', '*a*a*a*b']);
+    // A backtracking engine spends minutes on this name with this glob.
+    assert.equal(
+      fast(() => matches('a'.repeat(1000)), 'the glob'),
+      false,
+    );
+    assert.equal(matches('xaxaxab'), true);
+    assert.equal(matches('gpt-4o'), true);
   });
 
   it('route path_rewrite: rewrites with the safe engine, so a URL cannot stall the gateway; a backreference is refused, located', async function () {
