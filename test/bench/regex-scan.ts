@@ -64,10 +64,10 @@ function measure(label: string, rules: RuleConfig[], text: string): void {
 console.log(`scanText, ${MESSAGE.length}-character message (best of 5 rounds):`);
 measure("README's three rules (no regex rule)", README_RULES, MESSAGE);
 measure('+ a regex rule, no match', [...README_RULES, REGEX_RULE], MESSAGE);
-measure('+ a regex rule, one match', [...README_RULES, REGEX_RULE], MESSAGE.replace('the vendor', 'Project Falcon'));
+measure('+ a regex rule, one match', [...README_RULES, REGEX_RULE], MESSAGE.replace('The vendor', 'Project Falcon'));
 measure('a regex rule alone, no match', [REGEX_RULE], MESSAGE);
 measure('a regex rule with no literal, alone, no match', [NO_LITERAL_RULE], MESSAGE);
-measure('a regex rule with no literal, alone, one match', [NO_LITERAL_RULE], MESSAGE.replace('the vendor', 'badge AB123456'));
+measure('a regex rule with no literal, alone, one match', [NO_LITERAL_RULE], MESSAGE.replace('The vendor', 'badge AB123456'));
 
 const adversarial = `${'a'.repeat(100_000)}!`;
 const catastrophic = compileSafeRegex('(a+)+$');
