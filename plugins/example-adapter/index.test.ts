@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAdapter } from '../../src/plugins-builtin/provider/adapters/index.ts';
+import { loadAdapter, moduleScope } from '../../src/engine/registry.ts';
 import type { JsonUpstreamResponse, StreamUpstreamResponse } from '../../src/engine/types.ts';
 import {
   startUpstream,
@@ -25,13 +25,13 @@ describe('plugins/example-adapter (DeepSeek, OpenAI-compatible)', () => {
   after(() => up.close());
 
   it('loads through loadAdapter as `type: ./plugins/example-adapter`', async () => {
-    const def = await loadAdapter('./plugins/example-adapter', repoRoot);
+    const def = await loadAdapter('./plugins/example-adapter', moduleScope(repoRoot));
     assert.equal(def.type, 'deepseek');
     assert.equal((def.optionsSchema as any).properties.stream_usage.type, 'boolean');
   });
 
   it('chats over the OpenAI wire format with a Bearer key, and reports DeepSeek usage', async () => {
-    const def = await loadAdapter('./plugins/example-adapter', repoRoot);
+    const def = await loadAdapter('./plugins/example-adapter', moduleScope(repoRoot));
     const client = def.create('ds', { type: './plugins/example-adapter', base_url: up.url, api_key: 'sk-ds-1234567890' }, { logger });
     const usage = { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13, prompt_cache_hit_tokens: 4, prompt_cache_miss_tokens: 6 };
     up.handler = (_q, res) =>

@@ -19,6 +19,7 @@ pipeline:
   - use: ${here}
     config: ${pluginConfig}
   - use: provider
+plugins: { roots: [${here}] }
 `;
 
   it('loads by path and tags every answer', async () => {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig, ProviderConfig, TimeoutsConfig, RetryConfig } from './config/types.ts';
 import type { Deployment, ModelCatalog, ProviderClient } from './types.ts';
 import type { Capability } from './openai-types.ts';
-import { loadAdapter } from '../plugins-builtin/provider/adapters/index.ts';
+import { configScope, loadAdapter } from './registry.ts';
 
 export const DEFAULT_TIMEOUTS: Required<TimeoutsConfig> = { connect_ms: 10_000, first_byte_ms: 60_000, idle_ms: 30_000, total_ms: 600_000 };
 export const DEFAULT_RETRY: Required<RetryConfig> = { attempts: 2, base_delay_ms: 200, max_delay_ms: 5_000 };
@@ -34,8 +34,10 @@ export async function buildCatalog(
 ): Promise<BuiltCatalog> {
   const clients = new Map<string, CachedClient>();
   const defaults = new Map<string, readonly Capability[]>();
+  // The adapters validation loaded: the registry's cache answers at once.
+  const scope = configScope(config, configDir);
   for (const [name, p] of Object.entries(config.providers)) {
-    const adapter = await loadAdapter(p.type, configDir);
+    const adapter = await loadAdapter(p.type, scope);
     const key = clientKey(p);
     const prev = previous?.get(name);
     const cached = prev && prev.key === key ? prev : { key, client: adapter.create(name, p, { logger: logger.child({ provider: name }) }) };

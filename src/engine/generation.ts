@@ -5,10 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { LoadedConfig, GatewayConfig, PipelineEntry } from './config/types.ts';
-import type { ModelCatalog, PluginEnv } from './types.ts';
+import type { ModelCatalog, PluginDefinition, PluginEnv } from './types.ts';
 import type { BuiltCatalog, CachedClient } from './catalog.ts';
 import { createPipeline, closePipeline, type CompiledPipeline, type PluginSpec } from './compile.ts';
-import { loadPlugin } from './registry.ts';
 import { buildProxyRoutes, type ProxyRoute } from './server/proxy-routes.ts';
 import { buildCors, type Cors } from './server/cors.ts';
 import { parseSize } from './size.ts';
@@ -34,20 +33,18 @@ export interface Generation {
   retire(extra: () => Promise<void>, logger: Logger, forceAfterMs?: number): void;
 }
 
-async function specsOf(entries: readonly PipelineEntry[], dir: string): Promise<PluginSpec[]> {
-  const specs: PluginSpec[] = [];
-  for (const e of entries) {
-    specs.push({ id: e.id ?? e.use, definition: await loadPlugin(e.use, dir), config: (e.config ?? {}) as Readonly<Record<string, unknown>> });
-  }
-  return specs;
+/** Entries with the definitions validation resolved for them (nothing is loaded again). */
+function specsOf(entries: readonly PipelineEntry[], definitions: readonly PluginDefinition[]): PluginSpec[] {
+  return entries.map((e, i) => ({ id: e.id ?? e.use, definition: definitions[i]!, config: (e.config ?? {}) as Readonly<Record<string, unknown>> }));
 }
 
 export async function buildGeneration(id: number, loaded: LoadedConfig, built: BuiltCatalog, envFor: (pluginId: string) => PluginEnv): Promise<Generation> {
-  const { config, dir } = loaded;
-  const llm = await createPipeline(await specsOf(config.pipeline, dir), envFor);
+  const { config, definitions } = loaded;
+  const llm = await createPipeline(specsOf(config.pipeline, definitions.pipeline), envFor);
   const routePipelines: CompiledPipeline[] = [];
   try {
-    for (const r of config.routes ?? []) routePipelines.push(await createPipeline(await specsOf(r.pipeline ?? [], dir), envFor));
+    for (const [i, r] of (config.routes ?? []).entries())
+      routePipelines.push(await createPipeline(specsOf(r.pipeline ?? [], definitions.routes[i] ?? []), envFor));
   } catch (err) {
     await closePipeline(llm.plugins);
     for (const p of routePipelines) await closePipeline(p.plugins);

@@ -28,6 +28,7 @@ models:
   - { name: hedged-gpt, provider: local, model: mock-a, capabilities: [chat, stream], pricing: { input_per_1m: 1, output_per_1m: 2 } }
   - { name: hedged-gpt, provider: local, model: mock-b, capabilities: [chat, stream], pricing: { input_per_1m: 1, output_per_1m: 2 } }
 ${extraModel}
+plugins: { roots: [${path.dirname(FIXTURE)}] }
 pipeline:
   - use: metrics
   - use: auth

@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUILTIN_PLUGINS } from '../../plugins-builtin/index.ts';
-import { loadPlugin } from '../registry.ts';
+import { loadPlugin, moduleScope } from '../registry.ts';
 import type { JSONSchema } from '../types.ts';
 import { SCHEMAS_DIR, readGatewaySchema } from './schema.ts';
 
@@ -38,7 +38,7 @@ export async function generateSchemas(opts: GenerateOptions = {}): Promise<Map<s
   const names: string[] = [];
   for (const name of Object.keys(BUILTIN_PLUGINS).sort()) {
     try {
-      const def = await loadPlugin(name, REPO_ROOT);
+      const def = await loadPlugin(name, moduleScope(REPO_ROOT));
       files.set(`${PLUGIN_SCHEMAS_DIR}/${name}.schema.json`, toJson(pluginSchemaFile(name, def.configSchema)));
       names.push(name);
     } catch (err) {

@@ -1,6 +1,6 @@
 /**
- * The config subsystem's public API: load, validate, watch, and the types of a validated
- * `gateway.yaml`.
+ * The config subsystem's public API: load (off the event loop, within limits), validate,
+ * watch, and the types of a validated `gateway.yaml`.
  *
  * @example
  *   import { loadConfig, watchConfig, ConfigError } from './engine/config/index.ts';
@@ -10,7 +10,8 @@
 export type * from './types.ts';
 export { loadConfig } from './load.ts';
 // `validateConfig` is the same function under the name the issue gives the extraChecks hook.
-export { validateConfigText, validateConfigText as validateConfig, type ValidateOptions, type ExtraIssue } from './validate.ts';
+export { validateConfigText, validateConfigText as validateConfig, validateConfigFile, type ValidateOptions, type ExtraIssue } from './validate.ts';
+export { DEFAULT_LIMITS, LIMIT_VARIABLES, resolveLimits, type ConfigLimits } from './limits.ts';
 export { ConfigError, formatIssues, type ConfigIssue } from './issues.ts';
 export { deepFreeze } from './freeze.ts';
 export { watchConfig, type ConfigWatcher, type WatchOptions } from './watch.ts';

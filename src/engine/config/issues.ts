@@ -25,6 +25,8 @@ export interface RawIssue {
   path: ConfigPath;
   message: string;
   at?: 'key' | 'value';
+  /** Already known (a YAML syntax error's position): used as is. */
+  pos?: { line: number; column: number };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Turns issue paths into file positions. Only runs when something is wrong: a valid config
  * is parsed once by js-yaml, and this second, position-keeping parse (the `yaml` package's
- * CST) is paid only to print errors.
+ * CST, which never expands aliases) is paid only to print errors. Runs in the config
+ * worker, beside the text.
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { formatPath, type ConfigPath } from './paths.ts';
@@ -21,13 +22,23 @@ interface Position {
  */
 export function locateIssues(text: string, file: string, raw: readonly RawIssue[]): ConfigIssue[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true });
+  // Only parsed when some issue needs a position from it: a file refused for its size
+  // (reported at 1:1) is never parsed at all.
+  const doc = raw.some((r) => !r.pos && r.path.length) ? parseQuietly(text, lineCounter) : undefined;
   const issues = raw.map(function locateOne(r): ConfigIssue {
-    const offset = findOffset(doc, r.path, r.at ?? 'key');
-    const pos: Position = offset === undefined ? { line: 1, column: 1 } : toPosition(lineCounter, offset);
+    const offset = doc && !r.pos ? findOffset(doc, r.path, r.at ?? 'key') : undefined;
+    const pos: Position = r.pos ?? (offset === undefined ? { line: 1, column: 1 } : toPosition(lineCounter, offset));
     return { file, ...pos, path: formatPath(r.path), message: r.message };
   });
   return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function parseQuietly(text: string, lineCounter: LineCounter): Document | undefined {
+  try {
+    return parseDocument(text, { lineCounter, merge: true });
+  } catch {
+    return undefined; // positions fall back to 1:1; the issues themselves still stand
+  }
 }
 
 function toPosition(lc: LineCounter, offset: number): Position {

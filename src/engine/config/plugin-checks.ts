@@ -1,39 +1,49 @@
 /**
- * Each pipeline entry's `checkConfig` (the plugin's own checks beyond its schema), run on
- * a config that passed every other check, so plugins see validated, defaulted values.
- * A plugin's issue names a full config path, located in the file like any other issue;
- * a checkConfig that throws is reported at the entry's `use` (fail closed).
+ * Each pipeline entry's `checkConfig` (the plugin's own checks beyond its schema), run for
+ * every entry whose config passed its plugin's schema — even when other parts of the file
+ * have problems, so one run shows them all. A plugin's issue names a full config path,
+ * located in the file like any other issue. A checkConfig that throws is reported at the
+ * entry's `use` (fail closed) — unless other problems were found, which it most likely
+ * tripped on.
  */
 import type { GatewayConfig, PipelineEntry } from './types.ts';
 import type { RawIssue } from './issues.ts';
-import type { ResolvedPipeline } from './plugin-configs.ts';
-import { formatPath, parsePath, type PathSegment } from './paths.ts';
+import type { PipelineAt, ResolvedPipeline } from './plugin-configs.ts';
+import { formatPath, parsePath } from './paths.ts';
 
 /**
- * @param resolved plugin definitions of `config.pipeline` then each route's pipeline, as
- *   returned by checkPluginConfigs
+ * @param resolved plugin definitions of each pipeline, as returned by checkPluginConfigs
+ * @param configOk per entry, whether its config passed its schema
+ * @param othersFailed whether problems were already found elsewhere
  * @example
- *   issues.push(...pluginCheckIssues(config, plugins.resolved));
+ *   issues.push(...pluginCheckIssues(tree, pipelines, plugins.resolved, plugins.configOk, issues.length > 0));
  */
-export function pluginCheckIssues(config: GatewayConfig, resolved: readonly ResolvedPipeline[]): RawIssue[] {
+export function pluginCheckIssues(
+  tree: unknown,
+  pipelines: readonly PipelineAt[],
+  resolved: readonly ResolvedPipeline[],
+  configOk: readonly boolean[][],
+  othersFailed: boolean,
+): RawIssue[] {
   const issues: RawIssue[] = [];
-  const names = new Set(config.models.map((m) => m.name));
+  const config = tree as GatewayConfig;
+  const models = Array.isArray(config?.models) ? config.models : [];
+  const names = new Set(models.map((m) => (m !== null && typeof m === 'object' ? m.name : undefined)));
   const hasModel = (name: string) => names.has(name);
-  const run = (entries: readonly PipelineEntry[], at: PathSegment[], defs: ResolvedPipeline) => {
-    entries.forEach(function checkEntry(e, i) {
-      const def = defs[i];
-      if (!def?.checkConfig) return;
-      const where = formatPath([...at, i, 'config']);
+  pipelines.forEach(function runPipeline(p, k) {
+    p.entries.forEach(function checkEntry(raw, i) {
+      const def = resolved[k]?.[i];
+      if (!def?.checkConfig || !configOk[k]?.[i]) return;
+      const e = raw as PipelineEntry;
+      const where = formatPath([...p.path, i, 'config']);
       try {
         for (const issue of def.checkConfig(e.config ?? {}, { config, at: where, hasModel })) {
-          issues.push({ path: issue.path.startsWith(where) ? parsePath(issue.path) : [...at, i, 'config'], message: issue.message });
+          issues.push({ path: issue.path.startsWith(where) ? parsePath(issue.path) : [...p.path, i, 'config'], message: issue.message });
         }
       } catch (err) {
-        issues.push({ path: [...at, i, 'use'], message: `plugin "${e.use}" failed to check its config: ${(err as Error).message}` });
+        if (!othersFailed) issues.push({ path: [...p.path, i, 'use'], message: `plugin "${e.use}" failed to check its config: ${(err as Error).message}` });
       }
     });
-  };
-  run(config.pipeline, ['pipeline'], resolved[0] ?? []);
-  (config.routes ?? []).forEach((route, r) => run(route.pipeline ?? [], ['routes', r, 'pipeline'], resolved[r + 1] ?? []));
+  });
   return issues;
 }

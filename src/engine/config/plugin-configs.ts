@@ -1,10 +1,11 @@
 /**
  * Each pipeline entry's `config` against its plugin's own schema (the top-level pipeline
- * and every route's). Plugins load through the registry, as the engine will load them;
- * a plugin that cannot load is reported at its `use` line.
+ * and every route's). Plugins load through the registry, as the engine will load them —
+ * a name outside what the registry accepts is refused before any code runs; a plugin
+ * that cannot load is reported at its `use` line.
  */
 import type { ValidateFunction } from 'ajv';
-import { loadPlugin } from '../registry.ts';
+import { loadPlugin, type ModuleScope } from '../registry.ts';
 import type { PluginDefinition } from '../types.ts';
 import { ajvIssues } from './ajv-issues.ts';
 import { createAjv } from './schema.ts';
@@ -25,43 +26,53 @@ export type ResolvedPipeline = Array<PluginDefinition | undefined>;
 const pluginAjv = createAjv({ strictSchema: true, strictTypes: false, strictTuples: false, addUsedSchema: false, logger: false });
 const compiled = new WeakMap<PluginDefinition, ValidateFunction | Error>();
 
+export interface PluginConfigsResult {
+  issues: RawIssue[];
+  resolved: ResolvedPipeline[];
+  /** Per entry: whether its config passed its plugin's schema (so its checkConfig may run). */
+  configOk: boolean[][];
+}
+
 /**
  * Load every entry's plugin and validate (and default) its config in place.
  *
  * @example
- *   const { issues, resolved } = await checkPluginConfigs([{ path: ['pipeline'], entries: tree.pipeline }], dir);
+ *   const { issues, resolved } = await checkPluginConfigs([{ path: ['pipeline'], entries: tree.pipeline }], moduleScope(dir));
  */
-export async function checkPluginConfigs(pipelines: readonly PipelineAt[], configDir: string): Promise<{ issues: RawIssue[]; resolved: ResolvedPipeline[] }> {
+export async function checkPluginConfigs(pipelines: readonly PipelineAt[], scope: ModuleScope): Promise<PluginConfigsResult> {
   const issues: RawIssue[] = [];
-  const resolved = await Promise.all(
+  const checked = await Promise.all(
     pipelines.map(function checkPipeline(p) {
-      return Promise.all(p.entries.map((entry, i) => checkEntry(entry, [...p.path, i], configDir, issues)));
+      return Promise.all(p.entries.map((entry, i) => checkEntry(entry, [...p.path, i], scope, issues)));
     }),
   );
-  return { issues, resolved };
+  return { issues, resolved: checked.map((p) => p.map((e) => e.def)), configOk: checked.map((p) => p.map((e) => e.configOk)) };
 }
 
-async function checkEntry(entry: unknown, at: PathSegment[], configDir: string, issues: RawIssue[]): Promise<PluginDefinition | undefined> {
+async function checkEntry(entry: unknown, at: PathSegment[], scope: ModuleScope, issues: RawIssue[]): Promise<{ def?: PluginDefinition; configOk: boolean }> {
   // A malformed entry was already reported by the gateway schema.
-  if (entry === null || typeof entry !== 'object') return undefined;
+  if (entry === null || typeof entry !== 'object') return { configOk: false };
   const e = entry as { use?: unknown; config?: unknown };
-  if (typeof e.use !== 'string' || e.use === '') return undefined;
+  if (typeof e.use !== 'string' || e.use === '') return { configOk: false };
   let def: PluginDefinition;
   try {
-    def = await loadPlugin(e.use, configDir);
+    def = await loadPlugin(e.use, scope);
   } catch (err) {
     issues.push({ path: [...at, 'use'], message: (err as Error).message });
-    return undefined;
+    return { configOk: false };
   }
   if (e.config === undefined) e.config = {};
-  if (e.config === null || typeof e.config !== 'object' || Array.isArray(e.config)) return def;
+  if (e.config === null || typeof e.config !== 'object' || Array.isArray(e.config)) return { def, configOk: false };
   const validate = compilePluginSchema(def);
   if (validate instanceof Error) {
     issues.push({ path: [...at, 'use'], message: `plugin "${e.use}" has an invalid configSchema: ${validate.message}` });
-  } else if (!validate(e.config)) {
-    issues.push(...ajvIssues(validate.errors ?? [], [...at, 'config'], e.config));
+    return { def, configOk: false };
   }
-  return def;
+  if (!validate(e.config)) {
+    issues.push(...ajvIssues(validate.errors ?? [], [...at, 'config'], e.config));
+    return { def, configOk: false };
+  }
+  return { def, configOk: true };
 }
 
 /** Compile once per definition object; a reload that re-uses the module re-uses this. */

@@ -5,6 +5,7 @@
  * keep this file in step with it.
  */
 import type { Capability } from '../openai-types.ts';
+import type { PluginDefinition } from '../types.ts';
 
 export interface TimeoutsConfig {
   /** TCP/TLS connect. */
@@ -92,6 +93,13 @@ export interface ServerConfig {
   shutdown_grace_s?: number;
   /** Seconds /readyz answers 503 on SIGTERM, still serving, before the listener closes. */
   drain_delay?: number;
+  /** Serve the LLM API beyond loopback with no `auth` plugin, on purpose. Default false. */
+  allow_unauthenticated?: boolean;
+}
+
+export interface PluginsConfig {
+  /** Folders `use:` / `type:` paths may point into (relative to the config file). Default [./plugins]. */
+  roots: string[];
 }
 
 /** How long usage and audit rows are kept (days; unset: forever). */
@@ -148,6 +156,7 @@ export interface GatewayConfig {
   stores: StoresConfig;
   admin?: AdminConfig;
   logging?: { level?: string };
+  plugins?: PluginsConfig;
   providers: Record<string, ProviderConfig>;
   models: ModelConfig[];
   pipeline: PipelineEntry[];
@@ -167,4 +176,12 @@ export interface LoadedConfig {
   file: string;
   /** Directory of the file: `./plugins/x` resolves against it. */
   dir: string;
+  /** The plugin definitions validation resolved, entry for entry: generations build from these. */
+  definitions: ResolvedDefinitions;
+}
+
+/** Plugin definitions of `pipeline` and of each route's pipeline, in config order. */
+export interface ResolvedDefinitions {
+  pipeline: readonly PluginDefinition[];
+  routes: ReadonlyArray<readonly PluginDefinition[]>;
 }

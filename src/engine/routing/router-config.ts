@@ -7,6 +7,7 @@
  *   const router = compileRouter({ aliases: { auto: ['mini', 'big'] }, rules: [{ model: 'big', keywords: ['prove'] }] });
  */
 import { compilePolicy, type RoutingConfig, type RoutingPolicy } from './policy.ts';
+import { compileSafeRegex, safeRegexProblem, type SafeRegex } from '../safe-regex.ts';
 import { embedderFor, type Embedder } from './embed.ts';
 
 export const STEPS = ['rules', 'embedding', 'ab', 'context_window', 'capabilities', 'cost_ceiling', 'strategy'] as const;
@@ -26,7 +27,7 @@ export interface RouterConfig extends RoutingConfig {
 export interface CompiledRule {
   name: string;
   model: string;
-  regex?: RegExp;
+  regex?: SafeRegex;
   keywords: string[];
   roles: ReadonlySet<string>;
 }
@@ -52,7 +53,8 @@ export function compileRouter(cfg: Readonly<RouterConfig> = {}): CompiledRouter 
   const rules = (cfg.rules ?? []).map((r, i): CompiledRule => ({
     name: r.name ?? `rule${i + 1}`,
     model: r.model,
-    regex: r.regex ? new RegExp(r.regex, r.flags ?? 'i') : undefined,
+    // Linear-time: the text is the client's, so a backtracking engine could be made to stall.
+    regex: r.regex ? compileSafeRegex(r.regex, r.flags ?? 'i') : undefined,
     keywords: (r.keywords ?? []).map((k) => k.toLowerCase()),
     roles: new Set(r.roles ?? ['user']),
   }));
@@ -77,6 +79,23 @@ export function compileRouter(cfg: Readonly<RouterConfig> = {}): CompiledRouter 
     costCeiling: cfg.cost_ceiling?.max_usd,
     policy: compilePolicy(cfg),
   });
+}
+
+/**
+ * The router config's problems a schema cannot see: a rule regex that will not compile
+ * for linear-time matching. `at` is the config's path (`pipeline[4].config`).
+ *
+ * @example
+ *   routerConfigIssues({ rules: [{ model: 'big', regex: '(a)\\1' }] }, 'pipeline[0].config')
+ *   // [{ path: 'pipeline[0].config.rules[0].regex', message: 'uses a backreference (\\1), which …' }]
+ */
+export function routerConfigIssues(cfg: Readonly<RouterConfig>, at: string): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  (cfg.rules ?? []).forEach(function checkRule(r, i) {
+    const problem = r.regex === undefined ? undefined : safeRegexProblem(r.regex, r.flags ?? 'i');
+    if (problem) issues.push({ path: `${at}.rules[${i}].regex`, message: problem });
+  });
+  return issues;
 }
 
 function compileEmbedding(e: NonNullable<RouterConfig['embedding']>): CompiledRouter['embedding'] {

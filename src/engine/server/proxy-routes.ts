@@ -11,6 +11,7 @@ import type { RouteConfig } from '../config/types.ts';
 import type { CompiledPipeline } from '../compile.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
+import { compileSafeRegex } from '../safe-regex.ts';
 
 export interface ProxyRoute {
   readonly path: string;
@@ -25,6 +26,24 @@ export interface ProxyRoute {
 export function buildProxyRoutes(routes: readonly RouteConfig[], pipelines: readonly CompiledPipeline[]): ProxyRoute[] {
   // Longest prefix first, so /apps/crm/admin wins over /apps/crm.
   return routes.map((r, i) => buildRoute(r, pipelines[i]!)).sort((a, b) => b.path.length - a.path.length);
+}
+
+/**
+ * `path_rewrite` as http-proxy-middleware applies an object of rules — the first rule whose
+ * regex matches rewrites the first match, and no other rule runs — but matched in linear
+ * time: the path is whatever a client sends, before any plugin has run.
+ */
+function pathRewriter(rules: Readonly<Record<string, string>> | undefined): ((path: string) => string) | undefined {
+  if (!rules) return undefined;
+  const compiled = Object.entries(rules).map(([pattern, to]) => ({ re: compileSafeRegex(pattern), to }));
+  if (!compiled.length) return undefined;
+  return function rewritePath(path) {
+    for (const rule of compiled) {
+      const rewritten = rule.re.replaceFirst(path, rule.to);
+      if (rewritten !== null) return rewritten;
+    }
+    return path;
+  };
 }
 
 function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
@@ -46,7 +65,7 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
     ws: r.proxy.ws === true,
     agent,
     proxyTimeout: timeoutMs,
-    pathRewrite: r.proxy.path_rewrite,
+    pathRewrite: pathRewriter(r.proxy.path_rewrite),
     xfwd: true,
     on: {
       proxyReq(proxyReq, req) {

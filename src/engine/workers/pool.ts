@@ -7,18 +7,15 @@
 import { Piscina } from 'piscina';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { FROM_SOURCES, siblingModule } from '../run-mode.ts';
 
 export interface WorkerPool {
   run<T>(task: string, payload: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
-// From the sources (tsx) the worker is worker.ts and needs tsx's loader; from the build
-// (`npm run build`, plain node) it is the compiled worker.js beside this file, and no
-// loader may be named: tsx is a dev dependency the production image does not have.
-const fromSources = import.meta.url.endsWith('.ts');
-const workerFile = fileURLToPath(new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url));
-const workerExecArgv = fromSources ? ['--import', 'tsx'] : [];
+const workerFile = fileURLToPath(siblingModule(import.meta.url, 'worker'));
+const workerExecArgv = FROM_SOURCES ? ['--import', 'tsx'] : [];
 
 export function createWorkerPool(opts: { maxThreads?: number } = {}): WorkerPool {
   let pool: Piscina | undefined;

@@ -4,10 +4,14 @@
  * characters (so a match is tried only where a token can begin), and repeated groups are
  * bounded, so no input makes them backtrack quadratically (measured in the README).
  */
+import type { GlobalPattern } from '../../engine/safe-regex.ts';
 
-/** A compiled matcher: a global regex, and an optional check of what it matched. */
-export interface Matcher {
-  re: RegExp;
+/**
+ * A compiled matcher: a global pattern (a built-in RegExp, or a config rule's linear-time
+ * SafeRegex), and an optional check of what it matched.
+ */
+export interface Matcher<P extends GlobalPattern = GlobalPattern> {
+  re: P;
   /** False rejects the candidate (a 16-digit number that fails Luhn is not a card). */
   valid?: (match: string) => boolean;
   /**
@@ -77,6 +81,6 @@ const SOURCES: Record<PiiType, Array<{ source: string; valid?: (m: string) => bo
 };
 
 /** Fresh matchers for the given types (each rule gets its own regex objects: they hold lastIndex). */
-export function piiMatchers(types: readonly PiiType[]): Matcher[] {
+export function piiMatchers(types: readonly PiiType[]): Matcher<RegExp>[] {
   return types.flatMap((t) => SOURCES[t].map((s) => ({ re: new RegExp(s.source, 'g'), valid: s.valid, hint: s.hint })));
 }

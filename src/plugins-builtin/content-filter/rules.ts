@@ -1,9 +1,10 @@
 /**
- * Compiles the `rules:` of the config once per generation: every regex built (a bad one
- * is an error naming the rule), keywords folded into one whole-word regex per rule, and
- * per endpoint the rules that can apply, split by side and action, so a request only
- * looks up an array.
+ * Compiles the `rules:` of the config once per generation: every regex built for
+ * linear-time matching (a bad or unsupported one is an error naming the rule), keywords
+ * folded into one whole-word regex per rule, and per endpoint the rules that can apply,
+ * split by side and action, so a request only looks up an array.
  */
+import { compileSafeRegex, UnsafePatternError, type SafeRegex } from '../../engine/safe-regex.ts';
 import { piiMatchers, type Matcher, type PiiType } from './detectors.ts';
 
 export type Action = 'block' | 'redact' | 'log';
@@ -82,19 +83,15 @@ export class RuleConfigError extends Error {
 
 function regexMatcher(r: RuleConfig, i: number): Matcher {
   const { pattern, flags } = r.regex!;
-  let re: RegExp;
+  let re: SafeRegex;
   try {
-    re = new RegExp(pattern, `${flags}g`);
+    re = compileSafeRegex(pattern, flags);
   } catch (err) {
-    throw new RuleConfigError(
-      i,
-      r.name,
-      'regex.pattern',
-      `is not a valid regular expression with flags "${flags}" (${(err as Error).message.replace(/^Invalid regular expression: /, '')})`,
-    );
+    if (!(err instanceof UnsafePatternError)) throw err;
+    throw new RuleConfigError(i, r.name, 'regex.pattern', err.message);
   }
   // A pattern that matches the empty string would match (and redact) between every character.
-  if (new RegExp(pattern, flags).test('')) throw new RuleConfigError(i, r.name, 'regex.pattern', 'matches the empty string');
+  if (re.test('')) throw new RuleConfigError(i, r.name, 'regex.pattern', 'matches the empty string');
   return { re };
 }
 

@@ -14,7 +14,7 @@
 import type { PluginDefinition } from '../../engine/types.ts';
 import { routingState } from '../../engine/routing/board.ts';
 import { POLICY_KEY, PROMPT_TOKENS_KEY, STATE_KEY } from '../../engine/routing/policy.ts';
-import { compileRouter, type RouterConfig } from '../../engine/routing/router-config.ts';
+import { compileRouter, routerConfigIssues, type RouterConfig } from '../../engine/routing/router-config.ts';
 import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
 import { warmTokenizers } from '../../engine/tokens/exact.ts';
 import schema from './schema.json' with { type: 'json' };
@@ -25,6 +25,9 @@ const router: PluginDefinition<RouterConfig> = {
   engine: '^1.0.0',
   description: 'Routes requests to model deployments: aliases, rules, embeddings, A/B, context window, cost, balancing strategies.',
   configSchema: schema,
+  checkConfig(config, env) {
+    return routerConfigIssues(config, env.at);
+  },
   create(config, env) {
     const compiled = compileRouter(config);
     // Plans count prompt tokens exactly for OpenAI-family models: load the tables now,

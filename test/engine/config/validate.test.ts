@@ -6,7 +6,16 @@ import { FIXTURES, MINIMAL, issuesOf, linesOf, validate } from './helpers.ts';
 describe('config validation', function () {
   it('accepts the minimal config and fills every default', async function () {
     const { config } = await validate(MINIMAL);
-    assert.deepEqual(config.server, { port: 8080, host: '0.0.0.0', body_limit: '1mb', cors: { origins: [] }, shutdown_grace_s: 10, drain_delay: 5 });
+    assert.deepEqual(config.server, {
+      port: 8080,
+      host: '127.0.0.1',
+      body_limit: '1mb',
+      cors: { origins: [] },
+      shutdown_grace_s: 10,
+      drain_delay: 5,
+      allow_unauthenticated: false,
+    });
+    assert.deepEqual(config.plugins, { roots: ['./plugins'] });
     assert.deepEqual(config.stores, { state: { type: 'memory' }, db: { type: 'sqlite', path: './data/gateway.db' } });
     assert.deepEqual(config.pipeline[0], { use: './plugins/limit', config: { rpm: 60, per: 'key' } });
     assert.deepEqual(config.pipeline[1], { use: './plugins/terminal', config: {} });

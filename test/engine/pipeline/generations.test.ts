@@ -10,6 +10,7 @@ const config = (tag: string, throwIn = '') => `version: 1
 stores: { state: { type: memory }, db: { type: memory } }
 providers: { local: { type: mock, options: { chunk_delay_ms: 40 } } }
 models: [ { name: m, provider: local, model: m } ]
+plugins: { roots: [${pluginDir}] }
 pipeline:
   - use: ${pluginDir}
     config: { tag: ${tag}${throwIn ? `, throwIn: ${throwIn}` : ''} }

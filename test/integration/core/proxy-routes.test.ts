@@ -58,6 +58,7 @@ describe('reverse-proxy routes', () => {
 stores: { state: { type: memory }, db: { type: memory } }
 providers: { local: { type: mock } }
 models: [ { name: m, provider: local, model: m } ]
+plugins: { roots: [${recorder}] }
 pipeline: [ { use: provider } ]
 routes:
   - path: /apps/crm
