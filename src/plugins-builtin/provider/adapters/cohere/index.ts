@@ -4,6 +4,7 @@
  */
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
+import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
 import { jsonCall, streamCall } from '../../http/translate.ts';
 import { COHERE_BASE_URL, CHAT_PATH, EMBED_PATH, cohereAuth } from './api.ts';
 import { fromCohereChat, fromCohereEmbed, toCohereChat, toCohereEmbed } from './transform.ts';
@@ -16,6 +17,7 @@ const cohere: ProviderAdapterDefinition = {
     type: 'object',
     additionalProperties: false,
     properties: {
+      ...HTTP_OPTION_PROPERTIES,
       embed_input_type: {
         type: 'string',
         default: 'search_document',
@@ -24,8 +26,8 @@ const cohere: ProviderAdapterDefinition = {
       },
     },
   },
-  create(name, config): ProviderClient {
-    const p = providerHttp(config, COHERE_BASE_URL, cohereAuth);
+  create(name, config, env): ProviderClient {
+    const p = providerHttp(config, COHERE_BASE_URL, cohereAuth, { name, env });
     const inputType = ((config.options ?? {}) as { embed_input_type?: string }).embed_input_type ?? 'search_document';
     return {
       name,
