@@ -38,7 +38,7 @@ const cohere: ProviderAdapterDefinition = {
         if (body.stream === true) return streamCall(p, CHAT_PATH, upstream, call, () => new CohereStreamTranslator(body.model, p.scrub));
         return jsonCall(p, CHAT_PATH, upstream, call, (json, status) => ({ ...fromCohereChat(json, status), model: body.model }));
       },
-      embeddings: (body, call) => jsonCall(p, EMBED_PATH, toCohereEmbed(body, inputType), call, (json, status) => fromCohereEmbed(json, status, body.model)),
+      embeddings: (body, call) => jsonCall(p, EMBED_PATH, toCohereEmbed(body, inputType), call, (json, status) => fromCohereEmbed(json, status, body)),
       close: () => p.http.close(),
     };
   },
