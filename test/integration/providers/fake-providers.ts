@@ -2,7 +2,8 @@
  * One local node:http server that speaks each provider's documented wire format, routed
  * by path: OpenAI (/v1/chat/completions, also TGI's route), Azure
  * (/openai/deployments/…), Anthropic (/v1/messages), Cohere (/v2/chat) and Gemini
- * (/v1beta/models/…). Every dialect answers the same way: a `get_weather` tool call when
+ * (/v1beta/models/…), and their embeddings routes (OpenAI /embeddings, Cohere /v2/embed,
+ * Gemini :embedContent, TEI /embed). Every dialect answers the same way: a `get_weather` tool call when
  * tools are offered and the last turn is the user's, otherwise REPLY; usage is fixed per
  * dialect so tests can compare what the gateway recorded.
  */
@@ -152,9 +153,49 @@ function gemini(rec: Recorded, res: ServerResponse): void {
   );
 }
 
+/**
+ * The vector every dialect's embeddings route answers for a text: values float32 holds
+ * exactly, so a base64 round trip must give them back unchanged; `dims` (the dialect's
+ * own dimensions parameter) sets its length.
+ */
+export function fakeVector(text: string, dims = 4): number[] {
+  return Array.from({ length: dims }, (_, i) => (i === 0 ? text.length : [0.5, -0.25, 0.125][(i - 1) % 3]! * i));
+}
+export const EMBED_TOKENS = { cohere: 13, openai: 17 };
+
+function embeddings(rec: Recorded, res: ServerResponse): void {
+  const b = rec.json ?? {};
+  if (rec.url.startsWith('/v2/embed')) {
+    const float = (b.texts as string[]).map((t) => fakeVector(t, b.output_dimension));
+    return sendJson(res, 200, { id: 'e-1', embeddings: { float }, texts: b.texts, meta: { billed_units: { input_tokens: EMBED_TOKENS.cohere } } });
+  }
+  if (rec.url.includes(':batchEmbedContents'))
+    return sendJson(res, 200, { embeddings: b.requests.map((r: any) => ({ values: fakeVector(r.content.parts[0].text, r.outputDimensionality) })) });
+  if (rec.url.includes(':embedContent')) return sendJson(res, 200, { embedding: { values: fakeVector(b.content.parts[0].text, b.outputDimensionality) } });
+  if (rec.url === '/embed')
+    return sendJson(
+      res,
+      200,
+      (b.inputs as string[]).map((t) => fakeVector(t, b.dimensions)),
+    );
+  // OpenAI and Azure: OpenAI's own base64 (little-endian float32) when asked.
+  const inputs: string[] = Array.isArray(b.input) ? b.input : [b.input];
+  const data = inputs.map((t, index) => {
+    const v = fakeVector(t, b.dimensions);
+    return { object: 'embedding', index, embedding: b.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
+  });
+  sendJson(res, 200, {
+    object: 'list',
+    data,
+    model: b.model ?? 'deployment',
+    usage: { prompt_tokens: EMBED_TOKENS.openai, total_tokens: EMBED_TOKENS.openai },
+  });
+}
+
 export async function startFakeProviders(): Promise<FakeUpstream> {
   const up = await startUpstream();
   up.handler = (_req, res, rec) => {
+    if (/\/v2\/embed|:(batchE|e)mbedContent|^\/embed$|\/embeddings/.test(rec.url)) return embeddings(rec, res);
     if (rec.url.startsWith('/v1/messages')) return anthropic(rec, res);
     if (rec.url.startsWith('/v2/chat')) return cohere(rec, res);
     if (rec.url.startsWith('/v1beta/models/')) return gemini(rec, res);
