@@ -5,7 +5,7 @@
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
 import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { chatJsonCall, streamCall } from '../../http/translate.ts';
 import { ANTHROPIC_BASE_URL, ANTHROPIC_VERSION, MESSAGES_PATH, anthropicAuth } from './api.ts';
 import { toAnthropicRequest } from './request.ts';
 import { fromAnthropicMessage } from './response.ts';
@@ -48,7 +48,7 @@ const anthropic: ProviderAdapterDefinition = {
       async chat(body, call) {
         const upstream = toAnthropicRequest(body, call.deployment.maxOutputTokens ?? fallbackMax);
         if (body.stream === true) return streamCall(p, MESSAGES_PATH, upstream, call, () => new AnthropicStreamTranslator(body.model, p.scrub), headers);
-        return jsonCall(p, MESSAGES_PATH, upstream, call, fromAnthropicMessage, headers);
+        return chatJsonCall(p, MESSAGES_PATH, upstream, call, fromAnthropicMessage, headers);
       },
       close: () => p.http.close(),
     };

@@ -5,7 +5,7 @@
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
 import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { chatJsonCall, jsonCall, streamCall } from '../../http/translate.ts';
 import { COHERE_BASE_URL, CHAT_PATH, EMBED_PATH, cohereAuth } from './api.ts';
 import { fromCohereChat, fromCohereEmbed, toCohereChat, toCohereEmbed } from './transform.ts';
 import { CohereStreamTranslator } from './stream.ts';
@@ -36,7 +36,7 @@ const cohere: ProviderAdapterDefinition = {
       async chat(body, call) {
         const upstream = toCohereChat(body);
         if (body.stream === true) return streamCall(p, CHAT_PATH, upstream, call, () => new CohereStreamTranslator(body.model, p.scrub));
-        return jsonCall(p, CHAT_PATH, upstream, call, (json, status) => ({ ...fromCohereChat(json, status), model: body.model }));
+        return chatJsonCall(p, CHAT_PATH, upstream, call, (json, status) => ({ ...fromCohereChat(json, status), model: body.model }));
       },
       embeddings: (body, call) => jsonCall(p, EMBED_PATH, toCohereEmbed(body, inputType), call, (json, status) => fromCohereEmbed(json, status, body)),
       close: () => p.http.close(),

@@ -5,7 +5,7 @@
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
 import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { chatJsonCall, jsonCall, streamCall } from '../../http/translate.ts';
 import { GEMINI_BASE_URL, geminiAuth, geminiPaths } from './api.ts';
 import { toGeminiRequest } from './request.ts';
 import { fromGeminiResponse } from './response.ts';
@@ -30,7 +30,7 @@ const gemini: ProviderAdapterDefinition = {
       async chat(body, call) {
         const upstream = toGeminiRequest(body);
         if (body.stream === true) return streamCall(p, paths.stream(body.model), upstream, call, () => new GeminiStreamTranslator(body.model, p.scrub));
-        return jsonCall(p, paths.generate(body.model), upstream, call, (json, status) => fromGeminiResponse(json, status, body.model));
+        return chatJsonCall(p, paths.generate(body.model), upstream, call, (json, status) => fromGeminiResponse(json, status, body.model));
       },
       async embeddings(body, call) {
         const { batch, body: upstream } = toGeminiEmbed(body, paths.resource(body.model));

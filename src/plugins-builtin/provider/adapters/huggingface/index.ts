@@ -12,7 +12,7 @@ import type { ProviderConfig } from '../../../../engine/config/types.ts';
 import { gatewayError } from '../../../../engine/errors.ts';
 import { providerHttp } from '../../http/setup.ts';
 import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { chatJsonCall, jsonCall, streamCall } from '../../http/translate.ts';
 import { openaiCompatibleClient } from '../openai/base.ts';
 import { fromTgiGenerate, toTgiGenerate, TgiStreamTranslator } from './tgi-native.ts';
 import { emulatedStream, fromServerless, toServerless } from './serverless.ts';
@@ -44,7 +44,7 @@ function tgiNative(name: string, config: Readonly<ProviderConfig>, env: AdapterE
       const upstream = toTgiGenerate(body);
       const prompt = upstream.inputs as string;
       if (body.stream === true) return streamCall(p, '/generate_stream', upstream, call, () => new TgiStreamTranslator(body.model, prompt, p.scrub));
-      return jsonCall(p, '/generate', upstream, call, (json, status) => fromTgiGenerate(json, status, body.model, prompt));
+      return chatJsonCall(p, '/generate', upstream, call, (json, status) => fromTgiGenerate(json, status, body.model, prompt));
     },
     close: () => p.http.close(),
   };
@@ -58,7 +58,7 @@ function serverless(name: string, config: Readonly<ProviderConfig>, env: Adapter
     defaultCapabilities: CAPS['inference-api']!,
     async chat(body, call: CallOptions): Promise<UpstreamResponse> {
       const { prompt, body: upstream } = toServerless(body);
-      const res = await jsonCall(p, `/models/${body.model}`, upstream, call, (json, status) => fromServerless(json, status, body.model, prompt));
+      const res = await chatJsonCall(p, `/models/${body.model}`, upstream, call, (json, status) => fromServerless(json, status, body.model, prompt));
       if (body.stream !== true) return res;
       return { kind: 'stream', status: res.status, headers: res.headers, events: emulatedStream(res.body as ReturnType<typeof fromServerless>) };
     },
