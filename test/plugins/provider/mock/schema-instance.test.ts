@@ -160,6 +160,32 @@ describe('mock: minimal JSON Schema instances', () => {
     assert.equal(sampleForPattern('(?<=a)b'), undefined);
   });
 
+  it('random numeric bounds (fast-check): the instance is in range and on the grid', () => {
+    const bounded = fc
+      .record({
+        type: fc.constantFrom('integer', 'number'),
+        lo: fc.integer({ min: -1000, max: 1000 }),
+        gap: fc.integer({ min: 6, max: 50 }),
+        step: fc.option(fc.constantFrom(1, 2, 3, 0.5, 0.25), { nil: undefined }),
+        loExclusive: fc.boolean(),
+        hiExclusive: fc.boolean(),
+        useLo: fc.boolean(),
+        useHi: fc.boolean(),
+      })
+      .map((r) => {
+        const s: Record<string, unknown> = { type: r.type };
+        const hi = r.lo + r.gap * (r.step ?? 1);
+        if (r.useLo) s[r.loExclusive ? 'exclusiveMinimum' : 'minimum'] = r.lo;
+        if (r.useHi) s[r.hiExclusive ? 'exclusiveMaximum' : 'maximum'] = hi;
+        if (r.step) s.multipleOf = r.step;
+        return s;
+      });
+    fc.assert(
+      fc.property(bounded, (s) => void assertValid(s)),
+      { numRuns: 500 },
+    );
+  });
+
   it('random schemas (fast-check): every instance validates', () => {
     const leaf = fc.oneof(
       fc.record({

@@ -132,7 +132,7 @@ function stringFor(s: Schema, variant: number): string {
   return v;
 }
 
-/** 0 when allowed; else the lowest value past the lower bounds (on the multipleOf grid), else the highest under the upper ones. */
+/** 0 when allowed; else the lowest value past the lower bounds (on the multipleOf grid), else one under the upper ones. */
 function numberFor(s: Schema, integer: boolean, variant: number): number {
   const step = typeof s.multipleOf === 'number' && s.multipleOf > 0 ? s.multipleOf : undefined;
   const unit = step ?? 1;
@@ -147,17 +147,24 @@ function numberFor(s: Schema, integer: boolean, variant: number): number {
     (xmax === undefined || v < xmax) &&
     (!integer || Number.isInteger(v)) &&
     (step === undefined || Math.abs(v / step - Math.round(v / step)) < 1e-9);
+  /** Onto the grid (multipleOf, integers), rounding up or down. */
   const grid = (v: number, up: boolean) => {
-    let g = step ? (up ? Math.ceil(v / step - 1e-9) : Math.floor(v / step + 1e-9)) * step : v;
-    if (integer) g = up ? Math.ceil(g) : Math.floor(g);
-    return g;
+    const g = step ? (up ? Math.ceil(v / step - 1e-9) : Math.floor(v / step + 1e-9)) * step : v;
+    return integer ? (up ? Math.ceil(g) : Math.floor(g)) : g;
   };
   let v = 0;
-  if (min !== undefined && v < min) v = grid(min, true);
-  if (xmin !== undefined && v <= xmin) v = grid(integer || step ? xmin + (ok(grid(xmin, true)) ? 0 : unit) : xmin + unit, true);
+  if (min !== undefined && v < min) v = min;
+  // Past an exclusive bound: the grid steps past it; a free number steps one unit past it.
+  if (xmin !== undefined && v <= xmin) v = xmin + (integer || step ? 0 : unit);
+  v = grid(v, true);
   if (xmin !== undefined && v <= xmin) v = grid(v + unit, true);
-  const hi = max ?? (xmax !== undefined ? xmax - (integer || step ? unit : 0) : undefined);
-  if (hi !== undefined && !ok(v)) v = grid(min === undefined && xmin === undefined ? hi : ((min ?? xmin)! + hi) / 2, false);
+  // Over the upper bounds: the middle of the allowed range, or one unit under the top.
+  const top = max ?? xmax;
+  const bottom = min ?? xmin;
+  if (!ok(v) && top !== undefined) {
+    const mid = bottom === undefined ? (max ?? top - unit) : (bottom + top) / 2;
+    v = [grid(mid, false), grid(mid, true), grid(top - unit, false)].find(ok) ?? v;
+  }
   const varied = v + variant * unit;
   return ok(varied) ? varied : v;
 }
