@@ -8,7 +8,8 @@
  * - the gateway's peak RSS (target ≤ 250 MB);
  * - a plain (non-streamed) request sent while all streams are open is answered promptly
  *   (target ≤ 250 ms).
- * Runs the default pool (no cap) and, for comparison, the old default cap of 64.
+ * Runs the default pool (no cap) and, for comparison (unless STREAMS_COMPARE=0), the old
+ * default cap of 64.
  * Run: node --import tsx test/bench/streams.ts
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -97,6 +98,8 @@ interface Result {
   ttfe: number[];
   peakRssMb: number;
   idleRssMb: number;
+  /** V8 heap in use while every stream is open. */
+  heapMb: number;
   plainMs: number[];
   plainErrors: number;
   poolWait: string;
@@ -176,6 +179,7 @@ pipeline: ${CORE}
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
     const count = /gateway_upstream_pool_wait_seconds_count\{provider="up"\} (\d+)/.exec(metrics)?.[1] ?? '0';
     const sum = Number(/gateway_upstream_pool_wait_seconds_sum\{provider="up"\} ([\d.e+-]+)/.exec(metrics)?.[1] ?? 0);
+    const heapMb = Number(/^gateway_process_nodejs_heap_size_used_bytes ([\d.e+]+)/m.exec(metrics)?.[1] ?? NaN) / 2 ** 20;
     clearInterval(sampler);
     peakRssMb = Math.max(peakRssMb, await rssMb(pid));
     ac.abort();
@@ -184,6 +188,7 @@ pipeline: ${CORE}
       label,
       firstEvents,
       openCpuMs,
+      heapMb,
       ttfe: ttfeSnapshot,
       peakRssMb,
       idleRssMb,
@@ -207,18 +212,18 @@ async function main(): Promise<void> {
   try {
     console.log(`# open streams — ${STREAMS} concurrent streams (opened at ${OPEN_PER_S}/s) held ${HOLD_S} s, core pipeline, ${os.cpus().length} cores`);
     results.push(await scenario('default pool (no cap)', upstream.url, ''));
-    results.push(await scenario('pool capped at 64 (old default)', upstream.url, ', connections: 64'));
+    if (process.env.STREAMS_COMPARE !== '0') results.push(await scenario('pool capped at 64 (old default)', upstream.url, ', connections: 64'));
   } finally {
     await upstream.close();
   }
   console.log(
-    '\n| pool | streams with a first event | time to first event p50 / p99 / max ms | gateway CPU per stream opened | gateway RSS idle → peak MB | plain request while open: p50 / max ms | pool waits |',
+    '\n| pool | streams with a first event | time to first event p50 / p99 / max ms | gateway CPU per stream opened | gateway RSS idle → peak MB (heap used while open) | plain request while open: p50 / max ms | pool waits |',
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
     const t = r.ttfe;
     console.log(
-      `| ${r.label} | ${r.firstEvents} / ${STREAMS} | ${f(percentile(t, 0.5))} / ${f(percentile(t, 0.99))} / ${f(t.at(-1) ?? NaN)} | ${f((r.openCpuMs * 1000) / Math.max(1, r.firstEvents))} µs | ${f(r.idleRssMb)} → ${f(r.peakRssMb)} | ${f(percentile(r.plainMs, 0.5), 1)} / ${f(r.plainMs.at(-1) ?? NaN, 1)}${r.plainErrors ? ` (${r.plainErrors} failed)` : ''} | ${r.poolWait} |`,
+      `| ${r.label} | ${r.firstEvents} / ${STREAMS} | ${f(percentile(t, 0.5))} / ${f(percentile(t, 0.99))} / ${f(t.at(-1) ?? NaN)} | ${f((r.openCpuMs * 1000) / Math.max(1, r.firstEvents))} µs | ${f(r.idleRssMb)} → ${f(r.peakRssMb)} (${f(r.heapMb)}) | ${f(percentile(r.plainMs, 0.5), 1)} / ${f(r.plainMs.at(-1) ?? NaN, 1)}${r.plainErrors ? ` (${r.plainErrors} failed)` : ''} | ${r.poolWait} |`,
     );
   }
   const d = results[0]!;

@@ -9,13 +9,13 @@
  *   const res = await http.post('/chat/completions', { headers, body, call });
  *   const json = await res.json();   // or: for await (const ev of res.sse()) …
  */
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { CallOptions } from '../../../engine/types.ts';
 import { upstreamHttpError, badUpstream, type Headers } from './errors.ts';
 import { transportError, type AbortReason } from './transport.ts';
 import { parseSse } from './sse.ts';
 import { readBounded, readPrefix } from './body.ts';
-import { upstreamPool, type UpstreamPool } from './pool.ts';
+import { upstreamPool } from './pool.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './options.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts, type SseEvent } from './types.ts';
 
@@ -53,7 +53,7 @@ export interface UpstreamResult {
 export class UpstreamHttp {
   readonly origin: string;
   readonly basePath: string;
-  private readonly pools = new Map<number, UpstreamPool>();
+  private readonly pools = new Map<number, Pool>();
   private readonly opts: UpstreamHttpOptions;
   private readonly maxBytes: number;
 
@@ -72,7 +72,7 @@ export class UpstreamHttp {
       p = upstreamPool(this.origin, { connections: this.opts.connections, connectTimeoutMs: connectMs, onWait: this.opts.onPoolWait });
       this.pools.set(connectMs, p);
     }
-    return p.dispatcher;
+    return p;
   }
 
   /** Send a request; non-2xx answers throw the mapped GatewayError, after reading the error body. */
@@ -168,7 +168,7 @@ export class UpstreamHttp {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.close()));
+    await Promise.all(pools.map((p) => p.close().catch(() => p.destroy())));
   }
 }
 
