@@ -132,9 +132,23 @@ pipeline: [ { use: provider } ]
     const fmt = await postJson(`${gw.url}/v1/embeddings`, { model: 'gemini-embed', input: 'x', encoding_format: 'hex' });
     assert.equal(fmt.status, 400);
     assert.equal(fmt.json.error.param, 'encoding_format');
-    const ids = await postJson(`${gw.url}/v1/embeddings`, { model: 'mock-embed', input: [1, 2, 3] });
+    const ids = await postJson(`${gw.url}/v1/embeddings`, { model: 'cohere-embed', input: [[1, 2, 3]] });
     assert.equal(ids.status, 400);
     assert.equal(ids.json.error.param, 'input');
+    assert.match(ids.json.error.message, /token ids/);
+    const odd = await postJson(`${gw.url}/v1/embeddings`, { model: 'tei-embed', input: [{ text: 'x' }] });
+    assert.equal(odd.status, 400);
+    assert.equal(odd.json.error.param, 'input');
+  });
+
+  it('the mock embeds token-id inputs too (as LangChain for Python sends them), one vector per token array', async () => {
+    const one = await postJson(`${gw.url}/v1/embeddings`, { model: 'mock-embed', input: [1, 2, 3], encoding_format: 'float' });
+    assert.equal(one.status, 200);
+    assert.equal(one.json.data.length, 1);
+    assert.equal(one.json.usage.prompt_tokens, 3);
+    const two = await postJson(`${gw.url}/v1/embeddings`, { model: 'mock-embed', input: [[1, 2, 3], [4]], encoding_format: 'float' });
+    assert.deepEqual(two.json.data[0].embedding, one.json.data[0].embedding);
+    assert.equal(two.json.data.length, 2);
   });
 
   for (const model of ['mock-embed', 'cohere-embed']) {

@@ -38,6 +38,13 @@ describe('shared embeddings encoding', () => {
   });
 
   it('refuses what the client got wrong with a 400 naming the field', () => {
+    for (const input of [[[1, 2]], [1.5], null, [{ text: 'x' }], [['a']]]) {
+      assert.equal(
+        code(() => embeddingTexts(req({ input }))),
+        'GW_ERR_INVALID_REQUEST:input',
+        JSON.stringify(input),
+      );
+    }
     assert.equal(
       code(() => embeddingTexts(req({ input: [] }))),
       'GW_ERR_INVALID_REQUEST:input',

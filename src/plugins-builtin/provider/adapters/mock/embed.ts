@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../engine/openai-types.ts';
-import { embeddingsBody, embeddingTexts, requestedDimensions } from '../shared/embeddings.ts';
+import { embeddingInputs, embeddingsBody, requestedDimensions } from '../shared/embeddings.ts';
 import { countWords } from './answer.ts';
 
 /** SHAKE-256 of the text, one byte per dimension, centred and normalised. */
@@ -21,13 +21,14 @@ export function mockEmbedding(text: string, dims: number): number[] {
   return v.map((x) => x / norm);
 }
 
+/** Token-id inputs are welcome too (embedded by their JSON text; each id is a token). */
 export function mockEmbeddings(req: EmbeddingsRequest, defaultDims: number): EmbeddingsResponse {
-  const texts = embeddingTexts(req);
+  const inputs = embeddingInputs(req);
   const dims = requestedDimensions(req) ?? defaultDims;
-  const tokens = texts.reduce((n, t) => n + countWords(t), 0);
+  const tokens = inputs.reduce((n, x) => n + (typeof x === 'string' ? countWords(x) : x.length), 0);
   return embeddingsBody(
     req,
-    texts.map((t) => mockEmbedding(t, dims)),
+    inputs.map((x) => mockEmbedding(typeof x === 'string' ? x : JSON.stringify(x), dims)),
     tokens,
   );
 }

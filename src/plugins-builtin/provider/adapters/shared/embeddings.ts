@@ -18,13 +18,24 @@ export type EmbeddingFormat = 'float' | 'base64';
 
 const invalid = (param: string, message: string) => gatewayError('GW_ERR_INVALID_REQUEST', { param, message });
 
-/** The inputs as texts. Token-id inputs are OpenAI's alone: other upstreams take text. */
+const isTokens = (x: unknown): x is number[] => Array.isArray(x) && x.length > 0 && x.every((t) => Number.isInteger(t));
+
+/** The inputs, one per embedding: texts, or token-id arrays (`input: [1, 2]` is one input). */
+export function embeddingInputs(req: EmbeddingsRequest): Array<string | number[]> {
+  const input: unknown = req.input;
+  const list: unknown[] = typeof input === 'string' || isTokens(input) ? [input] : Array.isArray(input) ? input : [];
+  if (list.length === 0) throw invalid('input', 'input must be a non-empty string, array of strings, or array of token arrays.');
+  for (const x of list) if (typeof x !== 'string' && !isTokens(x)) throw invalid('input', 'Each input must be a string or an array of token ids.');
+  return list as Array<string | number[]>;
+}
+
+/** The inputs as texts. Token ids are OpenAI's alone: other upstreams take text. */
 export function embeddingTexts(req: EmbeddingsRequest): string[] {
-  const list: unknown[] = Array.isArray(req.input) ? req.input : [req.input];
-  if (list.length === 0) throw invalid('input', 'input must not be empty.');
+  const list = embeddingInputs(req);
   for (const x of list) {
-    if (typeof x !== 'string')
-      throw invalid('input', 'This provider embeds text: input must be a string or an array of strings (token ids are not supported).');
+    if (typeof x !== 'string') {
+      throw invalid('input', 'This provider embeds text, not token ids: send strings (LangChain for Python: check_embedding_ctx_length=False).');
+    }
   }
   return list as string[];
 }
@@ -63,7 +74,7 @@ export const estimateEmbeddingTokens = (texts: readonly string[]): number => tex
 export function embeddingsData(req: EmbeddingsRequest, vectors: readonly (readonly number[])[], status = 200): EmbeddingsResponse['data'] {
   const format = embeddingFormat(req);
   const dims = requestedDimensions(req);
-  const inputs = embeddingTexts(req).length;
+  const inputs = embeddingInputs(req).length;
   if (vectors.length !== inputs) throw badUpstream(`${vectors.length} embeddings for ${inputs} inputs`, status);
   const data: EmbeddingsResponse['data'] = [];
   for (let index = 0; index < vectors.length; index++) {
