@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig, ProviderConfig, TimeoutsConfig, RetryConfig } from './config/types.ts';
 import type { Deployment, ModelCatalog, ProviderClient } from './types.ts';
 import type { Capability } from './openai-types.ts';
+import type { MetricsRegistry } from './metrics.ts';
 import { configScope, loadAdapter } from './registry.ts';
 
 export const DEFAULT_TIMEOUTS: Required<TimeoutsConfig> = { connect_ms: 10_000, first_byte_ms: 60_000, idle_ms: 30_000, total_ms: 600_000 };
@@ -31,6 +32,7 @@ export async function buildCatalog(
   configDir: string,
   logger: Logger,
   previous?: Map<string, CachedClient>,
+  metrics?: MetricsRegistry,
 ): Promise<BuiltCatalog> {
   const clients = new Map<string, CachedClient>();
   const defaults = new Map<string, readonly Capability[]>();
@@ -40,7 +42,7 @@ export async function buildCatalog(
     const adapter = await loadAdapter(p.type, scope);
     const key = clientKey(p);
     const prev = previous?.get(name);
-    const cached = prev && prev.key === key ? prev : { key, client: adapter.create(name, p, { logger: logger.child({ provider: name }) }) };
+    const cached = prev && prev.key === key ? prev : { key, client: adapter.create(name, p, { logger: logger.child({ provider: name }), metrics }) };
     clients.set(name, cached);
     // The client knows its options (e.g. Hugging Face's hosted API cannot stream).
     defaults.set(name, cached.client.defaultCapabilities);

@@ -30,6 +30,8 @@ export interface ChatMessage {
   name?: string;
   tool_calls?: ToolCall[];
   tool_call_id?: string;
+  /** Assistant answers: the model's refusal text, null when it did not refuse (required in answers). */
+  refusal?: string | null;
   [k: string]: unknown;
 }
 
@@ -72,10 +74,23 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: Array<{ index: number; message: ChatMessage; finish_reason: FinishReason; logprobs?: unknown }>;
+  /** `logprobs` is required by OpenAI's spec: null unless the client asked for log probabilities. */
+  choices: Array<{ index: number; message: ChatMessage; finish_reason: FinishReason; logprobs?: ChoiceLogprobs | null }>;
   usage?: Usage;
   system_fingerprint?: string | null;
   [k: string]: unknown;
+}
+
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+  top_logprobs?: Array<{ token: string; logprob: number; bytes: number[] | null }>;
+}
+
+export interface ChoiceLogprobs {
+  content: TokenLogprob[] | null;
+  refusal: TokenLogprob[] | null;
 }
 
 export interface ChunkToolCallDelta {
@@ -92,9 +107,9 @@ export interface ChatCompletionChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: Role; content?: string | null; tool_calls?: ChunkToolCallDelta[]; [k: string]: unknown };
+    delta: { role?: Role; content?: string | null; tool_calls?: ChunkToolCallDelta[]; refusal?: string | null; [k: string]: unknown };
     finish_reason: FinishReason;
-    logprobs?: unknown;
+    logprobs?: ChoiceLogprobs | null;
   }>;
   usage?: Usage | null;
   [k: string]: unknown;

@@ -106,7 +106,7 @@ export class Runtime {
     const id = this.nextId;
     let gen: Generation;
     try {
-      const built = await buildCatalog(loaded.config, loaded.dir, logger, this.current?.clients);
+      const built = await buildCatalog(loaded.config, loaded.dir, logger, this.current?.clients, this.deps.metrics);
       gen = await buildGeneration(id, loaded, built, (pluginId) => this.pluginEnv(pluginId, loaded, built.catalog, id));
     } catch (err) {
       return this.failed(`config generation ${id} could not start: ${(err as Error).message}`, err);

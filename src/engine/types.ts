@@ -209,10 +209,16 @@ export interface ProviderClient {
   close(): Promise<void>;
 }
 
+/** What an adapter gets besides its config: a logger, and the metrics registry (absent in unit tests). */
+export interface AdapterEnv {
+  logger: Logger;
+  metrics?: MetricsRegistry;
+}
+
 export interface ProviderAdapterDefinition {
   type: string;
   defaultCapabilities: readonly Capability[];
   /** JSON Schema for `providers.<name>.options`. */
   optionsSchema?: JSONSchema;
-  create(name: string, config: Readonly<ProviderConfig>, env: { logger: Logger }): ProviderClient;
+  create(name: string, config: Readonly<ProviderConfig>, env: AdapterEnv): ProviderClient;
 }

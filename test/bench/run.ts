@@ -13,7 +13,8 @@
  * fixed-rate scenario is warmed on every path, then run in BENCH_ROUNDS rounds (default 3)
  * of BENCH_SECONDS (default 4) per path, in rotating order so drift hits all; percentiles
  * are over all rounds' requests pooled, and the gateway's added p99 per round is printed
- * so the spread is visible.
+ * so the spread is visible. Then the hedging benchmark (hedging.ts) and 2,000 concurrent
+ * open streams (streams.ts).
  */
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -160,6 +161,11 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
     const hedging = path.join(ROOT, 'test/bench/hedging.ts');
     const r = spawnSync(process.execPath, ['--import', 'tsx', hedging], { cwd: ROOT, stdio: 'inherit' });
     if (r.error) console.log(`(hedging benchmark not run: ${r.error.message})`);
+  }
+  // 2,000 concurrent open streams (issue #12), unless skipped.
+  if (process.env.BENCH_SKIP_STREAMS !== '1') {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/streams.ts')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.error) console.log(`(open-streams benchmark not run: ${r.error.message})`);
   }
 }
 

@@ -33,8 +33,8 @@ export const RESPONSES_MATRIX: Readonly<Record<(typeof RESPONSES_PROVIDERS)[numb
   cohere: ALL_BUT_REASONING,
   // TGI's OpenAI route (options.api: tgi): its response_format is not OpenAI's.
   huggingface: { ...ALL_BUT_REASONING, structured_output: 'no' },
-  // The mock answers text whatever it is asked (its tool and JSON modes are being built).
-  mock: { ...ALL_BUT_REASONING, tools: 'pending', structured_output: 'pending' },
+  // The mock calls offered tools and answers JSON that satisfies the given schema.
+  mock: ALL_BUT_REASONING,
 };
 
 /** Request field named in the 400 for each refusable feature. */

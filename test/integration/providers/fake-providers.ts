@@ -2,7 +2,9 @@
  * One local node:http server that speaks each provider's documented wire format, routed
  * by path: OpenAI (/v1/chat/completions, also TGI's route), Azure
  * (/openai/deployments/…), Anthropic (/v1/messages), Cohere (/v2/chat) and Gemini
- * (/v1beta/models/…). Every dialect answers the same way: a `get_weather` tool call when
+ * (/v1beta/models/…), Hugging Face TGI native (/generate, /generate_stream) and serverless
+ * (/models/{model}), and the embeddings routes (OpenAI /embeddings, Cohere /v2/embed,
+ * Gemini :embedContent, TEI /embed). Every dialect answers the same way: a `get_weather` tool call when
  * tools are offered and the last turn is the user's, otherwise REPLY; usage is fixed per
  * dialect so tests can compare what the gateway recorded.
  */
@@ -32,12 +34,17 @@ function openai(rec: Recorded, res: ServerResponse): void {
   const base = { id: 'chatcmpl-fake', created: 1700000000, model: rec.json.model ?? 'deployment' };
   if (!rec.json.stream) {
     const message = tool
-      ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] }
-      : { role: 'assistant', content: REPLY };
+      ? {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [{ id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }],
+        }
+      : { role: 'assistant', content: REPLY, refusal: null };
     return sendJson(res, 200, {
       ...base,
       object: 'chat.completion',
-      choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop', logprobs: null }],
       usage: OPENAI_USAGE,
     });
   }
@@ -152,13 +159,76 @@ function gemini(rec: Recorded, res: ServerResponse): void {
   );
 }
 
+/**
+ * The vector every dialect's embeddings route answers for a text: values float32 holds
+ * exactly, so a base64 round trip must give them back unchanged; `dims` (the dialect's
+ * own dimensions parameter) sets its length.
+ */
+export function fakeVector(text: string, dims = 4): number[] {
+  return Array.from({ length: dims }, (_, i) => (i === 0 ? text.length : [0.5, -0.25, 0.125][(i - 1) % 3]! * i));
+}
+export const EMBED_TOKENS = { cohere: 13, openai: 17 };
+
+function embeddings(rec: Recorded, res: ServerResponse): void {
+  const b = rec.json ?? {};
+  if (rec.url.startsWith('/v2/embed')) {
+    const float = (b.texts as string[]).map((t) => fakeVector(t, b.output_dimension));
+    return sendJson(res, 200, { id: 'e-1', embeddings: { float }, texts: b.texts, meta: { billed_units: { input_tokens: EMBED_TOKENS.cohere } } });
+  }
+  if (rec.url.includes(':batchEmbedContents'))
+    return sendJson(res, 200, { embeddings: b.requests.map((r: any) => ({ values: fakeVector(r.content.parts[0].text, r.outputDimensionality) })) });
+  if (rec.url.includes(':embedContent')) return sendJson(res, 200, { embedding: { values: fakeVector(b.content.parts[0].text, b.outputDimensionality) } });
+  if (rec.url === '/embed')
+    return sendJson(
+      res,
+      200,
+      (b.inputs as string[]).map((t) => fakeVector(t, b.dimensions)),
+    );
+  // OpenAI and Azure: OpenAI's own base64 (little-endian float32) when asked.
+  const inputs: string[] = Array.isArray(b.input) ? b.input : [b.input];
+  const data = inputs.map((t, index) => {
+    const v = fakeVector(t, b.dimensions);
+    return { object: 'embedding', index, embedding: b.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
+  });
+  sendJson(res, 200, {
+    object: 'list',
+    data,
+    model: b.model ?? 'deployment',
+    usage: { prompt_tokens: EMBED_TOKENS.openai, total_tokens: EMBED_TOKENS.openai },
+  });
+}
+
+export const TGI_DETAILS = { input_length: 12, generated_tokens: 7 };
+
+/** TGI's native routes (/generate, /generate_stream) and the serverless Inference API (/models/{model}). */
+function huggingface(rec: Recorded, res: ServerResponse): void {
+  if (rec.url.startsWith('/models/')) return sendJson(res, 200, [{ generated_text: REPLY }]);
+  const details = { finish_reason: 'eos_token', generated_tokens: TGI_DETAILS.generated_tokens, seed: null };
+  if (rec.url === '/generate')
+    return sendJson(res, 200, {
+      generated_text: REPLY,
+      details: { ...details, prefill: Array.from({ length: TGI_DETAILS.input_length }, (_, id) => ({ id, text: 't' })), tokens: [] },
+    });
+  startSse(res);
+  const tokens = WORDS.map((text, i) => ({ index: i + 1, token: { id: i, text, logprob: -0.1, special: false }, generated_text: null, details: null }));
+  tokens.push({
+    index: WORDS.length + 1,
+    token: { id: 0, text: '</s>', logprob: 0, special: true },
+    generated_text: REPLY,
+    details: { ...details, input_length: TGI_DETAILS.input_length },
+  } as never);
+  res.end(sseOf(tokens));
+}
+
 export async function startFakeProviders(): Promise<FakeUpstream> {
   const up = await startUpstream();
   up.handler = (_req, res, rec) => {
+    if (/\/v2\/embed|:(batchE|e)mbedContent|^\/embed$|\/embeddings/.test(rec.url)) return embeddings(rec, res);
     if (rec.url.startsWith('/v1/messages')) return anthropic(rec, res);
     if (rec.url.startsWith('/v2/chat')) return cohere(rec, res);
     if (rec.url.startsWith('/v1beta/models/')) return gemini(rec, res);
     if (rec.url.includes('/chat/completions')) return openai(rec, res);
+    if (/^\/(generate|generate_stream|models\/.+)$/.test(rec.url)) return huggingface(rec, res);
     sendJson(res, 404, { error: { message: `no route ${rec.url}` } });
   };
   return up;

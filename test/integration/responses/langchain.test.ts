@@ -81,12 +81,11 @@ describe('LangChain ChatOpenAI({ useResponsesApi: true }) → /v1/responses', ()
       assert.equal(text, 'Mock reply to: hello stream');
     });
 
-    it('tools wait on the mock upgrade: today the mock answers text', async () => {
-      // When the mock honours tools this fails: expect the tool call instead, and flip the
-      // mock's tools cell in src/engine/responses/support.ts and the README.
+    it('a tool call, offline', async () => {
       const ai = (await chat('mock').bindTools([getWeather], { tool_choice: 'required' }).invoke('Weather in Paris?')) as AIMessage;
-      assert.equal(ai.tool_calls?.length ?? 0, 0);
-      assert.equal(textOf(ai), 'Mock reply to: Weather in Paris?');
+      assert.equal(ai.tool_calls?.length, 1);
+      assert.equal(ai.tool_calls![0]!.name, 'get_weather');
+      assert.equal(typeof ai.tool_calls![0]!.args.location, 'string');
     });
   });
 });

@@ -84,6 +84,49 @@ describe('Responses API: the provider × feature matrix', () => {
     assert.deepEqual(Object.keys(RESPONSES_MATRIX), [...RESPONSES_PROVIDERS]);
   });
 
+  /**
+   * The mock has no upstream to inspect: its tool call must satisfy the tool's schema, come
+   * back as a function_call item (and as argument deltas when streamed), and its answer to
+   * the tool's output must use that output.
+   */
+  async function mockTools(model: string): Promise<void> {
+    // `location` required, so the schema's minimal valid instance has it.
+    const tool = { ...WEATHER_TOOL, parameters: { ...WEATHER_TOOL.parameters, required: ['location'] } };
+    const first = await post({ model, input: 'Weather in Paris?', tools: [tool], tool_choice: 'required' });
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    assertSpec('Response', first.json);
+    const call = first.json.output.find((o: { type: string }) => o.type === 'function_call');
+    assert.ok(call, `a function_call item: ${JSON.stringify(first.json.output)}`);
+    assert.equal(call.name, 'get_weather');
+    assert.equal(typeof JSON.parse(call.arguments).location, 'string', call.arguments);
+    const second = await post({
+      model,
+      tools: [tool],
+      input: [{ role: 'user', content: 'Weather in Paris?' }, call, { type: 'function_call_output', call_id: call.call_id, output: '15C and sunny' }],
+    });
+    assert.equal(second.status, 200, JSON.stringify(second.json));
+    assert.match(second.json.output_text, /15C and sunny/);
+    const r = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, input: 'Weather in Paris?', tools: [tool], tool_choice: 'required', stream: true }),
+    });
+    const events = parseResponseEvents(await r.text());
+    const args = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta as string);
+    assert.deepEqual(JSON.parse(args.join('')), JSON.parse(call.arguments), 'streamed arguments equal the plain answer');
+  }
+
+  /** The mock's structured output must parse and satisfy the requested schema exactly. */
+  async function mockStructuredOutput(model: string): Promise<void> {
+    const r = await post({ model, input: 'Weather in Paris as JSON', text: { format: WEATHER_FORMAT } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assertSpec('Response', r.json);
+    const value = JSON.parse(r.json.output_text) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(value).sort(), ['celsius', 'city']);
+    assert.equal(typeof value.city, 'string');
+    assert.equal(typeof value.celsius, 'number');
+  }
+
   /** One check per feature and support level; `model` is the provider's model in allProvidersConfig. */
   const CHECKS: Record<ResponsesFeature, Partial<Record<Support, (provider: string, model: string) => Promise<void>>>> = {
     streaming: {
@@ -121,6 +164,7 @@ describe('Responses API: the provider × feature matrix', () => {
     },
     tools: {
       async yes(provider, model) {
+        if (provider === 'mock') return mockTools(model);
         const first = await post({ model, input: 'Weather in Paris?', tools: [WEATHER_TOOL] });
         assert.equal(first.status, 200, JSON.stringify(first.json));
         assertSpec('Response', first.json);
@@ -156,20 +200,10 @@ describe('Responses API: the provider × feature matrix', () => {
         assert.equal(done?.name, 'get_weather');
         assert.equal(events.at(-1)!.response.output.find((o: { type: string }) => o.type === 'function_call').arguments, args.join(''));
       },
-      async pending(provider, model) {
-        // The mock answers text whatever it is offered. When its tool mode lands this
-        // fails: flip its tools cell to ✅ in support.ts and the README.
-        const r = await post({ model, input: 'Weather in Paris?', tools: [WEATHER_TOOL], tool_choice: 'required' });
-        assert.equal(r.status, 200);
-        assert.deepEqual(
-          r.json.output.map((o: { type: string }) => o.type),
-          ['message'],
-          `${provider} still answers text`,
-        );
-      },
     },
     structured_output: {
       async yes(provider, model) {
+        if (provider === 'mock') return mockStructuredOutput(model);
         const r = await post({ model, input: 'Weather in Paris as JSON', text: { format: WEATHER_FORMAT } });
         assert.equal(r.status, 200, JSON.stringify(r.json));
         assertSpec('Response', r.json);
@@ -178,13 +212,6 @@ describe('Responses API: the provider × feature matrix', () => {
         const b = lastUpstream().json;
         const schema = b.response_format?.json_schema?.schema ?? b.response_format?.json_schema ?? b.generationConfig?.responseJsonSchema;
         assert.deepEqual(schema, WEATHER_FORMAT.schema, `${provider} got the schema in its own field`);
-      },
-      async pending(provider, model) {
-        // The mock answers prose whatever it is asked. When its JSON mode lands this
-        // fails: flip its structured output cell to ✅ in support.ts and the README.
-        const r = await post({ model, input: 'Weather in Paris as JSON', text: { format: WEATHER_FORMAT } });
-        assert.equal(r.status, 200);
-        assert.throws(() => JSON.parse(r.json.output_text), `${provider} still answers prose`);
       },
     },
     reasoning: {

@@ -1,26 +1,37 @@
 /**
  * The shared upstream HTTP client: one keep-alive undici Pool per provider (per connect
  * timeout actually in use), per-request first-byte / idle timeouts, a total-time timer,
- * and abort wiring so a client that goes away frees the upstream socket at once.
+ * a bound on how many bytes an answer may have, and abort wiring so a client that goes
+ * away (or an answer that grows too large) frees the upstream socket at once.
  *
  * @example
- *   const http = new UpstreamHttp('https://api.openai.com/v1', { connections: 64 });
+ *   const http = new UpstreamHttp('https://api.openai.com/v1', { scrub, maxResponseBytes: 32 << 20 });
  *   const res = await http.post('/chat/completions', { headers, body, call });
  *   const json = await res.json();   // or: for await (const ev of res.sse()) …
  */
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { CallOptions } from '../../../engine/types.ts';
 import { upstreamHttpError, badUpstream, type Headers } from './errors.ts';
 import { transportError, type AbortReason } from './transport.ts';
 import { parseSse } from './sse.ts';
+import { readBounded, readPrefix } from './body.ts';
+import { upstreamPool } from './pool.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './options.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts, type SseEvent } from './types.ts';
 
 export interface UpstreamHttpOptions {
-  /** Max sockets (undici Pool `connections`); default 64. */
+  /** Max sockets (undici Pool `connections`); default: no cap, so open streams never queue. */
   connections?: number;
   /** Removes secrets from provider text kept in error messages. */
   scrub: (s: string) => string;
+  /** Largest answer accepted (whole body, or all bytes of a stream); default 32 MiB. */
+  maxResponseBytes?: number;
+  /** Seconds each request waited for a connection. */
+  onPoolWait?: (seconds: number) => void;
 }
+
+/** Error bodies feed a message of at most ~1,000 characters: more is never read. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 export interface PostOptions {
   headers: Record<string, string>;
@@ -43,22 +54,22 @@ export class UpstreamHttp {
   readonly origin: string;
   readonly basePath: string;
   private readonly pools = new Map<number, Pool>();
-  private readonly connections: number;
-  private readonly scrub: (s: string) => string;
+  private readonly opts: UpstreamHttpOptions;
+  private readonly maxBytes: number;
 
   constructor(baseUrl: string, opts: UpstreamHttpOptions) {
     const u = new URL(baseUrl);
     this.origin = u.origin;
     this.basePath = u.pathname.replace(/\/+$/, '');
-    this.connections = opts.connections ?? 64;
-    this.scrub = opts.scrub;
+    this.opts = opts;
+    this.maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** One pool per connect timeout (almost always exactly one), created on first use. */
-  private pool(connectMs: number): Pool {
+  private pool(connectMs: number): Dispatcher {
     let p = this.pools.get(connectMs);
     if (!p) {
-      p = new Pool(this.origin, { connections: this.connections, connectTimeout: connectMs, keepAliveTimeout: 30_000, pipelining: 1 });
+      p = upstreamPool(this.origin, { connections: this.opts.connections, connectTimeoutMs: connectMs, onWait: this.opts.onPoolWait });
       this.pools.set(connectMs, p);
     }
     return p;
@@ -101,29 +112,38 @@ export class UpstreamHttp {
     }
     const status = res.statusCode;
     const fail = (err: unknown) => transportError(err, reason, t, status);
+    const body = res.body;
+    /** Drop the socket rather than drain it: the rest of the body is unwanted. */
+    const abandon = () => {
+      if (body.readableEnded) return;
+      body.destroy();
+      ac.abort();
+    };
     if (status < 200 || status >= 300) {
       let text: string;
       try {
-        text = await res.body.text();
+        text = await readPrefix(body, ERROR_BODY_BYTES);
       } catch (err) {
-        cleanup();
         throw fail(err);
+      } finally {
+        cleanup();
+        abandon();
       }
-      cleanup();
-      throw upstreamHttpError(status, res.headers, text, this.scrub);
+      throw upstreamHttpError(status, res.headers, text, this.opts.scrub);
     }
-    const body = res.body;
+    const maxBytes = this.maxBytes;
     return {
       status,
       headers: res.headers,
       async json() {
         let raw: Buffer;
         try {
-          raw = Buffer.from(await body.arrayBuffer());
+          raw = await readBounded(body, maxBytes, res.headers, status);
         } catch (err) {
           throw fail(err);
         } finally {
           cleanup();
+          abandon();
         }
         try {
           return { raw, body: JSON.parse(raw.toString('utf8')) as unknown };
@@ -133,16 +153,13 @@ export class UpstreamHttp {
       },
       async *sse() {
         try {
-          for await (const ev of parseSse(body)) yield ev;
+          for await (const ev of parseSse(body, maxBytes)) yield ev;
         } catch (err) {
           throw fail(err);
         } finally {
           cleanup();
           // Early return (client gone) or error: drop the socket now rather than drain it.
-          if (!body.readableEnded) {
-            body.destroy();
-            ac.abort();
-          }
+          abandon();
         }
       },
     };

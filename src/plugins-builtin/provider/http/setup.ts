@@ -6,8 +6,11 @@
  *   const { http, headers } = providerHttp(config, 'https://api.openai.com/v1', (k) => ({ authorization: `Bearer ${k}` }));
  */
 import type { ProviderConfig } from '../../../engine/config/types.ts';
+import type { AdapterEnv } from '../../../engine/types.ts';
 import { UpstreamHttp } from './client.ts';
 import { secretScrubber } from './redact.ts';
+import { httpOptionsOf } from './options.ts';
+import { poolWaitObserver } from './metrics.ts';
 
 export interface ProviderHttp {
   http: UpstreamHttp;
@@ -16,10 +19,23 @@ export interface ProviderHttp {
   scrub: (s: string) => string;
 }
 
-export function providerHttp(config: Readonly<ProviderConfig>, defaultBaseUrl: string, auth: (apiKey: string) => Record<string, string>): ProviderHttp {
+/** Where the client is: its provider name (a metric label) and the adapter env (metrics), when the caller has them. */
+export interface ProviderHttpEnv {
+  name: string;
+  env?: AdapterEnv;
+}
+
+export function providerHttp(
+  config: Readonly<ProviderConfig>,
+  defaultBaseUrl: string,
+  auth: (apiKey: string) => Record<string, string>,
+  where?: ProviderHttpEnv,
+): ProviderHttp {
   const scrub = secretScrubber([config.api_key, ...Object.values(config.headers ?? {})]);
   const baseUrl = config.base_url ?? defaultBaseUrl;
-  const http = new UpstreamHttp(baseUrl, { connections: config.connections, scrub });
+  const { maxResponseBytes } = httpOptionsOf(config);
+  const onPoolWait = where?.env?.metrics ? poolWaitObserver(where.env.metrics, where.name) : undefined;
+  const http = new UpstreamHttp(baseUrl, { connections: config.connections, scrub, maxResponseBytes, onPoolWait });
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (config.api_key) Object.assign(headers, auth(config.api_key));
   for (const [k, v] of Object.entries(config.headers ?? {})) headers[k.toLowerCase()] = v;

@@ -9,14 +9,21 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { badUpstream } from './errors.ts';
+import { responseTooLarge } from './body.ts';
 import type { SseEvent } from './types.ts';
 
-/** Parse SSE from a byte stream. Throws GW_ERR_BAD_UPSTREAM_RESPONSE when the stream ends mid-event. */
-export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<SseEvent> {
+/**
+ * Parse SSE from a byte stream. Throws GW_ERR_BAD_UPSTREAM_RESPONSE when the stream ends
+ * mid-event, or once more than `maxBytes` have arrived (counted over the whole stream).
+ */
+export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string>, maxBytes = Infinity): AsyncGenerator<SseEvent> {
   const decoder = new StringDecoder('utf8');
   const state: ParseState = { buf: '', data: undefined, event: undefined };
   const out: SseEvent[] = [];
+  let bytes = 0;
   for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw responseTooLarge(maxBytes);
     state.buf += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     drainLines(state, out);
     for (let i = 0; i < out.length; i++) yield out[i]!;

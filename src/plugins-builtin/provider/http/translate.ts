@@ -7,6 +7,7 @@
  *   return streamCall(p, '/v1/messages', upstreamBody, call, () => new AnthropicStreamTranslator(model));
  */
 import type { CallOptions, JsonUpstreamResponse, StreamEvent, StreamUpstreamResponse } from '../../../engine/types.ts';
+import type { ChatCompletion } from '../../../engine/openai-types.ts';
 import type { ProviderHttp } from './setup.ts';
 import type { SseEvent } from './types.ts';
 import { pickHeaders } from '../adapters/openai/headers.ts';
@@ -43,6 +44,30 @@ export async function jsonCall(
   const res = await p.http.post(path, { headers, body: JSON.stringify(body), call });
   const { body: json } = await res.json();
   return { kind: 'json', status: res.status, headers: pickHeaders(res.headers), body: transform(json, res.status) };
+}
+
+/**
+ * POST a chat request, transform the JSON answer into a ChatCompletion carrying every field
+ * OpenAI's spec requires of one (`choices[].logprobs`, `message.refusal`: null when the
+ * provider has none), so strict clients and validators accept it.
+ */
+export function chatJsonCall(
+  p: ProviderHttp,
+  path: string,
+  body: unknown,
+  call: CallOptions,
+  transform: (json: unknown, status: number) => ChatCompletion,
+  headers: Record<string, string> = p.headers,
+): Promise<JsonUpstreamResponse> {
+  return jsonCall(p, path, body, call, (json, status) => withRequiredFields(transform(json, status)), headers);
+}
+
+function withRequiredFields(c: ChatCompletion): ChatCompletion {
+  for (const choice of c.choices) {
+    choice.logprobs ??= null;
+    choice.message.refusal ??= null;
+  }
+  return c;
 }
 
 /** POST a JSON body, translate the SSE answer. */

@@ -151,9 +151,11 @@ describe('anthropic adapter', () => {
     assert.deepEqual(body.choices[0]!.message, {
       role: 'assistant',
       content: 'Let me check.',
+      refusal: null,
       tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
     });
     assert.equal(body.choices[0]!.finish_reason, 'tool_calls');
+    assert.equal(body.choices[0]!.logprobs, null);
     assert.deepEqual(body.usage, {
       prompt_tokens: 15,
       completion_tokens: 25,

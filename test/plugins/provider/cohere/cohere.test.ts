@@ -115,6 +115,7 @@ describe('cohere adapter', () => {
     assert.deepEqual(body.choices[0]!.message, {
       role: 'assistant',
       content: null,
+      refusal: null,
       tool_calls: [{ id: 'get_weather_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }],
     });
     assert.equal(body.choices[0]!.finish_reason, 'tool_calls');

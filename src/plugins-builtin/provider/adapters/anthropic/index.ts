@@ -4,7 +4,8 @@
  */
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
+import { chatJsonCall, streamCall } from '../../http/translate.ts';
 import { ANTHROPIC_BASE_URL, ANTHROPIC_VERSION, MESSAGES_PATH, anthropicAuth } from './api.ts';
 import { toAnthropicRequest } from './request.ts';
 import { fromAnthropicMessage } from './response.ts';
@@ -23,6 +24,7 @@ const anthropic: ProviderAdapterDefinition = {
     type: 'object',
     additionalProperties: false,
     properties: {
+      ...HTTP_OPTION_PROPERTIES,
       version: { type: 'string', default: ANTHROPIC_VERSION, description: 'The anthropic-version header.' },
       beta: { type: 'string', description: 'The anthropic-beta header (comma-separated feature flags).' },
       default_max_tokens: {
@@ -33,9 +35,9 @@ const anthropic: ProviderAdapterDefinition = {
       },
     },
   },
-  create(name, config): ProviderClient {
+  create(name, config, env): ProviderClient {
     const o = (config.options ?? {}) as AnthropicOptions;
-    const p = providerHttp(config, ANTHROPIC_BASE_URL, anthropicAuth(o));
+    const p = providerHttp(config, ANTHROPIC_BASE_URL, anthropicAuth(o), { name, env });
     // The version header is needed even when a proxy in front holds the key.
     const headers = Object.freeze({ 'anthropic-version': o.version ?? ANTHROPIC_VERSION, ...p.headers });
     const fallbackMax = o.default_max_tokens ?? 4096;
@@ -46,7 +48,7 @@ const anthropic: ProviderAdapterDefinition = {
       async chat(body, call) {
         const upstream = toAnthropicRequest(body, call.deployment.maxOutputTokens ?? fallbackMax);
         if (body.stream === true) return streamCall(p, MESSAGES_PATH, upstream, call, () => new AnthropicStreamTranslator(body.model, p.scrub), headers);
-        return jsonCall(p, MESSAGES_PATH, upstream, call, fromAnthropicMessage, headers);
+        return chatJsonCall(p, MESSAGES_PATH, upstream, call, fromAnthropicMessage, headers);
       },
       close: () => p.http.close(),
     };

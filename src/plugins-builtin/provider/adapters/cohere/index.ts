@@ -4,7 +4,8 @@
  */
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
+import { chatJsonCall, jsonCall, streamCall } from '../../http/translate.ts';
 import { COHERE_BASE_URL, CHAT_PATH, EMBED_PATH, cohereAuth } from './api.ts';
 import { fromCohereChat, fromCohereEmbed, toCohereChat, toCohereEmbed } from './transform.ts';
 import { CohereStreamTranslator } from './stream.ts';
@@ -16,6 +17,7 @@ const cohere: ProviderAdapterDefinition = {
     type: 'object',
     additionalProperties: false,
     properties: {
+      ...HTTP_OPTION_PROPERTIES,
       embed_input_type: {
         type: 'string',
         default: 'search_document',
@@ -24,8 +26,8 @@ const cohere: ProviderAdapterDefinition = {
       },
     },
   },
-  create(name, config): ProviderClient {
-    const p = providerHttp(config, COHERE_BASE_URL, cohereAuth);
+  create(name, config, env): ProviderClient {
+    const p = providerHttp(config, COHERE_BASE_URL, cohereAuth, { name, env });
     const inputType = ((config.options ?? {}) as { embed_input_type?: string }).embed_input_type ?? 'search_document';
     return {
       name,
@@ -34,9 +36,9 @@ const cohere: ProviderAdapterDefinition = {
       async chat(body, call) {
         const upstream = toCohereChat(body);
         if (body.stream === true) return streamCall(p, CHAT_PATH, upstream, call, () => new CohereStreamTranslator(body.model, p.scrub));
-        return jsonCall(p, CHAT_PATH, upstream, call, (json, status) => ({ ...fromCohereChat(json, status), model: body.model }));
+        return chatJsonCall(p, CHAT_PATH, upstream, call, (json, status) => ({ ...fromCohereChat(json, status), model: body.model }));
       },
-      embeddings: (body, call) => jsonCall(p, EMBED_PATH, toCohereEmbed(body, inputType), call, (json, status) => fromCohereEmbed(json, status, body.model)),
+      embeddings: (body, call) => jsonCall(p, EMBED_PATH, toCohereEmbed(body, inputType), call, (json, status) => fromCohereEmbed(json, status, body)),
       close: () => p.http.close(),
     };
   },

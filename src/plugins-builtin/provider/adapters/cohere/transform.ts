@@ -8,9 +8,11 @@
  *   // { model: 'command-r', messages: [{ role: 'user', content: 'Hi' }], p: 0.9 }
  */
 import type { ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse, FinishReason, ToolCall, Usage } from '../../../../engine/openai-types.ts';
+import { gatewayError } from '../../../../engine/errors.ts';
 import { expectObject } from '../../http/parse.ts';
 import { badUpstream } from '../../http/errors.ts';
 import { makeUsage } from '../shared/chunks.ts';
+import { embeddingFormat, embeddingsBody, embeddingTexts, estimateEmbeddingTokens, requestedDimensions } from '../shared/embeddings.ts';
 
 export interface CohereUsage {
   billed_units?: { input_tokens?: number; output_tokens?: number };
@@ -89,22 +91,28 @@ export function fromCohereChat(json: unknown, status: number): ChatCompletion {
   };
 }
 
+/** Embed v2's `output_dimension` takes these sizes (embed-v4.0 and later). */
+const COHERE_DIMENSIONS = [256, 512, 1024, 1536];
+
+/** Floats are always asked for: base64 is encoded here, exactly as OpenAI encodes it. */
 export function toCohereEmbed(req: EmbeddingsRequest, inputType: string): Record<string, unknown> {
-  const texts = Array.isArray(req.input) ? req.input : [req.input];
+  const texts = embeddingTexts(req);
+  embeddingFormat(req);
   const out: Record<string, unknown> = { model: req.model, texts, input_type: inputType, embedding_types: ['float'] };
-  if (req.dimensions) out.output_dimension = req.dimensions;
+  const dims = requestedDimensions(req);
+  if (dims !== undefined) {
+    if (!COHERE_DIMENSIONS.includes(dims)) {
+      throw gatewayError('GW_ERR_INVALID_REQUEST', { param: 'dimensions', message: `Cohere embeddings take dimensions ${COHERE_DIMENSIONS.join(', ')}.` });
+    }
+    out.output_dimension = dims;
+  }
   return out;
 }
 
-export function fromCohereEmbed(json: unknown, status: number, model: string): EmbeddingsResponse {
+export function fromCohereEmbed(json: unknown, status: number, req: EmbeddingsRequest): EmbeddingsResponse {
   const r = expectObject(json, 'a Cohere embed response', status);
   const vectors = (r.embeddings as { float?: number[][] } | undefined)?.float;
   if (!Array.isArray(vectors)) throw badUpstream('the response has no float embeddings', status);
-  const tokens = (r.meta as { billed_units?: { input_tokens?: number } } | undefined)?.billed_units?.input_tokens ?? 0;
-  return {
-    object: 'list',
-    model,
-    data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
-  };
+  const billed = (r.meta as { billed_units?: { input_tokens?: number } } | undefined)?.billed_units?.input_tokens;
+  return embeddingsBody(req, vectors, billed ?? estimateEmbeddingTokens(embeddingTexts(req)), status);
 }

@@ -4,7 +4,8 @@
  */
 import type { ProviderAdapterDefinition, ProviderClient } from '../../../../engine/types.ts';
 import { providerHttp } from '../../http/setup.ts';
-import { jsonCall, streamCall } from '../../http/translate.ts';
+import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
+import { chatJsonCall, jsonCall, streamCall } from '../../http/translate.ts';
 import { GEMINI_BASE_URL, geminiAuth, geminiPaths } from './api.ts';
 import { toGeminiRequest } from './request.ts';
 import { fromGeminiResponse } from './response.ts';
@@ -17,10 +18,10 @@ const gemini: ProviderAdapterDefinition = {
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
-    properties: { api_version: { type: 'string', default: 'v1beta', description: 'API version path segment (v1beta or v1).' } },
+    properties: { ...HTTP_OPTION_PROPERTIES, api_version: { type: 'string', default: 'v1beta', description: 'API version path segment (v1beta or v1).' } },
   },
-  create(name, config): ProviderClient {
-    const p = providerHttp(config, GEMINI_BASE_URL, geminiAuth);
+  create(name, config, env): ProviderClient {
+    const p = providerHttp(config, GEMINI_BASE_URL, geminiAuth, { name, env });
     const paths = geminiPaths(((config.options ?? {}) as { api_version?: string }).api_version ?? 'v1beta');
     return {
       name,
@@ -29,7 +30,7 @@ const gemini: ProviderAdapterDefinition = {
       async chat(body, call) {
         const upstream = toGeminiRequest(body);
         if (body.stream === true) return streamCall(p, paths.stream(body.model), upstream, call, () => new GeminiStreamTranslator(body.model, p.scrub));
-        return jsonCall(p, paths.generate(body.model), upstream, call, (json, status) => fromGeminiResponse(json, status, body.model));
+        return chatJsonCall(p, paths.generate(body.model), upstream, call, (json, status) => fromGeminiResponse(json, status, body.model));
       },
       async embeddings(body, call) {
         const { batch, body: upstream } = toGeminiEmbed(body, paths.resource(body.model));

@@ -1,17 +1,20 @@
 /**
- * Text Embeddings Inference: POST /embed `{ inputs }` → `[[…], …]`. TEI reports no
- * token counts, so usage is an estimate (≈ 4 chars/token).
+ * Text Embeddings Inference: POST /embed `{ inputs }` → `[[…], …]`; `dimensions` is
+ * TEI's own (Matryoshka models), base64 is encoded here. TEI reports no token counts, so
+ * usage is an estimate (≈ 4 chars/token).
  */
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../engine/openai-types.ts';
+import { embeddingFormat, embeddingsData, embeddingTexts, requestedDimensions } from '../shared/embeddings.ts';
 import { badUpstream } from '../../http/errors.ts';
 import { estimateTokens } from './prompt.ts';
 
-const inputsOf = (req: EmbeddingsRequest): string[] =>
-  (Array.isArray(req.input) ? req.input : [req.input]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+const inputsOf = embeddingTexts;
 
 export function toTei(req: EmbeddingsRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { inputs: inputsOf(req), normalize: true, truncate: false };
-  if (req.dimensions) body.dimensions = req.dimensions;
+  embeddingFormat(req);
+  const dims = requestedDimensions(req);
+  if (dims !== undefined) body.dimensions = dims;
   return body;
 }
 
@@ -21,7 +24,7 @@ export function fromTei(json: unknown, status: number, req: EmbeddingsRequest): 
   return {
     object: 'list',
     model: req.model,
-    data: (json as number[][]).map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    data: embeddingsData(req, json as number[][], status),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
 }

@@ -9,7 +9,7 @@
  *     auth: (key) => ({ authorization: `Bearer ${key}` }),
  *   });
  */
-import type { CallOptions, ProviderClient, UpstreamResponse } from '../../../../engine/types.ts';
+import type { AdapterEnv, CallOptions, ProviderClient, UpstreamResponse } from '../../../../engine/types.ts';
 import type { Capability, ChatRequest, EmbeddingsRequest } from '../../../../engine/openai-types.ts';
 import type { ProviderConfig } from '../../../../engine/config/types.ts';
 import { providerHttp } from '../../http/setup.ts';
@@ -29,8 +29,8 @@ export interface OpenAICompatibleSpec {
   modelInBody?: boolean;
 }
 
-export function openaiCompatibleClient(name: string, config: Readonly<ProviderConfig>, spec: OpenAICompatibleSpec): ProviderClient {
-  const { http, headers, scrub } = providerHttp(config, spec.defaultBaseUrl, spec.auth);
+export function openaiCompatibleClient(name: string, config: Readonly<ProviderConfig>, spec: OpenAICompatibleSpec, env?: AdapterEnv): ProviderClient {
+  const { http, headers, scrub } = providerHttp(config, spec.defaultBaseUrl, spec.auth, { name, env });
   const streamUsage = (config.options as { stream_usage?: boolean } | undefined)?.stream_usage !== false;
   const chatPath = spec.chatPath ?? (() => '/chat/completions');
   const embeddingsPath = spec.embeddingsPath ?? (() => '/embeddings');

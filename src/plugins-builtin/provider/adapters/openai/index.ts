@@ -6,6 +6,7 @@
  */
 import type { ProviderAdapterDefinition } from '../../../../engine/types.ts';
 import { openaiCompatibleClient } from './base.ts';
+import { HTTP_OPTION_PROPERTIES } from '../../http/options.ts';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -16,23 +17,29 @@ const openai: ProviderAdapterDefinition = {
     type: 'object',
     additionalProperties: false,
     properties: {
+      ...HTTP_OPTION_PROPERTIES,
       stream_usage: { type: 'boolean', default: true, description: 'Ask streams for a final usage chunk (stream_options.include_usage).' },
       organization: { type: 'string', description: 'Sent as OpenAI-Organization.' },
       project: { type: 'string', description: 'Sent as OpenAI-Project.' },
     },
   },
-  create(name, config) {
+  create(name, config, env) {
     const o = (config.options ?? {}) as { organization?: string; project?: string };
-    return openaiCompatibleClient(name, config, {
-      type: 'openai',
-      defaultBaseUrl: OPENAI_BASE_URL,
-      defaultCapabilities: openai.defaultCapabilities,
-      auth: (key) => ({
-        authorization: `Bearer ${key}`,
-        ...(o.organization ? { 'openai-organization': o.organization } : {}),
-        ...(o.project ? { 'openai-project': o.project } : {}),
-      }),
-    });
+    return openaiCompatibleClient(
+      name,
+      config,
+      {
+        type: 'openai',
+        defaultBaseUrl: OPENAI_BASE_URL,
+        defaultCapabilities: openai.defaultCapabilities,
+        auth: (key) => ({
+          authorization: `Bearer ${key}`,
+          ...(o.organization ? { 'openai-organization': o.organization } : {}),
+          ...(o.project ? { 'openai-project': o.project } : {}),
+        }),
+      },
+      env,
+    );
   },
 };
 
