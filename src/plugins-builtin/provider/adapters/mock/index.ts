@@ -7,6 +7,7 @@
 import type { ProviderAdapterDefinition, ProviderClient, StreamEvent, UpstreamResponse } from '../../../../engine/types.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingsRequest, Usage } from '../../../../engine/openai-types.ts';
 import { gatewayError } from '../../../../engine/errors.ts';
+import { contentText } from '../../../../engine/message-text.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 
@@ -22,8 +23,7 @@ function lastUserText(req: ChatRequest): string {
   for (let i = req.messages.length - 1; i >= 0; i--) {
     const m = req.messages[i]!;
     if (m.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) return m.content.map((p) => (p.type === 'text' ? String((p as { text: string }).text) : '')).join(' ');
+    return contentText(m.content, ' ');
   }
   return '';
 }
@@ -94,6 +94,9 @@ export function mockEmbedding(text: string, dims = 8): number[] {
 function embeddings(req: EmbeddingsRequest): UpstreamResponse {
   const inputs = Array.isArray(req.input) ? req.input : [req.input];
   if (inputs.length === 0) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'input must not be empty', param: 'input' });
+  const dims = req.dimensions ?? 8;
+  if (!Number.isInteger(dims) || dims < 1 || dims > 4096)
+    throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'dimensions must be an integer from 1 to 4096', param: 'dimensions' });
   const texts = inputs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
   const tokens = texts.reduce((n, t) => n + countWords(t), 0);
   return {
@@ -103,7 +106,7 @@ function embeddings(req: EmbeddingsRequest): UpstreamResponse {
     body: {
       object: 'list',
       model: req.model,
-      data: texts.map((t, index) => ({ object: 'embedding', index, embedding: mockEmbedding(t, req.dimensions ?? 8) })),
+      data: texts.map((t, index) => ({ object: 'embedding', index, embedding: mockEmbedding(t, dims) })),
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     },
   };
