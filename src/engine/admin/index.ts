@@ -6,6 +6,7 @@
 import express, { type Router } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { adminAuth } from './auth.ts';
+import { adminErrors, verifyDepth } from './respond.ts';
 import { mountConfigRoutes } from './routes/config.ts';
 import { mountRoutingRoutes } from './routes/routing.ts';
 import { mountKeyRoutes } from './routes/keys.ts';
@@ -31,7 +32,8 @@ const ADMIN_ROUTES: MountAdminRoutes[] = [
 export function createAdminRouter(deps: AdminDeps): Router {
   const router = express.Router();
   router.use(adminAuth(deps));
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: '1mb', verify: verifyDepth }));
   for (const mount of ADMIN_ROUTES) mount(router, deps);
+  router.use(adminErrors(deps.logger));
   return router;
 }
