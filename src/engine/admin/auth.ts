@@ -2,14 +2,14 @@
  * Admin authentication. The admin key comes from `admin.key` (usually
  * `${GATEWAY_ADMIN_KEY}`) and is kept only as a sha256 digest, compared in constant
  * time. With no admin key configured the admin API answers loopback clients only, so a
- * local `npm start` can be inspected while a deployed gateway is never left open.
+ * local `npm start` can be inspected while a deployed gateway is never left open. Failed
+ * attempts are audited through AuthFailureLog (one row per source and minute under a flood).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { gatewayError } from '../errors.ts';
 import { sendError } from './respond.ts';
-import { dbOf } from '../stores/db/index.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -33,13 +33,11 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
     }
     const given = presentedKey(req.headers as Record<string, string>);
     if (given && timingSafeEqual(sha256(given), sha256(configured))) return next();
-    deps.logger.warn({ path: req.path, ip: req.socket.remoteAddress }, 'admin authentication failed');
     // The presented value is never recorded: it may be a real key sent to the wrong place.
-    dbOf(deps.stores)?.recordAudit({
-      actor: 'anonymous',
-      action: 'admin.auth_failed',
+    deps.authFailures.record({
+      ip: req.socket.remoteAddress ?? 'unknown',
       target: `${req.method} ${req.baseUrl}${req.path}`,
-      details: { ip: req.socket.remoteAddress ?? null, presented: given ? 'wrong key' : 'no key' },
+      presented: given ? 'wrong key' : 'no key',
     });
     return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'Invalid admin key.' }));
   };

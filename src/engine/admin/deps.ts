@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { MetricsRegistry } from '../metrics.ts';
 import type { Stores } from '../types.ts';
 import type { Runtime } from '../runtime.ts';
+import type { AuthFailureLog } from './auth-failures.ts';
 
 /** What admin routes may use. Built once at start-up. */
 export interface AdminDeps {
@@ -9,4 +10,6 @@ export interface AdminDeps {
   stores: Stores;
   logger: Logger;
   metrics: MetricsRegistry;
+  /** Failed admin authentications, aggregated per source (made by createAdminRouter). */
+  authFailures: AuthFailureLog;
 }

@@ -1,6 +1,7 @@
 /**
- * The admin API over HTTP: every PATCH is a JSON merge patch (RFC 7386), and malformed
- * input gets a 400 naming the problem (never a 5xx).
+ * The admin API over HTTP: every PATCH is a JSON merge patch (RFC 7386), malformed input
+ * gets a 400 naming the problem (never a 5xx), and a flood of failed authentications
+ * leaves a bounded audit trail whose counts stay exact.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -187,6 +188,55 @@ describe('admin API: merge-patch updates and bad input', function () {
       gw.logs.filter((l) => l.includes('"level":50')).map((l) => l.slice(0, 300)),
       [],
     );
+  });
+});
+
+describe('admin API: a flood of failed authentications', function () {
+  this.timeout(120_000);
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway(identityConfig(), { captureLogs: true });
+  });
+  after(async () => {
+    await gw.stop();
+  });
+
+  it('3,000 bad requests with a 15 KB path: a few short audit rows, log lines bounded, the count exact', async () => {
+    const path = `/admin/keys/${'x'.repeat(15_000)}`;
+    const FLOOD = 3000;
+    let next = 0;
+    const statuses = new Map<number, number>();
+    const worker = async () => {
+      while (next < FLOOD) {
+        next++;
+        const r = await fetch(gw.url + path, { headers: next % 2 ? { authorization: 'Bearer wrong-key' } : {} });
+        await r.arrayBuffer();
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    assert.deepEqual([...statuses], [[401, FLOOD]]);
+
+    const rows = (await admin(gw.url, 'GET', '/audit?action=admin.auth_failed&limit=500')).json.data as Array<{
+      target: string;
+      details: { count: number; aggregated?: boolean; ip: string };
+    }>;
+    assert.ok(rows.length >= 2 && rows.length <= 4, `${rows.length} rows`);
+    assert.equal(
+      rows.reduce((n, r) => n + r.details.count, 0),
+      FLOOD,
+    );
+    assert.ok(rows.some((r) => r.details.aggregated === true));
+    for (const r of rows) assert.ok(r.target.length <= 256, `a target of ${r.target.length} chars`);
+    const bytes = JSON.stringify(rows).length;
+    assert.ok(bytes < 1500, `${bytes} bytes of audit rows`);
+    const lines = gw.logs.filter((l) => l.includes('admin authentication failed'));
+    assert.ok(lines.length >= 2 && lines.length <= 4, `${lines.length} log lines`);
+    assert.ok(lines.every((l) => l.length < 1024));
+
+    // Reading the audit log again adds nothing: the pending count was written once.
+    const again = (await admin(gw.url, 'GET', '/audit?action=admin.auth_failed&limit=500')).json.data as unknown[];
+    assert.equal(again.length, rows.length);
   });
 });
 
