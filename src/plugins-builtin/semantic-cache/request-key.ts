@@ -34,7 +34,10 @@ export interface RequestKey {
   text?: string;
 }
 
-/** JSON with object keys sorted and null/undefined members dropped (absent = null). */
+/**
+ * JSON with object keys sorted and null/undefined members dropped (absent = null).
+ * Recursive: request bodies reach plugins at most MAX_JSON_DEPTH deep (engine/json-depth.ts).
+ */
 export function stableJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) {

@@ -96,6 +96,7 @@ describe('any JSON body through every built-in plugin, without validation', func
   for (const [path, arb] of [
     ['/v1/chat/completions', chatBody],
     ['/v1/messages', messagesBody],
+    ['/v1/messages/count_tokens', messagesBody],
     ['/v1/embeddings', embeddingsBody],
   ] as const) {
     it(`${path}: never a 5xx, never a plugin failure`, async () => {
