@@ -6,10 +6,11 @@ import type { Capability, ChatRequest } from './openai-types.ts';
 import type { Endpoint } from './context.ts';
 import type { Deployment } from './types.ts';
 import { gatewayError } from './errors.ts';
+import { isMessage, isPart, messagesOf } from './message-text.ts';
 
 export function requiredCapabilities(endpoint: Endpoint, body: unknown): Capability[] {
   if (endpoint === 'embeddings') return ['embeddings'];
-  const req = body as ChatRequest;
+  const req = (body ?? {}) as ChatRequest;
   const need: Capability[] = ['chat'];
   if (req.stream === true) need.push('stream');
   if (Array.isArray(req.tools) && req.tools.length > 0) need.push('tools');
@@ -19,9 +20,11 @@ export function requiredCapabilities(endpoint: Endpoint, body: unknown): Capabil
 }
 
 function hasImage(req: ChatRequest): boolean {
-  for (const m of req.messages ?? []) {
-    if (!Array.isArray(m.content)) continue;
-    for (const p of m.content) if (p.type === 'image_url' || p.type === 'image') return true;
+  const msgs = messagesOf(req);
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
+    if (!isMessage(m) || !Array.isArray(m.content)) continue;
+    for (const p of m.content as unknown[]) if (isPart(p) && (p.type === 'image_url' || p.type === 'image')) return true;
   }
   return false;
 }

@@ -6,13 +6,13 @@
  * inspected while a deployed gateway is never left open. The bound address decides, not
  * only the client's: behind a load balancer or a sidecar on the same host every client
  * looks like loopback.
+ * Failed attempts are audited through AuthFailureLog (one row per source and minute under a flood).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { gatewayError } from '../errors.ts';
 import { sendError } from './respond.ts';
-import { dbOf } from '../stores/db/index.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -37,13 +37,11 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
     }
     const given = presentedKey(req.headers as Record<string, string>);
     if (given && timingSafeEqual(sha256(given), sha256(configured))) return next();
-    deps.logger.warn({ path: req.path, ip: req.socket.remoteAddress }, 'admin authentication failed');
     // The presented value is never recorded: it may be a real key sent to the wrong place.
-    dbOf(deps.stores)?.recordAudit({
-      actor: 'anonymous',
-      action: 'admin.auth_failed',
+    deps.authFailures.record({
+      ip: req.socket.remoteAddress ?? 'unknown',
       target: `${req.method} ${req.baseUrl}${req.path}`,
-      details: { ip: req.socket.remoteAddress ?? null, presented: given ? 'wrong key' : 'no key' },
+      presented: given ? 'wrong key' : 'no key',
     });
     return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'Invalid admin key.' }));
   };

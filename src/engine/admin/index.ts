@@ -6,6 +6,9 @@
 import express, { type Router } from 'express';
 import type { AdminDeps } from './deps.ts';
 import { adminAuth } from './auth.ts';
+import { adminErrors, verifyDepth } from './respond.ts';
+import { AuthFailureLog } from './auth-failures.ts';
+import { dbOf } from '../stores/db/index.ts';
 import { mountConfigRoutes } from './routes/config.ts';
 import { mountRoutingRoutes } from './routes/routing.ts';
 import { mountKeyRoutes } from './routes/keys.ts';
@@ -28,10 +31,12 @@ const ADMIN_ROUTES: MountAdminRoutes[] = [
   mountRoutingRoutes,
 ];
 
-export function createAdminRouter(deps: AdminDeps): Router {
+export function createAdminRouter(base: Omit<AdminDeps, 'authFailures'>): Router {
+  const deps: AdminDeps = { ...base, authFailures: new AuthFailureLog((e) => dbOf(base.stores)?.recordAudit(e), base.logger) };
   const router = express.Router();
   router.use(adminAuth(deps));
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: '1mb', verify: verifyDepth }));
   for (const mount of ADMIN_ROUTES) mount(router, deps);
+  router.use(adminErrors(deps.logger));
   return router;
 }

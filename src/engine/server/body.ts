@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { gatewayError } from '../errors.ts';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -43,9 +44,13 @@ export function isJsonContentType(ct: string | undefined): boolean {
 }
 
 export function parseJson(buf: Buffer): unknown {
+  const text = buf.toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(buf.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw gatewayError('GW_ERR_BAD_JSON', { message: `The request body is not valid JSON: ${(err as Error).message}` });
   }
+  if (jsonDepthExceeds(text)) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.` });
+  return value;
 }

@@ -9,7 +9,8 @@
  *   const n = await countPromptTokens(body, 'gpt-4o', pool); // exact
  *   countPromptTokensSync(body, 'claude-3-haiku'); // estimate
  */
-import type { ChatMessage, ChatRequest } from '../openai-types.ts';
+import type { ChatRequest } from '../openai-types.ts';
+import { contentText, isMessage, messagesOf } from '../message-text.ts';
 import type { WorkerPool } from '../workers/pool.ts';
 import { familyOf, estimateTokens, type TokenFamily } from './encoding.ts';
 import { countChat, type PlainMessage } from './exact.ts';
@@ -22,22 +23,21 @@ import { countChat, type PlainMessage } from './exact.ts';
  */
 export const INLINE_MAX_CHARS = 2000;
 
-/** Text of a message's content (text parts only; images are not counted here). */
-function contentText(c: ChatMessage['content']): string {
-  if (typeof c === 'string') return c;
-  if (!Array.isArray(c)) return '';
-  let s = '';
-  for (const p of c) if (p.type === 'text' && typeof (p as { text?: unknown }).text === 'string') s += (p as { text: string }).text;
-  return s;
-}
-
-/** Messages as plain {role, content, name} strings, tool calls serialised into content. */
+/**
+ * Messages as plain {role, content, name} strings (text parts only: images are not
+ * counted here), tool calls serialised into content. Anything that is not a message, or
+ * not a string where one belongs, counts as empty: the body may be unvalidated.
+ */
 export function plainMessages(body: Pick<ChatRequest, 'messages'>): PlainMessage[] {
   const out: PlainMessage[] = [];
-  for (const m of body.messages ?? []) {
+  const msgs = messagesOf(body);
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
+    if (!isMessage(m)) continue;
+    const role = typeof m.role === 'string' ? m.role : '';
     let content = contentText(m.content);
-    if (m.tool_calls?.length) content += JSON.stringify(m.tool_calls);
-    out.push(m.name ? { role: m.role, content, name: m.name } : { role: m.role, content });
+    if (Array.isArray(m.tool_calls) && m.tool_calls.length) content += JSON.stringify(m.tool_calls);
+    out.push(typeof m.name === 'string' && m.name ? { role, content, name: m.name } : { role, content });
   }
   return out;
 }

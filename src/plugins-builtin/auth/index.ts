@@ -13,7 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { PluginDefinition } from '../../engine/types.ts';
-import { gatewayError } from '../../engine/errors.ts';
+import { gatewayError, GatewayError } from '../../engine/errors.ts';
+import { outageLog } from '../../engine/log-limit.ts';
+import { reasonOf } from '../../engine/stores/db/availability.ts';
 import { presentedKey } from '../../engine/admin/auth.ts';
 import { dbOf, onKeyChange, type GatewayDb } from '../../engine/stores/db/index.ts';
 import schema from './schema.json' with { type: 'json' };
@@ -57,6 +59,9 @@ const auth: PluginDefinition<AuthConfig> = {
       help: 'Keys answered from the auth cache past its TTL because the database was unreachable',
     });
 
+    // Key lookups failing for want of a database: logged at a bounded rate, never the key.
+    const outage = outageLog(env.logger, 'auth key store', { effect: 'keys verified recently still answer, others get 503' });
+
     async function lookup(hash: string): Promise<ResolvedKey | null> {
       const s = staticKeys.get(hash);
       if (s) return s;
@@ -66,7 +71,9 @@ const auth: PluginDefinition<AuthConfig> = {
       let row;
       try {
         row = await db.findKeyByHash(hash);
+        outage.ok();
       } catch (err) {
+        outage.failed(reasonOf(err instanceof GatewayError && err.cause ? err.cause : err));
         // The database is away: a recently verified key keeps working, within the bound.
         const stale = cache.getStale(hash);
         if (stale === undefined) throw gatewayError('GW_ERR_STORE_UNAVAILABLE', { cause: err, retryAfter: 1 });

@@ -18,7 +18,16 @@ export interface ResolvedKey {
 
 export type ModelMatcher = (model: string) => boolean;
 
-const ms = (iso: string | null): number => (iso ? Date.parse(iso) : Infinity);
+/**
+ * An ISO date as ms; none is "never". A date Date cannot read (RFC 3339 allows a leap
+ * second, `23:59:60`, which Date refuses) counts as passed: failing closed, since a NaN
+ * would make the key's expiry never arrive.
+ */
+const ms = (iso: string | null): number => {
+  if (!iso) return Infinity;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? -Infinity : t;
+};
 
 /** '*' allows all; 'gpt-4o*' allows a prefix; anything else is an exact name. */
 export function modelMatcher(patterns: readonly string[]): ModelMatcher {

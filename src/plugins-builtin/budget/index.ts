@@ -13,6 +13,7 @@ import type { PluginDefinition } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
 import { stateKey } from '../../engine/context.ts';
 import { gatewayError } from '../../engine/errors.ts';
+import { outageLog } from '../../engine/log-limit.ts';
 import type { BudgetPeriod, BudgetSpec } from '../../engine/stores/db/types.ts';
 import schema from './schema.json' with { type: 'json' };
 import { AUTHED_KEY } from '../auth/state.ts';
@@ -61,6 +62,12 @@ const budget: PluginDefinition<BudgetConfig> = {
       labelNames: ['scope'] as const,
     });
     const storeErrors = env.metrics.counter({ name: 'gateway_budget_store_errors_total', help: 'Budget store calls that failed' });
+    // Every request reads the store: an outage is logged at a bounded rate, not per request.
+    const outage = outageLog(env.logger, 'budget store', { effect: config.on_store_error === 'closed' ? 'refusing requests' : 'budgets not enforced' });
+    const storeFailed = (err: unknown, op: 'read' | 'spend'): void => {
+      storeErrors.inc();
+      outage.failed(err, { op });
+    };
 
     function applicable(ctx: RequestContext): Applied[] {
       const p = ctx.principal;
@@ -87,7 +94,7 @@ const budget: PluginDefinition<BudgetConfig> = {
       return [...out.values()];
     }
 
-    async function spend(ctx: RequestContext, list: Applied[], cost: number): Promise<void> {
+    async function spend(list: Applied[], cost: number): Promise<void> {
       for (const a of list) {
         const total = await state.incrBy(a.counter, cost, a.ttlMs);
         const threshold = a.soft === undefined ? undefined : a.soft * a.limit;
@@ -104,9 +111,9 @@ const budget: PluginDefinition<BudgetConfig> = {
         let spent: (string | null)[];
         try {
           spent = await Promise.all(list.map((a) => state.get(a.counter)));
+          outage.ok();
         } catch (err) {
-          storeErrors.inc();
-          ctx.log.warn({ err: (err as Error).message }, 'budget store unreachable');
+          storeFailed(err, 'read');
           if (config.on_store_error === 'closed') throw gatewayError('GW_ERR_LIMITER_UNAVAILABLE', { message: 'The budget store is unavailable.' });
           return;
         }
@@ -122,10 +129,7 @@ const budget: PluginDefinition<BudgetConfig> = {
         const list = ctx.get(APPLIED);
         const cost = ctx.cost;
         if (!list || !cost || cost <= 0) return;
-        spend(ctx, list, cost).catch((err: Error) => {
-          storeErrors.inc();
-          ctx.log.warn({ err: err.message }, 'budget spend not recorded');
-        });
+        spend(list, cost).then(outage.ok, (err: unknown) => storeFailed(err, 'spend'));
       },
     };
   },

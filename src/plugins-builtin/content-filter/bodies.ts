@@ -3,10 +3,13 @@
  * `content` (a string, or the `text` of text parts — images and other parts are left
  * alone), embeddings' `input` (a string or strings; token arrays are not text), and a
  * completion's `choices[].message.content`. Nothing is changed in place: the client's
- * parsed body and the upstream's answer may be held by other plugins.
+ * parsed body and the upstream's answer may be held by other plugins. The body may be
+ * unvalidated: what is not a message or a text part (null, a number) is not text
+ * (engine/message-text.ts decides, for every plugin).
  */
 import type { ChatCompletion, ChatMessage, ContentPart } from '../../engine/openai-types.ts';
 import type { Rule } from './rules.ts';
+import { isMessage, isTextPart } from '../../engine/message-text.ts';
 
 /** Scans one text: the same string, a rewritten one, or the Rule that blocks it. */
 export type TextFilter = (text: string) => string | Rule;
@@ -19,8 +22,8 @@ type Parts = ContentPart[];
 function filterParts(parts: Parts, f: TextFilter, at: string): Parts | { blocked: Rule; param: string } {
   let out: Parts | undefined;
   for (let j = 0; j < parts.length; j++) {
-    const p = parts[j] as { type: string; text?: unknown };
-    if (p.type !== 'text' || typeof p.text !== 'string') continue;
+    const p: unknown = parts[j];
+    if (!isTextPart(p)) continue;
     const r = f(p.text);
     if (typeof r !== 'string') return { blocked: r, param: `${at}[${j}].text` };
     if (r !== p.text) (out ??= parts.slice())[j] = { ...p, text: r } as ContentPart;
@@ -44,9 +47,9 @@ export function filterChatRequest<T extends { messages?: unknown }>(body: T, f: 
   if (!Array.isArray(messages)) return { body };
   let out: ChatMessage[] | undefined;
   for (let i = 0; i < messages.length; i++) {
-    const m = messages[i] as ChatMessage;
-    if (!m || typeof m !== 'object') continue;
-    const c = filterContent(m.content, f, `messages[${i}].content`);
+    const m: unknown = messages[i];
+    if (!isMessage(m)) continue;
+    const c = filterContent(m.content as ChatMessage['content'], f, `messages[${i}].content`);
     if (isBlocked(c)) return c;
     if (c !== m.content) (out ??= messages.slice())[i] = { ...m, content: c };
   }

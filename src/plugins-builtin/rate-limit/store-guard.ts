@@ -1,26 +1,23 @@
 /**
- * What the rate limiter does when its store fails: count it, log once per outage, and
- * fail open (undefined: let the request through) or closed (503). The next success
- * logs the recovery; ioredis reconnects by itself.
+ * What the rate limiter does when its store fails: count it, log the outage at a bounded
+ * rate (engine/log-limit.ts), and fail open (undefined: let the request through) or
+ * closed (503). The next success logs the recovery; ioredis reconnects by itself.
  */
 import type { Logger } from 'pino';
 import type { MetricsRegistry } from '../../engine/metrics.ts';
 import { gatewayError } from '../../engine/errors.ts';
+import { outageLog } from '../../engine/log-limit.ts';
 
 export function storeGuard(metrics: MetricsRegistry, logger: Logger, mode: 'open' | 'closed') {
   const errors = metrics.counter({ name: 'gateway_ratelimit_store_errors_total', help: 'Rate-limit store (Redis) calls that failed' });
-  let down = false;
+  const outage = outageLog(logger, 'rate-limit store', { effect: `failing ${mode}` });
 
   function failed(err: unknown): void {
     errors.inc();
-    if (!down) logger.error({ err: (err as Error)?.message, mode }, 'rate-limit store unreachable; failing ' + mode);
-    down = true;
+    outage.failed(err);
   }
 
-  function ok(): void {
-    if (down) logger.info('rate-limit store reachable again');
-    down = false;
-  }
+  const ok = (): void => outage.ok();
 
   return {
     /** The call's result, or undefined when failing open; throws 503 when failing closed. */

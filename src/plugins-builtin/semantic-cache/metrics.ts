@@ -1,9 +1,11 @@
 /**
- * The cache's metrics, and what it does when its store fails: count it, log once per
- * outage (never the prompt or the key), and log the recovery on the next success.
+ * The cache's metrics, and what it does when its store fails: count it, log the outage at
+ * a bounded rate (engine/log-limit.ts; never the prompt or the key), and log the
+ * recovery on the next success.
  */
 import type { Logger } from 'pino';
 import type { MetricsRegistry } from '../../engine/metrics.ts';
+import { outageLog } from '../../engine/log-limit.ts';
 
 export function cacheMetrics(m: MetricsRegistry, logger: Logger) {
   const requests = m.counter({
@@ -17,18 +19,16 @@ export function cacheMetrics(m: MetricsRegistry, logger: Logger) {
     labelNames: ['result'] as const,
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   });
-  let down = false;
+  const outage = outageLog(logger, 'semantic-cache store', { effect: 'bypassing the cache' });
   return {
     requests,
     lookup,
     failed(err: unknown, op: 'lookup' | 'store'): void {
       requests.inc({ result: 'error' });
-      if (!down) logger.error({ err: (err as Error)?.message, op }, `semantic-cache ${op} failed; bypassing the cache`);
-      down = true;
+      outage.failed(err, { op });
     },
     ok(): void {
-      if (down) logger.info('semantic-cache store working again');
-      down = false;
+      outage.ok();
     },
   };
 }

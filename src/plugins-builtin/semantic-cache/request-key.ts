@@ -10,7 +10,8 @@
  *   const id = requestKey(body, 'k:static:ci', opts); // { scope, key, text }
  */
 import { createHash } from 'node:crypto';
-import type { ChatMessage, ChatRequest } from '../../engine/openai-types.ts';
+import type { ChatRequest } from '../../engine/openai-types.ts';
+import { isMessage, textOnly } from '../../engine/message-text.ts';
 
 /**
  * Fields that do not change the answer: transport (`stream`, `stream_options`) and
@@ -33,7 +34,10 @@ export interface RequestKey {
   text?: string;
 }
 
-/** JSON with object keys sorted and null/undefined members dropped (absent = null). */
+/**
+ * JSON with object keys sorted and null/undefined members dropped (absent = null).
+ * Recursive: request bodies reach plugins at most MAX_JSON_DEPTH deep (engine/json-depth.ts).
+ */
 export function stableJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) {
@@ -51,16 +55,8 @@ export function stableJson(v: unknown): string {
 }
 
 /** Text of a user message made only of text (string or text parts); undefined otherwise. */
-function userText(m: ChatMessage | undefined): string | undefined {
-  if (!m || m.role !== 'user') return undefined;
-  if (typeof m.content === 'string') return m.content;
-  if (!Array.isArray(m.content)) return undefined;
-  let s = '';
-  for (const p of m.content) {
-    if (p.type !== 'text' || typeof p.text !== 'string') return undefined;
-    s += (s ? '\n' : '') + p.text;
-  }
-  return s;
+function userText(m: unknown): string | undefined {
+  return isMessage(m) && m.role === 'user' ? textOnly(m.content, '\n') : undefined;
 }
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('base64url');

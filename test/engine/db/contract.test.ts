@@ -92,6 +92,15 @@ for (const backend of BACKENDS) {
       await db.close();
     });
 
+    it('lists keys in creation order, even those made in the same millisecond', async () => {
+      const db = await backend.open();
+      const made: string[] = [];
+      for (let i = 0; i < 30; i++) made.push((await db.createKey({})).record.id);
+      const listed = (await db.listKeys({ limit: 100 })).data.map((k) => k.id);
+      assert.deepEqual(listed, made);
+      await db.close();
+    });
+
     it('users and teams: budgets ride on the key lookup; deleting a team unlinks its keys; lists page', async () => {
       const db = await backend.open();
       const team = await db.createTeam({ name: 't', budget: { limit: 7 } });

@@ -25,6 +25,8 @@ export function mountAuditRoutes(router: Router, deps: AdminDeps): void {
     '/audit',
     route(async (req, res) => {
       const q = checkQuery({ ...req.query });
+      // Failed-authentication counts waiting for their window to end are written first.
+      deps.authFailures.flush();
       const iso = (d: string | undefined) => (d ? new Date(d).toISOString() : undefined);
       res.json(await requireDb(deps).queryAudit({ ...q, from: iso(q.from), to: iso(q.to) }));
     }),

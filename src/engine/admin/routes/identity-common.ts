@@ -1,21 +1,33 @@
 /**
  * What the identity admin routes share: ajv validators that answer 400 naming the
- * field, an async-handler wrapper (a thrown error becomes an OpenAI-shaped response,
- * never express's HTML 500), the typed db, and audit rows with actor "admin".
+ * field, an async-handler wrapper (a thrown error goes to the admin error handler: an
+ * OpenAI-shaped response, never express's HTML 500), the typed db, merge-patch updates,
+ * and audit rows with actor "admin".
  */
 import type { Request, Response, RequestHandler } from 'express';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { AdminDeps } from '../deps.ts';
 import type { JSONSchema } from '../../types.ts';
 import { gatewayError } from '../../errors.ts';
-import { sendError } from '../respond.ts';
 import { announceKeyChange, dbOf, type AuditEntry, type GatewayDb } from '../../stores/db/index.ts';
+import { mergePatch } from '../merge-patch.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
-addFormats.default(ajv);
 const queryAjv = new Ajv({ allErrors: false, strict: false, coerceTypes: true });
-addFormats.default(queryAjv);
+
+/**
+ * RFC 3339 allows a leap second (`23:59:60`), which Date cannot read: stored as a key's
+ * `expires_at` it would never arrive, and as a query bound it would throw. So a date-time
+ * must also be one Date reads.
+ */
+const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean };
+const dateTime = { type: 'string' as const, validate: (s: string) => rfc3339.validate(s) && !Number.isNaN(Date.parse(s)) };
+for (const a of [ajv, queryAjv]) {
+  addFormats.default(a);
+  a.addFormat('date-time', dateTime);
+}
 
 function fieldOf(e: ErrorObject): string {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -36,10 +48,10 @@ export function validator<T>(schema: JSONSchema, where: 'body' | 'query' = 'body
   };
 }
 
-/** Wrap an async route: errors become OpenAI-shaped responses. */
+/** Wrap an async route: errors go to the admin router's error handler (respond.ts). */
 export function route(fn: (req: Request, res: Response) => Promise<unknown>): RequestHandler {
-  return function adminRoute(req, res) {
-    fn(req, res).catch((err: unknown) => sendError(res, err));
+  return function adminRoute(req, res, next) {
+    fn(req, res).catch(next);
   };
 }
 
@@ -62,6 +74,27 @@ export async function keysChanged(deps: AdminDeps, keyId: string): Promise<void>
   await announceKeyChange(deps.stores.state, keyId);
 }
 
+/**
+ * A PATCH body applied to a stored record as a JSON merge patch (RFC 7386), checked as a
+ * whole: `fields` are the writable ones. The result names every writable field, those the
+ * patch deleted as undefined, because the stores' update overlays it on the stored row
+ * (an absent field would keep its old value).
+ */
+export function mergeRecord<T extends object>(record: object, patch: unknown, fields: readonly string[], check: (data: unknown) => T): T {
+  const target: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = (record as Record<string, unknown>)[f];
+    // A stored null is an absent member in merge-patch terms.
+    if (v !== null && v !== undefined) target[f] = v;
+  }
+  const merged = { ...check(mergePatch(target, patch)) } as Record<string, unknown>;
+  for (const f of fields) if (!(f in merged)) merged[f] = undefined;
+  return merged as T;
+}
+
+/** The writable fields of an identity schema: its properties but the id. */
+export const writableFields = (schema: JSONSchema): string[] => Object.keys(schema.properties as object).filter((f) => f !== 'id');
+
 /** The body as an object (express leaves it undefined without a JSON content type). */
 export const bodyOf = (req: Request): unknown => (req.body === undefined ? {} : req.body);
 
@@ -69,11 +102,3 @@ export const PAGE_QUERY: JSONSchema = {
   limit: { type: 'integer', minimum: 1, maximum: 500 },
   cursor: { type: 'string', maxLength: 100 },
 };
-
-/** express.json() failures (bad JSON, too large) as OpenAI-shaped 400/413s instead of HTML. */
-export function jsonErrors(err: unknown, _req: Request, res: Response, next: (err?: unknown) => void): void {
-  const e = err as { type?: string; status?: number };
-  if (e?.type === 'entity.parse.failed') return sendError(res, gatewayError('GW_ERR_BAD_JSON'));
-  if (e?.type === 'entity.too.large') return sendError(res, gatewayError('GW_ERR_BODY_TOO_LARGE'));
-  next(err);
-}

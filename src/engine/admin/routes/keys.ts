@@ -1,14 +1,14 @@
 /**
- * /admin/keys: create, list, get, update, revoke, rotate. The secret is in the response
- * of create and rotate only; every other answer carries the visible prefix. Every
- * change writes an audit row and invalidates key caches on every replica.
+ * /admin/keys: create, list, get, update (a JSON merge patch), revoke, rotate. The secret
+ * is in the response of create and rotate only; every other answer carries the visible
+ * prefix. Every change writes an audit row and invalidates key caches on every replica.
  */
 import type { Router } from 'express';
 import type { AdminDeps } from '../deps.ts';
 import { KEY_INPUT_SCHEMA } from '../../stores/db/schemas.ts';
-import type { GatewayDb, KeyPatch, ListQuery, NewKey } from '../../stores/db/index.ts';
+import type { GatewayDb, ListQuery, NewKey } from '../../stores/db/index.ts';
 import { gatewayError } from '../../errors.ts';
-import { audit, bodyOf, jsonErrors, keysChanged, notFound, PAGE_QUERY, requireDb, route, validator } from './identity-common.ts';
+import { audit, bodyOf, keysChanged, mergeRecord, notFound, PAGE_QUERY, requireDb, route, validator, writableFields } from './identity-common.ts';
 
 const checkKey = validator<NewKey>(KEY_INPUT_SCHEMA);
 const checkRotate = validator<{ grace_seconds?: number }>({
@@ -25,17 +25,17 @@ const checkList = validator<ListQuery>(
   'query',
 );
 
-/** user_id/team_id must name existing rows: a 400 naming the field, not a foreign-key 500. */
-async function checkRefs(db: GatewayDb, k: KeyPatch): Promise<void> {
-  if (k.user_id && !(await db.getUser(k.user_id)))
+const KEY_FIELDS = writableFields(KEY_INPUT_SCHEMA);
+
+/** user_id/team_id, when given, must name existing rows: a 400 naming the field, not a foreign-key 500. */
+async function checkRefs(db: GatewayDb, k: { user_id?: unknown; team_id?: unknown }): Promise<void> {
+  if (typeof k.user_id === 'string' && !(await db.getUser(k.user_id)))
     throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "user_id": no such user.', param: 'user_id' });
-  if (k.team_id && !(await db.getTeam(k.team_id)))
+  if (typeof k.team_id === 'string' && !(await db.getTeam(k.team_id)))
     throw gatewayError('GW_ERR_INVALID_REQUEST', { message: 'Invalid body field "team_id": no such team.', param: 'team_id' });
 }
 
 export function mountKeyRoutes(router: Router, deps: AdminDeps): void {
-  // Catches body-parser errors raised before any admin route (JSON 400 instead of HTML).
-  router.use(jsonErrors);
   router.post(
     '/keys',
     route(async (req, res) => {
@@ -74,13 +74,15 @@ export function mountKeyRoutes(router: Router, deps: AdminDeps): void {
     '/keys/:id',
     route(async (req, res) => {
       const db = requireDb(deps);
-      const patch = checkKey(bodyOf(req));
-      await checkRefs(db, patch);
       const before = await db.getKey(String(req.params.id));
       if (!before) throw notFound('key');
-      const after = (await db.updateKey(before.id, patch))!;
+      const patch = bodyOf(req) as Record<string, unknown>;
+      const next = mergeRecord(before, patch, KEY_FIELDS, checkKey);
+      // Only the references the patch sets: a user deleted since must not block other changes.
+      await checkRefs(db, patch);
+      const after = (await db.updateKey(before.id, next))!;
       audit(db, 'key.update', after.id, { fields: Object.keys(patch) });
-      if (patch.permissions) audit(db, 'key.permissions', after.id, { before: before.permissions, after: after.permissions });
+      if ('permissions' in patch) audit(db, 'key.permissions', after.id, { before: before.permissions, after: after.permissions });
       await keysChanged(deps, after.id);
       res.json(after);
     }),

@@ -13,8 +13,9 @@
 import type { Router } from 'express';
 import type { AdminDeps } from '../deps.ts';
 import type { Principal } from '../../context.ts';
-import { gatewayError } from '../../errors.ts';
-import { sendError } from '../respond.ts';
+import { gatewayError, isGatewayError } from '../../errors.ts';
+import { decodeChat, decodeEmbeddings } from '../../server/codecs/openai.ts';
+import { route } from './identity-common.ts';
 import { routingState } from '../../routing/board.ts';
 import { compileRouter } from '../../routing/router-config.ts';
 import { createPlanner, plannerFor, type Planner } from '../../routing/planner.ts';
@@ -31,19 +32,17 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
     res.json({ deployments: state().health.snapshot() });
   });
 
-  router.post('/route/explain', async (req, res) => {
-    try {
+  router.post(
+    '/route/explain',
+    route(async (req, res) => {
       const gen = deps.runtime.current;
       if (!gen) throw gatewayError('GW_ERR_SHUTTING_DOWN', { message: 'No configuration is serving.' });
       const input = (req.body ?? {}) as { body?: unknown; endpoint?: unknown; principal?: unknown; headers?: unknown };
-      const body = input.body !== undefined && typeof input.body === 'object' ? input.body : input;
-      if (!body || typeof body !== 'object' || typeof (body as { model?: unknown }).model !== 'string') {
-        throw gatewayError('GW_ERR_INVALID_REQUEST', {
-          message: 'Send the request as a client would ({"model", "messages"}), optionally inside {"body", "principal", "headers"}.',
-          param: 'model',
-        });
-      }
+      const wrapped = input.body !== undefined && input.body !== null && typeof input.body === 'object';
       const endpoint = input.endpoint === 'embeddings' ? 'embeddings' : 'chat';
+      // The same structural check a client's request gets (a 400 naming the field), so the
+      // planner never sees a body the LLM endpoints would have refused.
+      const body = checkBody(endpoint, wrapped ? input.body : input, wrapped);
       let planner = plannerFor(gen.catalog);
       if (!planner) {
         planner = defaults.get(gen) ?? createPlanner(compileRouter({}), { catalog: gen.catalog, state: state() });
@@ -67,10 +66,21 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
         error: p.error ? p.error.toOpenAI().error : null,
         router: plannerFor(gen.catalog) ? 'router plugin' : 'defaults (no router in the pipeline)',
       });
-    } catch (err) {
-      sendError(res, err);
-    }
-  });
+    }),
+  );
+}
+
+function checkBody(endpoint: 'chat' | 'embeddings', body: unknown, wrapped: boolean): object {
+  try {
+    return (endpoint === 'embeddings' ? decodeEmbeddings(body) : decodeChat(body)) as object;
+  } catch (err) {
+    if (!isGatewayError(err)) throw err;
+    const param = err.param ? (wrapped ? `body.${err.param}` : err.param) : wrapped ? 'body' : null;
+    throw gatewayError('GW_ERR_INVALID_REQUEST', {
+      message: `${err.message} Send the request as a client would ({"model", "messages"}), optionally inside {"body", "principal", "headers"}.`,
+      param,
+    });
+  }
 }
 
 function principalOf(p: unknown): Principal | undefined {

@@ -1,13 +1,19 @@
-/** /admin/teams: CRUD. A change drops cached key lookups (a team's budget rides on them). */
+/** /admin/teams: CRUD, PATCH as a JSON merge patch. A change drops cached key lookups (a team's budget rides on them). */
 import type { Router } from 'express';
 import type { AdminDeps } from '../deps.ts';
 import { TEAM_INPUT_SCHEMA } from '../../stores/db/schemas.ts';
 import type { ListQuery, NewTeam } from '../../stores/db/index.ts';
 import { gatewayError } from '../../errors.ts';
-import { audit, bodyOf, keysChanged, notFound, PAGE_QUERY, requireDb, route, validator } from './identity-common.ts';
+import { audit, bodyOf, keysChanged, mergeRecord, notFound, PAGE_QUERY, requireDb, route, validator, writableFields } from './identity-common.ts';
 
 const checkTeam = validator<NewTeam>({ ...TEAM_INPUT_SCHEMA, required: ['name'] });
-const checkPatch = validator<Partial<NewTeam>>({ ...TEAM_INPUT_SCHEMA, properties: { ...(TEAM_INPUT_SCHEMA.properties as object), id: { not: {} } } });
+// A patched team is checked whole: it must keep a name.
+const checkPatch = validator<NewTeam>({
+  ...TEAM_INPUT_SCHEMA,
+  required: ['name'],
+  properties: { ...(TEAM_INPUT_SCHEMA.properties as object), id: { not: {} } },
+});
+const TEAM_FIELDS = writableFields(TEAM_INPUT_SCHEMA);
 const checkList = validator<ListQuery>({ type: 'object', additionalProperties: false, properties: PAGE_QUERY }, 'query');
 
 export function mountTeamRoutes(router: Router, deps: AdminDeps): void {
@@ -45,8 +51,10 @@ export function mountTeamRoutes(router: Router, deps: AdminDeps): void {
     '/teams/:id',
     route(async (req, res) => {
       const db = requireDb(deps);
-      const patch = checkPatch(bodyOf(req));
-      const team = await db.updateTeam(String(req.params.id), patch);
+      const before = await db.getTeam(String(req.params.id));
+      if (!before) throw notFound('team');
+      const patch = bodyOf(req) as Record<string, unknown>;
+      const team = await db.updateTeam(before.id, mergeRecord(before, patch, TEAM_FIELDS, checkPatch));
       if (!team) throw notFound('team');
       audit(db, 'team.update', team.id, { fields: Object.keys(patch) });
       await keysChanged(deps, `team:${team.id}`);

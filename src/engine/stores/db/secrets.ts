@@ -16,5 +16,18 @@ export const hashSecret = (secret: string): string => createHash('sha256').updat
 
 export const visiblePrefix = (secret: string): string => secret.slice(0, 9) + '…';
 
-/** A short random id with a readable type prefix, e.g. `key_3f9a…`. */
-export const newId = (kind: 'key' | 'user' | 'team'): string => `${kind}_${randomBytes(9).toString('base64url')}`;
+let lastMs = 0;
+let seq = 0;
+
+/**
+ * An id with a readable type prefix, e.g. `key_mfx2k9a1c000f3a9…`: the creation time and a
+ * per-process sequence (lower-case base 36, fixed width, so text order is creation order
+ * in SQLite and in PostgreSQL's collations), then random bits. Lists page by
+ * (created_at, id): rows made in the same millisecond must still come oldest first.
+ */
+export function newId(kind: 'key' | 'user' | 'team'): string {
+  const now = Date.now();
+  seq = now === lastMs ? seq + 1 : 0;
+  lastMs = now;
+  return `${kind}_${now.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${randomBytes(6).toString('hex')}`;
+}

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallOptions, ProviderAdapterDefinition, ProviderClient, UpstreamResponse } from '../../../../engine/types.ts';
 import type { ChatRequest } from '../../../../engine/openai-types.ts';
 import { upstreamTimeout } from '../../http/errors.ts';
+import { compileRequestChecks } from '../../../../engine/request-check.ts';
 import { planAnswer } from './plan.ts';
 import { completionBody, shapeAnswer } from './answer.ts';
 import { mockStream } from './stream.ts';
@@ -27,8 +28,13 @@ async function firstByteDelay(latencyMs: number, call: CallOptions): Promise<voi
 function mockClient(name: string, opts: MockOptions): ProviderClient {
   const faults = new FaultInjector(opts.faults);
   const latency = opts.latency_ms ?? 0;
+  // A malformed request gets OpenAI's answer, a 400 naming the field (bodies arrive
+  // unvalidated when the pipeline has no `validation`).
+  const checks = compileRequestChecks();
 
   async function chat(req: ChatRequest, call: CallOptions): Promise<UpstreamResponse> {
+    const invalid = checks.chat(req);
+    if (invalid) throw invalid;
     const answer = shapeAnswer(req, planAnswer(req, opts));
     if (req.stream === true) {
       const cutAfter = faults.streamCut();
@@ -52,6 +58,8 @@ function mockClient(name: string, opts: MockOptions): ProviderClient {
     defaultCapabilities: mock.defaultCapabilities,
     chat,
     async embeddings(req, call) {
+      const invalid = checks.embeddings(req);
+      if (invalid) throw invalid;
       await firstByteDelay(latency, call);
       faults.beforeAnswer();
       return { kind: 'json', status: 200, headers: {}, body: mockEmbeddings(req, opts.embedding_dimensions ?? 8) };

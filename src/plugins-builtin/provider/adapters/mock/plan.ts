@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage, ChatRequest, ToolCall, ToolDefinition } from '../../../../engine/openai-types.ts';
 import { gatewayError } from '../../../../engine/errors.ts';
 import { textOf } from '../shared/chunks.ts';
+import { contentText, isMessage } from '../../../../engine/message-text.ts';
 import { instanceOf } from './schema-instance.ts';
 import type { MockOptions } from './options.ts';
 
@@ -90,10 +91,9 @@ function toolNameOf(messages: ChatMessage[], i: number): string {
 
 export function lastUserText(req: ChatRequest): string {
   for (let i = req.messages.length - 1; i >= 0; i--) {
-    const m = req.messages[i]!;
-    if (m.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) return m.content.map((p) => (p.type === 'text' ? String((p as { text: string }).text) : '')).join(' ');
+    const m: unknown = req.messages[i];
+    if (!isMessage(m) || m.role !== 'user') continue;
+    return contentText(m.content, ' ');
   }
   return '';
 }

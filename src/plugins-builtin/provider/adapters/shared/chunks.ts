@@ -8,6 +8,7 @@
  */
 import type { ChatCompletionChunk, FinishReason, Usage } from '../../../../engine/openai-types.ts';
 import type { StreamEvent } from '../../../../engine/types.ts';
+import { contentText } from '../../../../engine/message-text.ts';
 
 export interface ChunkFactory {
   id: string;
@@ -44,14 +45,8 @@ export function makeUsage(prompt: number, completion: number, extra: { cached?: 
   return u;
 }
 
-/** Text of a canonical message's content (strings and text parts). */
-export function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  let s = '';
-  for (const p of content) if (p && (p as { type?: string }).type === 'text') s += (p as { text: string }).text;
-  return s;
-}
+/** Text of a canonical message's content (strings and text parts), read the one safe way. */
+export const textOf = (content: unknown): string => contentText(content);
 
 /** Split a data URL into media type and base64 payload (undefined for other URLs). */
 export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
