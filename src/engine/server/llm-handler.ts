@@ -3,7 +3,8 @@
  * express body-parser, no res.json — TOOLCHAIN.md measured them at ~2× the CPU). The
  * body is read once and parsed once; the upstream's bytes are forwarded as they are when
  * no plugin changed the response. Each request pins its config generation until its
- * last byte and its onDone hooks have run.
+ * last byte and its onDone hooks have run; usage and cost are settled (usage.ts) in
+ * between.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -14,9 +15,9 @@ import type { Codec } from './codec.ts';
 import type { Endpoint } from '../context.ts';
 import type { PluginFailureHook } from '../executor.ts';
 import { RequestContext } from '../context.ts';
-import { runPipeline, runDone } from '../executor.ts';
+import { runPipeline, runDone, dropResponse } from '../executor.ts';
 import { gatewayError, toGatewayError } from '../errors.ts';
-import { costOf } from '../usage.ts';
+import { settleUsage } from '../usage.ts';
 import { readBody, isJsonContentType, parseJson } from './body.ts';
 import { writeError, writeJson, writeRaw } from './respond.ts';
 import { pumpStream } from './stream.ts';
@@ -69,7 +70,10 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       generation: gen.id,
       log: logger,
       signal: ac.signal,
+      pipeline: gen.llm,
+      onPluginFailure,
     });
+    let pumped = false;
     try {
       if (spec.method === 'POST') {
         if (!isJsonContentType(req.headers['content-type'])) throw gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE');
@@ -83,6 +87,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       const response = await runPipeline(gen.llm, ctx, onPluginFailure);
       for (const k in ctx.responseHeaders) headers[k] = ctx.responseHeaders[k]!;
       if (response.kind === 'stream') {
+        pumped = true;
         await pumpStream(ctx, response, gen.llm, spec.codec, res, headers, onPluginFailure);
       } else {
         ctx.status = response.status;
@@ -96,6 +101,8 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
         ctx.firstByteAt = performance.now();
       }
     } catch (err) {
+      // A stream that failed before the writer took it (a plugin refused it in onResponse).
+      if (!pumped && ctx.response) dropResponse(ctx.response);
       const e = toGatewayError(err);
       if (e.code === 'GW_ERR_INTERNAL' && !ctx.error) ctx.log.error({ err }, 'request failed');
       ctx.error = e;
@@ -104,7 +111,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       if (!res.headersSent) writeError(res, e, headers, spec.codec.errorBody(e));
       else res.destroy();
     } finally {
-      if (ctx.usage && ctx.cost === undefined) ctx.cost = costOf(ctx.usage, ctx.deployment);
+      settleUsage(ctx);
       // onDone runs after the last byte went out, off the request's critical path.
       setImmediate(() => {
         try {

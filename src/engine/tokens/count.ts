@@ -11,7 +11,8 @@
  */
 import type { ChatMessage, ChatRequest } from '../openai-types.ts';
 import type { WorkerPool } from '../workers/pool.ts';
-import { familyOf, estimateTokens, type TokenFamily } from './encoding.ts';
+import { familyOf, type TokenFamily } from './encoding.ts';
+import { estimateTokens } from './estimate.ts';
 import { countChat, type PlainMessage } from './exact.ts';
 
 /**

@@ -3,7 +3,7 @@
  * or `x-api-key`, looks the sha256 of the key up (config `keys:` first, then the
  * database through a short LRU+TTL cache), refuses expired, revoked or out-of-grace keys
  * (401) and requests outside the key's endpoints/models/providers (403), and sets
- * `ctx.principal`.
+ * `ctx.principal` (with the key's stored limits and budgets, read by rate-limit and budget).
  *
  * @example
  *   pipeline:
@@ -20,7 +20,6 @@ import { TtlLru } from './cache.ts';
 import { resolveKey, type ResolvedKey } from './resolved.ts';
 import { loadStaticKeys } from './static-keys.ts';
 import { deniedBecause } from './check.ts';
-import { AUTHED_KEY } from './state.ts';
 
 export interface AuthConfig {
   cache_ttl_ms: number;
@@ -78,7 +77,6 @@ const auth: PluginDefinition<AuthConfig> = {
           throw gatewayError('GW_ERR_FORBIDDEN', { message: `This API key may not use this ${denied}.` });
         }
         ctx.principal = key.principal;
-        ctx.set(AUTHED_KEY, key.authed);
       },
       async close() {
         await stopListening?.();

@@ -1,17 +1,14 @@
 /**
  * The terminal plugin: answers /v1/models from the catalog and sends chat and embeddings
  * requests to a deployment through the dispatcher (routing, retries, fallbacks live
- * there). Usage and cost of non-streamed answers are recorded here; the server records
- * them for streams when the stream ends.
+ * there). Usage and cost are settled by the engine (usage.ts) for every answer.
  */
 import type { PluginDefinition, UpstreamResponse, ModelCatalog } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
-import type { Usage } from '../../engine/openai-types.ts';
 import { dispatch } from '../../engine/routing/dispatch.ts';
 import { routingState } from '../../engine/routing/board.ts';
 import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
 import { gatewayError } from '../../engine/errors.ts';
-import { costOf } from '../../engine/usage.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const CREATED = Math.floor(Date.now() / 1000);
@@ -50,17 +47,9 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
     const policy = config.routing ? compilePolicy(config.routing) : undefined;
     const deps = { catalog, state, policy };
     return {
-      async invoke(ctx, signal) {
-        if (ctx.endpoint === 'models') return listModels(ctx, catalog);
-        const res = await dispatch(ctx, signal, deps);
-        if (res.kind === 'json') {
-          const usage = (res.body as { usage?: Usage } | undefined)?.usage;
-          if (usage) {
-            ctx.usage = usage;
-            ctx.cost = costOf(usage, ctx.deployment);
-          }
-        }
-        return res;
+      invoke(ctx, signal) {
+        if (ctx.endpoint === 'models') return Promise.resolve(listModels(ctx, catalog));
+        return dispatch(ctx, signal, deps);
       },
     };
   },
