@@ -22,12 +22,9 @@ import type { Codec } from '../server/codec.ts';
 import type { PluginFailureHook } from '../executor.ts';
 import { pluginFailure } from '../executor.ts';
 import { toGatewayError } from '../errors.ts';
+import { headerList } from './respond.ts';
 
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-};
+const SSE_HEADERS = ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no'];
 
 /**
  * Pulls the first event before sending headers, so a failure before the first byte is
@@ -52,10 +49,9 @@ export async function pumpStream(
       end.error = err;
       throw err;
     }
-    for (const k in headers) res.setHeader(k, headers[k]!);
     // No flushHeaders(): the first event is already here, and Node sends the headers with
     // it in one write (one packet instead of two).
-    res.writeHead(200, SSE_HEADERS);
+    res.writeHead(200, headerList(headers, SSE_HEADERS));
     ctx.status = 200;
     ctx.firstByteAt = performance.now();
     const enc = codec.streamEncoder(ctx);
