@@ -1,6 +1,8 @@
 /**
- * One upstream call to one deployment, with its own AbortController (so a losing hedge
- * or an abandoned attempt is cancelled at once), the deployment's timeouts passed to the
+ * One upstream call to one deployment, with its own AbortController when it may have to
+ * be cancelled alone (a hedged group: a losing hedge is cancelled at once; otherwise the
+ * request's own signal serves, which saves a signal and two listeners per call), the
+ * deployment's timeouts passed to the
  * adapter, the pipeline's onAttempt phase (trace context per call, outcome callbacks),
  * health bookkeeping (in flight, EWMA latency, time to first token, usage) and the
  * breaker's verdict. A stream is peeked: its first event is awaited here, so a stream
@@ -38,7 +40,7 @@ export interface Attempt {
   abort(): void;
 }
 
-export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket, parent: AbortSignal, env: AttemptEnv): Attempt {
+export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket, parent: AbortSignal, env: AttemptEnv, cancellable = true): Attempt {
   const breaker = env.state.breaker(d.id, env.policy.breaker);
   let info: UpstreamAttempt | undefined;
   let ends: AttemptEnds | undefined;
@@ -53,9 +55,10 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
       return { deployment: d, promise: Promise.reject(err), abort: () => undefined };
     }
   }
-  const ac = new AbortController();
-  const onParentAbort = () => ac.abort(parent.reason);
-  parent.addEventListener('abort', onParentAbort, { once: true });
+  const ac = cancellable ? new AbortController() : undefined;
+  const signal = ac ? ac.signal : parent;
+  const onParentAbort = () => ac?.abort(parent.reason);
+  if (ac) parent.addEventListener('abort', onParentAbort, { once: true });
   const stats = env.state.health.of(d.id);
   const t0 = performance.now();
   let settled = false;
@@ -65,7 +68,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   function finish(ok: boolean | undefined, ttft: number, tokens: number, outcome: AttemptOutcome): void {
     if (settled) return;
     settled = true;
-    parent.removeEventListener('abort', onParentAbort);
+    if (ac) parent.removeEventListener('abort', onParentAbort);
     stats.end();
     const total = performance.now() - t0;
     if (ok === true) {
@@ -79,7 +82,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   }
 
   function failed(err: unknown): never {
-    if (ac.signal.aborted) {
+    if (signal.aborted) {
       finish(undefined, 0, 0, 'aborted');
       throw gatewayError('GW_ERR_CLIENT_CLOSED', { cause: err });
     }
@@ -91,7 +94,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   async function run(): Promise<UpstreamResponse> {
     let res: UpstreamResponse;
     try {
-      res = await call(ctx, d, ac.signal, env.catalog, info);
+      res = await call(ctx, d, signal, env.catalog, info);
     } catch (err) {
       return failed(err);
     }
@@ -112,9 +115,10 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     /** The stream writer's report of how the stream ended. */
     function settle(end: StreamEnd): void {
       const tokens = end.usage?.total_tokens ?? env.promptTokens;
-      if (end.aborted || ac.signal.aborted) {
-        // The consumer stopped early (client gone, hedge dropped): stop the upstream too.
-        ac.abort();
+      if (end.aborted || signal.aborted) {
+        // The consumer stopped early (client gone, hedge dropped): stop the upstream too
+        // (the writer also returned the adapter's iterator, which drops the socket).
+        ac?.abort();
         finish(undefined, ttft, tokens, 'aborted');
       } else if (end.error !== undefined) {
         const cls = classify(end.error);
@@ -124,7 +128,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     return { ...res, events: primed(first, it), settle };
   }
 
-  return { deployment: d, promise: run(), abort: () => ac.abort(new Error('attempt abandoned')) };
+  return { deployment: d, promise: run(), abort: () => ac?.abort(new Error('attempt abandoned')) };
 }
 
 /**

@@ -68,10 +68,12 @@ export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: D
   const t = new Tracker(usable, policy, rng);
   const env: AttemptEnv = { catalog: deps.catalog, state, policy, promptTokens };
   const group = policy.group(usable[0]!.name);
+  // Only a hedged group cancels one attempt while others go on.
+  const cancellable = group.hedging !== undefined;
   const launch = (d: Deployment, ticket: 'closed' | 'probe'): Attempt => {
     t.launched(d);
     ctx.attempts++;
-    return startAttempt(ctx, d, ticket, signal, env);
+    return startAttempt(ctx, d, ticket, signal, env, cancellable);
   };
   if (group.hedging) state.hedgeBudget.request(Date.now());
 

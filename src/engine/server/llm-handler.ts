@@ -46,6 +46,13 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export function createLlmHandler(deps: LlmHandlerDeps) {
   const { runtime, logger, onPluginFailure, inflight } = deps;
+  // The gauge's child per endpoint, bound once: inc({ endpoint }) hashes the labels each call.
+  const inflightOf = new Map<Endpoint, ReturnType<typeof inflight.labels>>();
+  const gaugeOf = (e: Endpoint) => {
+    let g = inflightOf.get(e);
+    if (!g) inflightOf.set(e, (g = inflight.labels({ endpoint: e })));
+    return g;
+  };
 
   return async function handleLlmRequest(req: IncomingMessage, res: ServerResponse, spec: EndpointSpec): Promise<void> {
     const id = requestIdOf(req);
@@ -55,7 +62,8 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
     if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN')));
     if (gen.cors.apply(req, res)) return;
     gen.acquire();
-    inflight.inc({ endpoint: spec.endpoint });
+    const gauge = gaugeOf(spec.endpoint);
+    gauge.inc();
     const ac = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) ac.abort();
@@ -118,7 +126,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
           runDone(gen.llm, ctx, onPluginFailure);
         } finally {
           gen.release();
-          inflight.dec({ endpoint: spec.endpoint });
+          gauge.dec();
         }
       });
     }
