@@ -41,17 +41,9 @@ function lateFailure(ctx: RequestContext, p: CompiledPlugin, phase: string, err:
   ctx.log.error({ plugin: p.id, phase, err }, `plugin ${phase} failed`);
 }
 
-const invokeTerminal =
-  (pipeline: CompiledPipeline): Terminal =>
-  (ctx) => {
-    const p = pipeline.invoke;
-    if (!p) return Promise.reject(gatewayError('GW_ERR_NOT_FOUND', { message: 'This route has no terminal plugin.' }));
-    return p.instance.invoke!(ctx, ctx.signal);
-  };
-
 /** LLM endpoints: the pipeline's terminal plugin produces the response. */
 export async function runPipeline(pipeline: CompiledPipeline, ctx: RequestContext, onFail?: PluginFailureHook): Promise<UpstreamResponse> {
-  const res = await execute(pipeline, ctx, invokeTerminal(pipeline), pipeline.invoke, onFail);
+  const res = await execute(pipeline, ctx, null, onFail);
   if (!res) throw gatewayError('GW_ERR_INTERNAL', { message: 'The terminal plugin produced no response.' });
   return res;
 }
@@ -67,15 +59,17 @@ export function runProxyPipeline(
   forward: Terminal,
   onFail?: PluginFailureHook,
 ): Promise<UpstreamResponse | undefined> {
-  return execute(pipeline, ctx, forward, null, onFail);
+  return execute(pipeline, ctx, forward, onFail);
 }
 
-/** `terminalPlugin` is who a non-GatewayError from `terminal` is blamed on (none: the engine). */
+/**
+ * The phases. `forward` null: the terminal plugin's invoke answers (a non-GatewayError it
+ * throws is blamed on it); otherwise `forward` does (a proxy route: the engine's own step).
+ */
 async function execute(
   pipeline: CompiledPipeline,
   ctx: RequestContext,
-  terminal: Terminal,
-  terminalPlugin: CompiledPlugin | null,
+  forward: Terminal | null,
   onFail?: PluginFailureHook,
 ): Promise<UpstreamResponse | undefined> {
   let stopAt = pipeline.plugins.length;
@@ -94,10 +88,16 @@ async function execute(
       }
     }
     if (!ctx.response) {
-      p = terminalPlugin;
       phase = 'invoke';
-      const answer = await terminal(ctx);
-      if (answer) ctx.response = answer;
+      if (forward) {
+        p = null;
+        const answer = await forward(ctx);
+        if (answer) ctx.response = answer;
+      } else {
+        p = pipeline.invoke;
+        if (!p) throw gatewayError('GW_ERR_NOT_FOUND', { message: 'This route has no terminal plugin.' });
+        ctx.response = await p.instance.invoke!(ctx, ctx.signal);
+      }
     }
     phase = 'onResponse';
     const res = pipeline.onResponse;
