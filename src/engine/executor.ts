@@ -162,8 +162,10 @@ export function runAttemptStart(ctx: RequestContext, attempt: UpstreamAttempt): 
   for (let i = 0; i < hooks.length; i++) {
     const p = hooks[i]!;
     try {
-      const end = p.instance.onAttempt!(ctx, attempt);
-      if (typeof end === 'function') (ends ??= []).push({ plugin: p, end });
+      const end: unknown = p.instance.onAttempt!(ctx, attempt);
+      if (typeof end === 'function') (ends ??= []).push({ plugin: p, end: end as AttemptEnd });
+      // The phase is synchronous; an async hook's rejection must still not go unhandled.
+      else if (isThenable(end)) end.then(undefined, (err: unknown) => lateFailure(ctx, p, 'onAttempt', err, ctx.onPluginFailure));
     } catch (err) {
       throw pluginFailure(ctx, p, 'onAttempt', err, ctx.onPluginFailure);
     }
@@ -176,11 +178,18 @@ export function runAttemptEnd(ctx: RequestContext, ends: AttemptEnds, outcome: A
   for (let i = 0; i < ends.length; i++) {
     const e = ends[i]!;
     try {
-      e.end(outcome);
+      const r: unknown = e.end(outcome);
+      if (isThenable(r)) r.then(undefined, (err: unknown) => lateFailure(ctx, e.plugin, 'onAttempt', err, ctx.onPluginFailure));
     } catch (err) {
       lateFailure(ctx, e.plugin, 'onAttempt', err, ctx.onPluginFailure);
     }
   }
+}
+
+/** A stream hook returned a promise: the phase is synchronous, so that is a plugin failure (and its rejection is caught). */
+export function asyncStreamHook(ctx: RequestContext, p: CompiledPlugin, result: Promise<unknown>, onFail?: PluginFailureHook): GatewayError {
+  result.then(undefined, () => undefined);
+  return pluginFailure(ctx, p, 'onStreamChunk', new TypeError('onStreamChunk must be synchronous (it returned a promise)'), onFail);
 }
 
 /** Runs onDone hooks after the last byte; never throws, and a rejecting async hook is caught too. */

@@ -24,7 +24,7 @@ import type { CompiledPipeline } from '../compile.ts';
 import type { StreamEnd, StreamEvent, StreamUpstreamResponse } from '../types.ts';
 import type { Codec } from '../server/codec.ts';
 import type { PluginFailureHook } from '../executor.ts';
-import { pluginFailure } from '../executor.ts';
+import { asyncStreamHook, pluginFailure } from '../executor.ts';
 import { toGatewayError } from '../errors.ts';
 import { headerList } from './respond.ts';
 
@@ -121,10 +121,12 @@ function runChunkHooks(ctx: RequestContext, hooks: CompiledPipeline['onStreamChu
     const p = hooks[i]!;
     let next: StreamEvent | null;
     try {
-      next = p.instance.onStreamChunk!(ctx, cur);
+      // undefined counts as null (drop), as it always did.
+      next = p.instance.onStreamChunk!(ctx, cur) ?? null;
     } catch (err) {
       throw pluginFailure(ctx, p, 'onStreamChunk', err, onFail);
     }
+    if (next !== null && typeof (next as { then?: unknown }).then === 'function') throw asyncStreamHook(ctx, p, next as unknown as Promise<unknown>, onFail);
     if (next !== null && next !== cur && next.raw !== undefined && next.raw === cur.raw) next = { data: next.data };
     cur = next;
   }

@@ -145,3 +145,26 @@ describe('routing: the onAttempt phase', () => {
     assert.deepEqual(failures, ['p0/onAttempt']);
   });
 });
+
+describe('routing: an async onAttempt', () => {
+  it('a rejection is counted, never left unhandled, and the call goes on', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failures: string[] = [];
+      const cat = catalogOf([deployment('pa/m', 'chat')], { pa: () => ok() });
+      const hook = (async () => {
+        throw new Error('async tracer failure');
+      }) as unknown as PluginInstance['onAttempt'];
+      const ctx = contextWith([{ onAttempt: hook }], failures);
+      await dispatch(ctx, new AbortController().signal, { catalog: cat, state: new RoutingState(), policy: compilePolicy() });
+      await new Promise((r) => setTimeout(r, 10));
+      assert.equal(ctx.deployment?.id, 'pa/m');
+      assert.deepEqual(failures, ['p0/onAttempt']);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

@@ -196,3 +196,43 @@ routes:
     assert.equal((await fetch(`${gw.url}/healthz`)).status, 200);
   });
 });
+
+describe('LLM endpoints: async hooks where the phase is synchronous', () => {
+  let gw: TestGateway;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  before(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    gw = await startTestGateway(
+      `version: 1
+stores: { state: { type: memory }, db: { type: memory } }
+providers: { local: { type: mock } }
+models: [ { name: m, provider: local, model: m } ]
+pipeline:
+  - { use: metrics }
+  - { use: ${recorder}, id: async-chunks, config: { tag: async-chunks, rejectIn: onStreamChunk } }
+  - { use: provider }
+`,
+      { captureLogs: true },
+    );
+  });
+  after(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await gw.stop();
+  });
+
+  it('an onStreamChunk that returns a promise is a plugin failure: the stream ends with an error event', async () => {
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi there' }] }),
+    });
+    const text = await r.text();
+    assert.match(text, /"code":"internal_error"/);
+    assert.ok(!text.includes('[DONE]'), 'never a clean-looking end');
+    assert.ok(!text.includes('async failure'), 'no internals reach the client');
+    await new Promise((res) => setTimeout(res, 30));
+    assert.deepEqual(unhandled, []);
+    assert.equal(await metric(gw, /gateway_plugin_errors_total\{plugin="async-chunks",phase="onStreamChunk"\} (\d+)/), 1);
+  });
+});
