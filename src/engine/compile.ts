@@ -18,6 +18,8 @@ export interface CompiledPipeline {
   /** Top→bottom. */
   readonly onRequest: readonly CompiledPlugin[];
   readonly invoke: CompiledPlugin | null;
+  /** Top→bottom, per upstream call. */
+  readonly onAttempt: readonly CompiledPlugin[];
   /** Bottom→top. */
   readonly onResponse: readonly CompiledPlugin[];
   readonly onStreamChunk: readonly CompiledPlugin[];
@@ -55,6 +57,7 @@ export function compile(plugins: readonly CompiledPlugin[]): CompiledPipeline {
     plugins,
     onRequest: has('onRequest'),
     invoke: invokers[0] ?? null,
+    onAttempt: has('onAttempt'),
     onResponse: has('onResponse').reverse(),
     onStreamChunk: has('onStreamChunk').reverse(),
     onError: has('onError').reverse(),

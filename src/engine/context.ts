@@ -1,14 +1,20 @@
 /**
- * Per-request state. Fields every plugin needs are typed members; anything a plugin
- * keeps for itself goes through a typed, namespaced StateKey (after Kong's llm ctx and
- * Hono's typed c.get/c.set): a key must be declared once with `stateKey<T>(name)`, so a
- * typo is a compile error and two plugins cannot silently share a slot.
+ * Per-request state. Fields every plugin needs are typed members (who is calling, the
+ * route decision, usage, cost…); anything a plugin keeps for itself goes in a typed slot
+ * (after Kong's llm ctx and Hono's typed c.get/c.set). A slot belongs to the plugin
+ * instance that declared it: `stateKey<T>(name)` called in `create()` makes a key no other
+ * instance holds, so two entries of one plugin in a pipeline never share a slot, and a
+ * reload's new instances never see the old ones' state. The name is for debugging only.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayError } from './errors.ts';
 import type { Deployment, UpstreamResponse } from './types.ts';
 import type { Usage } from './openai-types.ts';
+import type { CompiledPipeline } from './compile.ts';
+import type { PluginFailureHook } from './executor.ts';
+import type { RoutingPolicy } from './routing/policy.ts';
+import type { BudgetSpec, KeyLimits } from './stores/db/types.ts';
 
 export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'responses' | 'models' | 'proxy';
 
@@ -18,25 +24,36 @@ export interface StateKey<T> {
   readonly __type?: T;
 }
 
-const declaredKeys = new Set<string>();
-
 /** W3C trace-context `traceparent`, version 00: trace id and parent id, neither all zeros. */
 const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 /** W3C caps tracestate at 32 list members; 512 characters is what vendors must keep. */
 const MAX_TRACESTATE = 512;
 
-/** Declare a per-request state slot; names are `<plugin>.<slot>` and must be unique. */
+/**
+ * Declare a per-request state slot. Call it in your plugin's `create()`: each call makes a
+ * distinct slot, so each instance gets its own (a key made at module level would be shared
+ * by every instance of the plugin).
+ *
+ * @example
+ *   create() { const PENDING = stateKey<Pending>('my-plugin.pending'); return { onRequest(ctx) { ctx.set(PENDING, …) } }; }
+ */
 export function stateKey<T>(name: string): StateKey<T> {
-  if (declaredKeys.has(name)) throw new Error(`state key "${name}" is declared twice`);
-  declaredKeys.add(name);
   return Object.freeze({ name });
 }
 
-/** One upstream attempt as a tracing plugin sees it. */
-export interface AttemptTrace {
-  traceparent: string;
-  /** `outcome` is `ok`, `aborted` or the failure class (`unavailable`, `timeout`…). */
-  end(outcome: string): void;
+/**
+ * The routing decision: set by a router plugin in the request phase, completed by the
+ * dispatcher. One precedence rule for every field: what the router decided wins; where no
+ * router ran (or it left a field unset), dispatch uses the provider plugin's own `routing`
+ * config, else the defaults, and ranks the requested model's group itself.
+ */
+export interface RouteDecision {
+  /** Deployments in the order to try them (fallback models are added by dispatch). */
+  candidates: readonly Deployment[];
+  /** Fallbacks, hedging, breaker thresholds and retry caps for this request. */
+  policy?: RoutingPolicy;
+  /** Why; dispatch appends what happened (fallbacks, attempts) and sends it as x-gateway-route-reason. */
+  reason: string;
 }
 
 /** Who is calling, set by the auth plugin; read by limits, budgets, usage and audit. */
@@ -53,6 +70,10 @@ export interface Principal {
     providers?: readonly string[];
   };
   metadata?: Readonly<Record<string, unknown>>;
+  /** Rate limits stored with the key (the rate-limit plugin's `key_limits` applies them). */
+  limits?: Readonly<KeyLimits>;
+  /** Budgets stored with the key, its user and its team (the budget plugin's `stored_budgets` applies them). */
+  budgets?: Readonly<{ key: BudgetSpec | null; user: BudgetSpec | null; team: BudgetSpec | null }>;
 }
 
 export interface RequestContextInit {
@@ -68,6 +89,10 @@ export interface RequestContextInit {
   signal: AbortSignal;
   body?: unknown;
   rawBody?: Buffer;
+  /** The compiled pipeline running this request (its onAttempt phase runs per upstream call). */
+  pipeline?: CompiledPipeline;
+  /** Counts plugin failures (gateway_plugin_errors_total). */
+  onPluginFailure?: PluginFailureHook;
 }
 
 export class RequestContext {
@@ -82,6 +107,9 @@ export class RequestContext {
   readonly startedAt: number;
   /** Aborted when the client goes away (or the gateway gives up on the request). */
   readonly signal: AbortSignal;
+  /** The engine's: the pipeline running this request, and how plugin failures are counted. */
+  readonly pipeline?: CompiledPipeline;
+  readonly onPluginFailure?: PluginFailureHook;
   private readonly baseLog: Logger;
   private requestLog?: Logger;
 
@@ -94,20 +122,25 @@ export class RequestContext {
 
   /** The client-facing model name asked for (the router may change it). */
   model?: string;
-  /** Candidate deployments in the order the provider plugin should try them. */
-  candidates?: readonly Deployment[];
+  /** The routing decision (router plugin, then dispatch); see RouteDecision for precedence. */
+  route?: RouteDecision;
+  /**
+   * The prompt's tokens, when something counted them: the router (exact for OpenAI-family
+   * models), or the provider for a stream that reports them up front (Anthropic's
+   * message_start). Where unset, dispatch and codecs use the chars/4 estimate.
+   */
+  promptTokens?: number;
   /** The deployment that produced (or is producing) the response. */
   deployment?: Deployment;
-  /** Why `candidates` is what it is (router decision; sent as x-gateway-route-reason). */
-  routeReason?: string;
+  /** Upstream calls made so far (retries, hedges and fallbacks included). */
   attempts = 0;
 
   principal?: Principal;
 
   response?: UpstreamResponse;
-  /** Final usage (for streams: once the stream has ended). */
+  /** Final usage, settled by the engine before onDone (for streams: once the stream has ended). */
   usage?: Usage;
-  /** USD, from usage × the deployment's pricing. */
+  /** USD, from usage × the deployment's pricing, settled with usage (a plugin may set it first: a cache hit costs 0). */
   cost?: number;
   /** performance.now() when the first response byte went to the client. */
   firstByteAt?: number;
@@ -121,16 +154,11 @@ export class RequestContext {
    */
   traceparent?: string;
   tracestate?: string;
-  /**
-   * Set by a tracing plugin: called as each upstream attempt (first try, retry, hedge,
-   * fallback) starts. Its traceparent goes upstream with that call instead of
-   * `traceparent`; `end` is called once when the attempt is settled.
-   */
-  traceAttempt?: (d: Deployment) => AttemptTrace;
   /** Headers plugins add to the client response (rate-limit headers, route explanation…). */
   readonly responseHeaders: Record<string, string> = {};
 
-  private readonly slots = new Map<string, unknown>();
+  /** Plugins' per-instance slots, made on first use (most requests of a lean pipeline set none). */
+  private slots?: Map<StateKey<unknown>, unknown>;
 
   constructor(init: RequestContextInit) {
     this.id = init.id;
@@ -144,6 +172,8 @@ export class RequestContext {
     this.signal = init.signal;
     this.body = init.body;
     this.rawBody = init.rawBody;
+    this.pipeline = init.pipeline;
+    this.onPluginFailure = init.onPluginFailure;
     this.startedAt = performance.now();
     const tp = init.headers.traceparent;
     if (typeof tp === 'string' && TRACEPARENT.test(tp)) {
@@ -170,11 +200,11 @@ export class RequestContext {
   }
 
   get<T>(key: StateKey<T>): T | undefined {
-    return this.slots.get(key.name) as T | undefined;
+    return this.slots?.get(key) as T | undefined;
   }
 
   set<T>(key: StateKey<T>, value: T): void {
-    this.slots.set(key.name, value);
+    (this.slots ??= new Map()).set(key, value);
   }
 
   /** Replace the request body; the original bytes are no longer forwarded. */

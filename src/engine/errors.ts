@@ -114,9 +114,10 @@ export interface GatewayErrorOptions {
 }
 
 /**
- * Brand shared by every copy of this module: a plugin may bundle its own copy, and a test
- * runner may load the engine twice (require and import), so `instanceof` on the class
- * alone would miss errors made by the other copy.
+ * The one process-global symbol left, kept on purpose: a plugin installed as a package
+ * with its own copy of llm-gateway (its own node_modules) makes its GatewayErrors with
+ * another copy of this module, and `instanceof` on the class alone would take them for
+ * internal errors (a 401 from such a plugin would reach the client as a 500).
  */
 const BRAND = Symbol.for('llm-gateway.GatewayError');
 

@@ -75,7 +75,7 @@ export async function buildGeneration(id: number, loaded: LoadedConfig, built: B
     },
     retire(extra, logger, forceAfterMs) {
       let closed = false;
-      const close = async () => {
+      const closeNow = async () => {
         if (closed) return;
         closed = true;
         onDrained = null;
@@ -85,12 +85,14 @@ export async function buildGeneration(id: number, loaded: LoadedConfig, built: B
         if (errors.length) logger.warn({ generation: id, errors: errors.map(String) }, 'plugins failed to close');
         logger.debug({ generation: id }, 'generation closed');
       };
-      if (inflight === 0) return void close();
-      onDrained = () => void close();
+      // Called from release() and a timer: a failure here must be logged, never left unhandled.
+      const close = () => void closeNow().catch((err: unknown) => logger.error({ generation: id, err }, 'closing a generation failed'));
+      if (inflight === 0) return close();
+      onDrained = close;
       if (forceAfterMs !== undefined)
         setTimeout(() => {
           if (!closed) logger.warn({ generation: id, inflight }, 'closing a generation with requests still in flight');
-          void close();
+          close();
         }, forceAfterMs).unref();
     },
   };

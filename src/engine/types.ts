@@ -1,7 +1,27 @@
 /**
- * The plugin contract (DESIGN.md): named phases, built once per config generation,
- * skipped when a plugin does not implement them. Built-ins and third-party plugins use
- * exactly this API.
+ * The plugin contract (DESIGN.md): named phases, compiled once per config generation into
+ * arrays holding only the plugins that implement each phase, run by one executor for LLM
+ * endpoints and proxy routes alike. Built-ins and third-party plugins use exactly this API.
+ *
+ * Phases, in the order a request meets them:
+ * - `onRequest` top→bottom; `{ respond }` answers instead (cache hit, 401, 429…) and the
+ *   plugins below it are skipped.
+ * - `invoke` (the terminal plugin; on a proxy route, the route's app answers instead).
+ * - `onAttempt` once per upstream call the terminal makes (first try, retries, hedges,
+ *   fallbacks): may set the call's trace context, and may return a function the engine
+ *   calls once with the attempt's outcome.
+ * - `onResponse` bottom→top, over the plugins above where the answer came from.
+ * - `onStreamChunk` per SSE event, bottom→top, synchronous. Registered only by plugins
+ *   that act on streams; an event returned as it came keeps the upstream's bytes.
+ * - `onError` bottom→top when a phase failed; `{ respond }` answers instead.
+ * - `onDone` after the last byte, off the hot path (usage and cost are final by then).
+ * Any hook may be async (except `onStreamChunk` and `onAttempt`); a hook that throws or
+ * rejects is a plugin failure: the request is denied with a generic error (if its answer has
+ * not started), `gateway_plugin_errors_total{plugin,phase}` counts it, and the log names the
+ * plugin, phase and cause.
+ *
+ * Per-request state a plugin keeps for itself goes in a slot it declares in `create()`
+ * (`stateKey`): each instance has its own, so two entries of one plugin never share one.
  *
  * @example
  *   const plugin: PluginDefinition<{ header: string }> = {
@@ -20,6 +40,7 @@ import type { GatewayConfig, ModelConfig, ProviderConfig, TimeoutsConfig, RetryC
 import type { StateStore } from './stores/state.ts';
 import type { MetricsRegistry } from './metrics.ts';
 import type { WorkerPool } from './workers/pool.ts';
+import type { FailureClass } from './routing/classify.ts';
 
 /** The version of this plugin API; a plugin's `engine` range is checked against it. */
 export const ENGINE_API_VERSION = '1.0.0';
@@ -36,8 +57,9 @@ export interface ShortCircuit {
 export interface StreamEvent {
   data: ChatCompletionChunk;
   /**
-   * The upstream's own bytes for `data` when they are already OpenAI-shaped; the server
-   * writes them as they came unless a plugin rewrote the chunk (then it re-serialises).
+   * The upstream's own text for `data` when it is already OpenAI-shaped. The server writes
+   * it as it came while every stream hook returns the event it was given; a hook that
+   * changes the chunk returns a new event (never mutate `data`), which is serialised.
    */
   raw?: string;
   /**
@@ -46,6 +68,16 @@ export interface StreamEvent {
    * the usage chunk; this lets a codec report input tokens at the start of a stream.
    */
   promptUsage?: Usage;
+}
+
+/** How a streamed answer ended, as its writer reports it to `settle`. */
+export interface StreamEnd {
+  /** The usage chunk's usage, if one passed. */
+  usage?: Usage;
+  /** The stream failed mid-way with this. */
+  error?: unknown;
+  /** The client went away (or the stream was dropped) before the end. */
+  aborted?: boolean;
 }
 
 export interface JsonUpstreamResponse {
@@ -68,22 +100,66 @@ export interface StreamUpstreamResponse {
    * (client gone) must abort the upstream request.
    */
   events: AsyncIterable<StreamEvent>;
+  /**
+   * Set by the engine's dispatcher on a stream from an upstream call: the stream's writer
+   * calls it once when the stream is over, which closes the attempt's books (health,
+   * breaker, `onAttempt` outcome). A plugin that replaces the response keeps it
+   * (`{ ...res, events }`).
+   */
+  settle?(end: StreamEnd): void;
 }
 
 export type UpstreamResponse = JsonUpstreamResponse | StreamUpstreamResponse;
+
+/** One upstream call as the `onAttempt` phase sees it. */
+export interface UpstreamAttempt {
+  /** 1 for the request's first upstream call, then 2, 3… across retries, hedges and fallbacks. */
+  readonly number: number;
+  readonly deployment: Deployment;
+  /**
+   * W3C trace context sent with this call: the request's (`ctx.traceparent`) unless a
+   * plugin sets its own here, e.g. a tracing plugin's span for this attempt.
+   */
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** `ok`, `aborted` (a hedge lost, the client left) or the failure's class. */
+export type AttemptOutcome = 'ok' | 'aborted' | FailureClass;
+
+/** What `onAttempt` may return: called once with the attempt's outcome when it settles. */
+export type AttemptEnd = (outcome: AttemptOutcome) => void;
 
 export interface PluginInstance {
   /** Request phase, top→bottom. Return `{ respond }` to short-circuit. */
   onRequest?(ctx: RequestContext): MaybePromise<void | ShortCircuit>;
   /** Terminal plugins only: produce the response. */
   invoke?(ctx: RequestContext, signal: AbortSignal): Promise<UpstreamResponse>;
-  /** Response phase, bottom→top, after `invoke` (or a short-circuit below this plugin). */
+  /**
+   * Synchronous, as each upstream call starts (first try, retry, hedge, fallback). Set
+   * `attempt.traceparent` to send that call your trace context; return a function to
+   * learn the attempt's outcome (called once, when it settles: for a stream, at its end).
+   * Throwing fails the request closed, like any other phase.
+   */
+  onAttempt?(ctx: RequestContext, attempt: UpstreamAttempt): void | AttemptEnd;
+  /**
+   * Response phase, bottom→top, after `invoke` (or a short-circuit below this plugin). On a
+   * proxy route it runs once the app's answer has gone out: it observes, it cannot rewrite.
+   */
   onResponse?(ctx: RequestContext): MaybePromise<void>;
-  /** Synchronous, per SSE event, bottom→top. Return null to drop the event. */
+  /**
+   * Synchronous, per SSE event, bottom→top. Return the event as it came to keep the
+   * upstream's bytes, a new event to rewrite it, or null to drop it. Implement it only
+   * when the plugin acts on streams (register it conditionally at create time): its mere
+   * presence costs every streamed request a call per event.
+   */
   onStreamChunk?(ctx: RequestContext, event: StreamEvent): StreamEvent | null;
   /** A phase failed; a plugin may turn the error into a response (e.g. a fallback). */
   onError?(ctx: RequestContext, err: GatewayError): MaybePromise<void | ShortCircuit>;
-  /** After the last byte went out (usage final, stream included), off the hot path. */
+  /**
+   * After the last byte went out (usage and cost final, stream included), off the hot path.
+   * Not awaited; an async one's rejection is caught and counted like a throw.
+   */
   onDone?(ctx: RequestContext): void;
   /** The generation that created this instance has drained. */
   close?(): Promise<void>;

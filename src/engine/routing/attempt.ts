@@ -1,18 +1,23 @@
 /**
- * One upstream call to one deployment, with its own AbortController (so a losing hedge
- * or an abandoned attempt is cancelled at once), the deployment's timeouts passed to the
- * adapter, health bookkeeping (in flight, EWMA latency, time to first token, usage) and
- * the breaker's verdict. A stream is peeked: its first event is awaited here, so a
- * stream that dies before its first byte fails this attempt (and may be retried or fall
- * back); after that, the events flow to the client and a failure is the client's error.
+ * One upstream call to one deployment, with its own AbortController when it may have to
+ * be cancelled alone (a hedged group: a losing hedge is cancelled at once; otherwise the
+ * request's own signal serves, which saves a signal and two listeners per call), the
+ * deployment's timeouts passed to the
+ * adapter, the pipeline's onAttempt phase (trace context per call, outcome callbacks),
+ * health bookkeeping (in flight, EWMA latency, time to first token, usage) and the
+ * breaker's verdict. A stream is peeked: its first event is awaited here, so a stream
+ * that dies before its first byte fails this attempt (and may be retried or fall back);
+ * after that the events flow straight from the adapter to the stream writer (no wrapper
+ * per event), which reports the stream's end through `settle` to close the books.
  *
  * @example
  *   const a = startAttempt(ctx, d, ticket, signal, env); const res = await a.promise;
  */
 import type { RequestContext } from '../context.ts';
 import type { ChatRequest, EmbeddingsRequest, Usage } from '../openai-types.ts';
-import type { Deployment, ModelCatalog, StreamEvent, UpstreamResponse } from '../types.ts';
+import type { AttemptOutcome, Deployment, ModelCatalog, StreamEnd, StreamEvent, UpstreamAttempt, UpstreamResponse } from '../types.ts';
 import { gatewayError } from '../errors.ts';
+import { runAttemptEnd, runAttemptStart, type AttemptEnds } from '../executor.ts';
 import type { Ticket } from './breaker.ts';
 import type { RoutingState } from './board.ts';
 import type { RoutingPolicy } from './policy.ts';
@@ -24,6 +29,8 @@ export interface AttemptEnv {
   policy: RoutingPolicy;
   /** Estimated prompt tokens (usage accounting before the answer says). */
   promptTokens: number;
+  /** Set when an onAttempt hook failed: the request fails closed with it. */
+  hookFailure?: unknown;
 }
 
 export interface Attempt {
@@ -33,22 +40,35 @@ export interface Attempt {
   abort(): void;
 }
 
-export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket, parent: AbortSignal, env: AttemptEnv): Attempt {
-  const ac = new AbortController();
-  const onParentAbort = () => ac.abort(parent.reason);
-  parent.addEventListener('abort', onParentAbort, { once: true });
-  const stats = env.state.health.of(d.id);
+export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket, parent: AbortSignal, env: AttemptEnv, cancellable = true): Attempt {
   const breaker = env.state.breaker(d.id, env.policy.breaker);
+  let info: UpstreamAttempt | undefined;
+  let ends: AttemptEnds | undefined;
+  if (ctx.pipeline?.onAttempt.length) {
+    info = { number: ctx.attempts, deployment: d, traceparent: ctx.traceparent, tracestate: ctx.tracestate };
+    try {
+      ends = runAttemptStart(ctx, info);
+    } catch (err) {
+      // Fail closed before calling anyone: dispatch ends the request with this error.
+      env.hookFailure ??= err;
+      breaker.release(ticket);
+      return { deployment: d, promise: Promise.reject(err), abort: () => undefined };
+    }
+  }
+  const ac = cancellable ? new AbortController() : undefined;
+  const signal = ac ? ac.signal : parent;
+  const onParentAbort = () => ac?.abort(parent.reason);
+  if (ac) parent.addEventListener('abort', onParentAbort, { once: true });
+  const stats = env.state.health.of(d.id);
   const t0 = performance.now();
   let settled = false;
   stats.begin();
-  const traced = ctx.traceAttempt?.(d);
 
   /** Close the books on this attempt exactly once. ok: true/false verdict, undefined: none. */
-  function finish(ok: boolean | undefined, ttft: number, tokens: number, outcome: string): void {
+  function finish(ok: boolean | undefined, ttft: number, tokens: number, outcome: AttemptOutcome): void {
     if (settled) return;
     settled = true;
-    parent.removeEventListener('abort', onParentAbort);
+    if (ac) parent.removeEventListener('abort', onParentAbort);
     stats.end();
     const total = performance.now() - t0;
     if (ok === true) {
@@ -58,11 +78,11 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
     if (ok === undefined) breaker.release(ticket);
     else breaker.record(ticket, ok, total, Date.now());
     env.state.metrics?.attempts.inc({ deployment: d.id, outcome });
-    traced?.end(outcome);
+    if (ends) runAttemptEnd(ctx, ends, outcome);
   }
 
   function failed(err: unknown): never {
-    if (ac.signal.aborted) {
+    if (signal.aborted) {
       finish(undefined, 0, 0, 'aborted');
       throw gatewayError('GW_ERR_CLIENT_CLOSED', { cause: err });
     }
@@ -74,7 +94,7 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
   async function run(): Promise<UpstreamResponse> {
     let res: UpstreamResponse;
     try {
-      res = await call(ctx, d, ac.signal, env.catalog, traced?.traceparent ?? ctx.traceparent);
+      res = await call(ctx, d, signal, env.catalog, info);
     } catch (err) {
       return failed(err);
     }
@@ -92,47 +112,51 @@ export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket,
       return failed(err);
     }
     const ttft = performance.now() - t0;
-    return { ...res, events: follow(first, it, ttft) };
-  }
-
-  /** The stream after its first event: bookkeeping when it ends, fails or is abandoned. */
-  async function* follow(first: IteratorResult<StreamEvent>, it: AsyncIterator<StreamEvent>, ttft: number): AsyncGenerator<StreamEvent> {
-    let tokens = env.promptTokens;
-    let done = false;
-    try {
-      if (first.done) {
-        done = true;
-        finish(true, ttft, tokens, 'ok');
-        return;
-      }
-      yield first.value;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) break;
-        if (r.value.data.usage) tokens = r.value.data.usage.total_tokens;
-        yield r.value;
-      }
-      done = true;
-      finish(true, ttft, tokens, 'ok');
-    } catch (err) {
-      done = true;
-      const cls = classify(err);
-      finish(ac.signal.aborted ? undefined : countsAgainstHealth(cls) ? false : undefined, ttft, tokens, ac.signal.aborted ? 'aborted' : cls);
-      throw err;
-    } finally {
-      if (!done) {
-        // The consumer stopped early (client gone): stop the upstream too.
-        ac.abort();
+    /** The stream writer's report of how the stream ended. */
+    function settle(end: StreamEnd): void {
+      const tokens = end.usage?.total_tokens ?? env.promptTokens;
+      if (end.aborted || signal.aborted) {
+        // The consumer stopped early (client gone, hedge dropped): stop the upstream too
+        // (the writer also returned the adapter's iterator, which drops the socket).
+        ac?.abort();
         finish(undefined, ttft, tokens, 'aborted');
-        await it.return?.();
-      }
+      } else if (end.error !== undefined) {
+        const cls = classify(end.error);
+        finish(countsAgainstHealth(cls) ? false : undefined, ttft, tokens, cls);
+      } else finish(true, ttft, tokens, 'ok');
     }
+    return { ...res, events: primed(first, it), settle };
   }
 
-  return { deployment: d, promise: run(), abort: () => ac.abort(new Error('attempt abandoned')) };
+  return { deployment: d, promise: run(), abort: () => ac?.abort(new Error('attempt abandoned')) };
 }
 
-function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: ModelCatalog, traceparent: string | undefined): Promise<UpstreamResponse> {
+/**
+ * The peeked stream: its first event, then the adapter's own iterator — a hand-off, not a
+ * wrapper (after the first event, `next` is the adapter's).
+ */
+function primed(first: IteratorResult<StreamEvent>, it: AsyncIterator<StreamEvent>): AsyncIterableIterator<StreamEvent> {
+  let head: IteratorResult<StreamEvent> | undefined = first;
+  const self: AsyncIterableIterator<StreamEvent> = {
+    next() {
+      if (head === undefined) return it.next();
+      const h = head;
+      head = undefined;
+      self.next = () => it.next();
+      return Promise.resolve(h);
+    },
+    return(value?: unknown) {
+      head = undefined;
+      return it.return ? it.return(value) : Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]() {
+      return self;
+    },
+  };
+  return self;
+}
+
+function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: ModelCatalog, attempt: UpstreamAttempt | undefined): Promise<UpstreamResponse> {
   const client = catalog.provider(d.provider);
   if (!client) return Promise.reject(gatewayError('GW_ERR_INTERNAL', { message: 'Provider is not configured.' }));
   const body = ctx.body as { model?: unknown };
@@ -144,8 +168,8 @@ function call(ctx: RequestContext, d: Deployment, signal: AbortSignal, catalog: 
     rawBody: ctx.bodyChanged ? undefined : ctx.rawBody,
     // The name the raw bytes carry (the router may have changed ctx.model since).
     requestedModel: typeof body?.model === 'string' ? body.model : ctx.model,
-    traceparent,
-    tracestate: ctx.tracestate,
+    traceparent: attempt ? attempt.traceparent : ctx.traceparent,
+    tracestate: attempt ? attempt.tracestate : ctx.tracestate,
   };
   if (ctx.endpoint === 'embeddings') {
     if (!client.embeddings)

@@ -137,13 +137,8 @@ export class RoutingState {
   }
 }
 
-// On globalThis: under tsx this module may be instantiated twice (static CJS-transformed
-// imports and the plugins' dynamic ESM imports); admin and plugins must share one board.
-interface Boards {
-  byStore: WeakMap<object, RoutingState>;
-  process?: RoutingState;
-}
-const shared: Boards = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-gateway.routing.boards')] ??= { byStore: new WeakMap() }) as Boards;
+/** One board per state store (a process may run several gateways, as tests do), and one without stores. */
+const shared: { byStore: WeakMap<object, RoutingState>; process?: RoutingState } = { byStore: new WeakMap() };
 
 /**
  * The board for these stores (one per process and store); with Redis, breaker state is

@@ -2,7 +2,7 @@
  * Small helpers of dispatch: the hedge delay and the explain headers.
  *
  * @example
- *   setExplainHeaders(ctx, winner, 'attempts=2');
+ *   setExplainHeaders(ctx, winner, candidates, 'attempts=2');
  */
 import type { RequestContext } from '../context.ts';
 import type { Deployment } from '../types.ts';
@@ -24,9 +24,11 @@ export function hedgeDelay(h: Readonly<HedgePolicy>, state: RoutingState, first:
 /** Header values must be plain ASCII on one line. */
 const headerSafe = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
 
-export function setExplainHeaders(ctx: RequestContext, d: Deployment, suffix: string): void {
-  const reason = [ctx.routeReason ?? `group:${d.name}`, suffix].filter(Boolean).join('; ');
-  ctx.routeReason = reason;
+/** Completes ctx.route with what happened (or records the group used when no router decided) and explains it in headers. */
+export function setExplainHeaders(ctx: RequestContext, d: Deployment, candidates: readonly Deployment[], suffix: string): void {
+  const route = (ctx.route ??= { candidates, reason: `group:${d.name}` });
+  const reason = suffix ? (route.reason ? `${route.reason}; ${suffix}` : suffix) : route.reason;
+  route.reason = reason;
   ctx.responseHeaders['x-gateway-model'] = headerSafe(d.name);
   ctx.responseHeaders['x-gateway-provider'] = headerSafe(d.provider);
   ctx.responseHeaders['x-gateway-deployment'] = headerSafe(d.id);

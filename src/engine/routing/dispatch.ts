@@ -1,6 +1,7 @@
 /**
  * Sends a request to a deployment, with the resilience the routing policy asks for:
- * candidates in order (the router's list, else the group ranked by its strategy),
+ * candidates in order (the router's decision, `ctx.route`, else the requested model's
+ * group ranked by its strategy),
  * breakers that shed open deployments, retries with back-off and full jitter (honouring
  * Retry-After, capped) for retryable failures only, hedging, and fallback chains chosen
  * by failure class. The provider plugin calls only `dispatch(ctx, signal, deps)`.
@@ -13,11 +14,12 @@ import type { RequestContext } from '../context.ts';
 import type { Deployment, ModelCatalog, UpstreamResponse } from '../types.ts';
 import { gatewayError, isGatewayError } from '../errors.ts';
 import { assertCapabilities, missingCapabilities, requiredCapabilities } from '../capabilities.ts';
-import { estimateTokens } from '../tokens/encoding.ts';
+import { estimatePromptTokens } from '../tokens/estimate.ts';
 import { routingState, type RoutingState } from './board.ts';
-import { DEFAULT_POLICY, POLICY_KEY, PROMPT_TOKENS_KEY, STATE_KEY, type RoutingPolicy } from './policy.ts';
+import { DEFAULT_POLICY, type RoutingPolicy } from './policy.ts';
 import { rankGroup, outputTokensOf } from './ranking.ts';
 import { startAttempt, type Attempt, type AttemptEnv } from './attempt.ts';
+import { dropResponse } from '../executor.ts';
 import { runRound } from './hedge.ts';
 import { Tracker } from './tracker.ts';
 import { hedgeDelay, setExplainHeaders } from './dispatch-util.ts';
@@ -25,9 +27,12 @@ import type { Rng } from './rng.ts';
 
 export interface DispatchDeps {
   catalog: ModelCatalog;
-  /** Routing state (health, breakers); default: the router's board, else the process-wide one. */
+  /**
+   * Routing state (health, breakers): the provider plugin's board for its stores, the
+   * very board a router plugin on the same stores plans with; default the process-wide one.
+   */
   state?: RoutingState;
-  /** Routing policy when no router plugin put one on the request (the router's wins), else defaults. */
+  /** The provider plugin's routing policy: used when the router decided none (`ctx.route.policy` wins), else defaults. */
   policy?: RoutingPolicy;
   /** Randomness for jitter and ranking (tests seed it). */
   rng?: Rng;
@@ -35,7 +40,8 @@ export interface DispatchDeps {
 
 /** The router's candidates, else the requested model's group. */
 export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): readonly Deployment[] {
-  if (ctx.candidates && ctx.candidates.length) return ctx.candidates;
+  const routed = ctx.route?.candidates;
+  if (routed && routed.length) return routed;
   const group = ctx.model === undefined ? undefined : catalog.group(ctx.model);
   if (!group || group.length === 0) {
     throw gatewayError('GW_ERR_MODEL_NOT_FOUND', { message: `The model '${ctx.model ?? ''}' does not exist.`, param: 'model' });
@@ -44,25 +50,30 @@ export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): reado
 }
 
 export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: DispatchDeps): Promise<UpstreamResponse> {
-  const policy = ctx.get(POLICY_KEY) ?? deps.policy ?? DEFAULT_POLICY;
-  const state = deps.state ?? ctx.get(STATE_KEY) ?? routingState();
+  // One precedence rule (RouteDecision): the router's decision, else the provider's config, else defaults.
+  const route = ctx.route;
+  const policy = route?.policy ?? deps.policy ?? DEFAULT_POLICY;
+  const state = deps.state ?? routingState();
   const rng = deps.rng ?? Math.random;
   const need = requiredCapabilities(ctx.endpoint, ctx.body);
-  const promptTokens = ctx.get(PROMPT_TOKENS_KEY) ?? estimateTokens(ctx.rawBody?.length ?? 0);
+  const promptTokens = ctx.promptTokens ?? estimatePromptTokens(ctx.body);
   const rankOpts = { rng, promptTokens, outputTokens: outputTokensOf(ctx.body), stream: ctx.stream, advance: true };
 
+  const routed = route !== undefined && route.candidates.length > 0;
   const initial = candidatesFor(ctx, deps.catalog);
-  const ordered = ctx.candidates?.length ? initial : rankGroup(initial[0]!.name, initial, policy, state, rankOpts).map((r) => r.deployment);
+  const ordered = routed ? initial : rankGroup(initial[0]!.name, initial, policy, state, rankOpts).map((r) => r.deployment);
   const usable = ordered.filter((d) => missingCapabilities(d, need).length === 0);
   if (usable.length === 0) assertCapabilities(ordered[0]!, need);
 
   const t = new Tracker(usable, policy, rng);
   const env: AttemptEnv = { catalog: deps.catalog, state, policy, promptTokens };
   const group = policy.group(usable[0]!.name);
+  // Only a hedged group cancels one attempt while others go on.
+  const cancellable = group.hedging !== undefined;
   const launch = (d: Deployment, ticket: 'closed' | 'probe'): Attempt => {
     t.launched(d);
     ctx.attempts++;
-    return startAttempt(ctx, d, ticket, signal, env);
+    return startAttempt(ctx, d, ticket, signal, env, cancellable);
   };
   if (group.hedging) state.hedgeBudget.request(Date.now());
 
@@ -98,13 +109,18 @@ export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: D
       hedging,
       (outcome) => state.metrics?.hedges.inc({ outcome }),
     );
+    if (env.hookFailure !== undefined) {
+      // An onAttempt hook failed: the request fails closed, whatever the round brought.
+      if (result.response) dropResponse(result.response);
+      throw env.hookFailure;
+    }
     for (const f of result.failures) {
       if (isGatewayError(f.err) && f.err.code === 'GW_ERR_CLIENT_CLOSED') throw f.err;
       t.failed(f.deployment, f.err, Date.now());
     }
     if (result.response && result.winner) {
       ctx.deployment = result.winner;
-      setExplainHeaders(ctx, result.winner, t.reasonSuffix(result.hedgeWon));
+      setExplainHeaders(ctx, result.winner, ordered, t.reasonSuffix(result.hedgeWon));
       return result.response;
     }
   }

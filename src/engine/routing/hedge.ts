@@ -10,6 +10,7 @@
  */
 import type { Deployment, UpstreamResponse } from '../types.ts';
 import type { Attempt } from './attempt.ts';
+import { dropResponse } from '../executor.ts';
 
 export interface RoundResult {
   response?: UpstreamResponse;
@@ -49,7 +50,7 @@ export function runRound(
       live.delete(a);
       if (done) {
         // Answered a moment after another attempt won: drop it (and its upstream).
-        if (res.kind === 'stream') void res.events[Symbol.asyncIterator]().return?.();
+        dropResponse(res);
         return;
       }
       done = true;

@@ -41,11 +41,7 @@ export function createPlanner(router: CompiledRouter, deps: { catalog: ModelCata
 
 // Keyed by the generation's catalog object: generation numbers restart per Runtime
 // (several gateways in one test process), the catalog is unique to its generation.
-// Kept on globalThis because under tsx a module can be instantiated twice (once through
-// the CJS transform for static imports, once as ESM for the plugin's dynamic import);
-// the admin route and the router plugin must see one registry.
-const planners: WeakMap<ModelCatalog, Planner> = ((globalThis as Record<symbol, unknown>)[Symbol.for('llm-gateway.routing.planners')] ??=
-  new WeakMap()) as WeakMap<ModelCatalog, Planner>;
+const planners = new WeakMap<ModelCatalog, Planner>();
 
 /** The router plugin of a generation registers its planner (explain uses it). */
 export function registerPlanner(catalog: ModelCatalog, p: Planner): void {

@@ -4,15 +4,14 @@
  * generation from a `routing` config section (the router plugin's config, or the
  * provider plugin's `routing` section when no router runs) and frozen.
  *
- * How dispatch finds it: `deps.policy` when the provider plugin passes one, else the
- * policy the router plugin put on the request (`ctx.get(POLICY_KEY)`), else defaults.
+ * Which one a request follows (one rule, RouteDecision in context.ts): the router plugin's
+ * (`ctx.route.policy`) when a router decided the route, else the provider plugin's own
+ * `routing` section (`DispatchDeps.policy`), else DEFAULT_POLICY.
  *
  * @example
  *   const policy = compilePolicy({ strategy: 'latency', fallbacks: { 'gpt-4o': { any: ['claude'] } } });
  *   policy.group('gpt-4o').fallbacks.any; // ['claude']
  */
-import { stateKey } from '../context.ts';
-import type { RoutingState } from './board.ts';
 import type { FailureClass } from './classify.ts';
 
 export const STRATEGIES = ['weighted', 'round-robin', 'least-busy', 'latency', 'cost', 'usage'] as const;
@@ -117,12 +116,3 @@ function hedgeOf(h: { delay_ms?: number | 'p95'; fanout?: number } | undefined):
 }
 
 export const DEFAULT_POLICY: RoutingPolicy = compilePolicy();
-
-/** Where the router plugin leaves its policy for dispatch on each request. */
-export const POLICY_KEY = stateKey<RoutingPolicy>('routing.policy');
-
-/** Prompt tokens counted for this request: by the router, or by the provider for an Anthropic stream's message_start (dispatch falls back to a bytes/4 estimate). */
-export const PROMPT_TOKENS_KEY = stateKey<number>('routing.promptTokens');
-
-/** The routing state the router plugin used (dispatch records health on the same board). */
-export const STATE_KEY = stateKey<RoutingState>('routing.state');

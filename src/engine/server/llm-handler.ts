@@ -3,7 +3,8 @@
  * express body-parser, no res.json — TOOLCHAIN.md measured them at ~2× the CPU). The
  * body is read once and parsed once; the upstream's bytes are forwarded as they are when
  * no plugin changed the response. Each request pins its config generation until its
- * last byte and its onDone hooks have run.
+ * last byte and its onDone hooks have run; usage and cost are settled (usage.ts) in
+ * between.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -14,9 +15,9 @@ import type { Codec } from './codec.ts';
 import type { Endpoint } from '../context.ts';
 import type { PluginFailureHook } from '../executor.ts';
 import { RequestContext } from '../context.ts';
-import { runPipeline, runDone } from '../executor.ts';
+import { runPipeline, runDone, dropResponse } from '../executor.ts';
 import { gatewayError, toGatewayError } from '../errors.ts';
-import { costOf } from '../usage.ts';
+import { settleUsage } from '../usage.ts';
 import { readBody, isJsonContentType, parseJson } from './body.ts';
 import { writeError, writeJson, writeRaw } from './respond.ts';
 import { pumpStream } from './stream.ts';
@@ -47,6 +48,13 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export function createLlmHandler(deps: LlmHandlerDeps) {
   const { runtime, logger, onPluginFailure, inflight } = deps;
+  // The gauge's child per endpoint, bound once: inc({ endpoint }) hashes the labels each call.
+  const inflightOf = new Map<Endpoint, ReturnType<typeof inflight.labels>>();
+  const gaugeOf = (e: Endpoint) => {
+    let g = inflightOf.get(e);
+    if (!g) inflightOf.set(e, (g = inflight.labels({ endpoint: e })));
+    return g;
+  };
 
   return async function handleLlmRequest(req: IncomingMessage, res: ServerResponse, spec: EndpointSpec): Promise<void> {
     const id = requestIdOf(req);
@@ -56,7 +64,8 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
     if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN'), id));
     if (gen.cors.apply(req, res)) return;
     gen.acquire();
-    inflight.inc({ endpoint: spec.endpoint });
+    const gauge = gaugeOf(spec.endpoint);
+    gauge.inc();
     const ac = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) ac.abort();
@@ -71,7 +80,10 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       generation: gen.id,
       log: logger,
       signal: ac.signal,
+      pipeline: gen.llm,
+      onPluginFailure,
     });
+    let pumped = false;
     try {
       if (spec.method === 'POST') {
         if (!isJsonContentType(req.headers['content-type'])) throw gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE');
@@ -85,6 +97,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       const response = await runPipeline(gen.llm, ctx, onPluginFailure);
       for (const k in ctx.responseHeaders) headers[k] = ctx.responseHeaders[k]!;
       if (response.kind === 'stream') {
+        pumped = true;
         await pumpStream(ctx, response, gen.llm, spec.codec, res, headers, onPluginFailure);
       } else {
         ctx.status = response.status;
@@ -98,6 +111,8 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
         ctx.firstByteAt = performance.now();
       }
     } catch (err) {
+      // A stream that failed before the writer took it (a plugin refused it in onResponse).
+      if (!pumped && ctx.response) dropResponse(ctx.response);
       const e = toGatewayError(err);
       if (e.code === 'GW_ERR_INTERNAL' && !ctx.error) ctx.log.error({ err }, 'request failed');
       ctx.error = e;
@@ -106,14 +121,14 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       if (!res.headersSent) writeError(res, e, headers, spec.codec.errorBody(e, id));
       else res.destroy();
     } finally {
-      if (ctx.usage && ctx.cost === undefined) ctx.cost = costOf(ctx.usage, ctx.deployment);
+      settleUsage(ctx);
       // onDone runs after the last byte went out, off the request's critical path.
       setImmediate(() => {
         try {
           runDone(gen.llm, ctx, onPluginFailure);
         } finally {
           gen.release();
-          inflight.dec({ endpoint: spec.endpoint });
+          gauge.dec();
         }
       });
     }

@@ -1,8 +1,10 @@
 /**
- * Runs a proxy route's pipeline around http-proxy-middleware. The request phase runs
- * before proxying (auth, rate limits can refuse); the body streams through untouched.
- * onResponse and onDone run once the proxied response has finished: they observe it
- * (status, timing) but cannot rewrite a body that has already been streamed.
+ * Runs a proxy route's pipeline through the one executor, with the route's app as the
+ * terminal step: onRequest before proxying (auth, rate limits can refuse), the body
+ * streamed through untouched, onResponse once the app's answer has finished (it observes
+ * status and timing; it cannot rewrite a body already sent), onError when a phase or the
+ * app failed (a plugin may answer instead while nothing was sent), onDone after it all.
+ * WebSocket upgrades run the same phases around the hand-over of the socket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -11,10 +13,10 @@ import type { Gauge } from 'prom-client';
 import type { Generation } from '../generation.ts';
 import type { ProxyRoute } from './proxy-routes.ts';
 import type { PluginFailureHook } from '../executor.ts';
-import type { ShortCircuit } from '../types.ts';
+import type { UpstreamResponse } from '../types.ts';
 import { RequestContext } from '../context.ts';
-import { runDone, pluginFailure } from '../executor.ts';
-import { toGatewayError } from '../errors.ts';
+import { runDone, runProxyPipeline } from '../executor.ts';
+import { toGatewayError, type GatewayError } from '../errors.ts';
 import { requestIdOf } from './llm-handler.ts';
 import { writeError, writeJson } from './respond.ts';
 
@@ -24,32 +26,32 @@ interface Deps {
   inflight?: Gauge<'endpoint'>;
 }
 
-function contextFor(req: IncomingMessage, gen: Generation, logger: Logger, signal: AbortSignal): RequestContext {
-  const id = requestIdOf(req);
+function contextFor(req: IncomingMessage, gen: Generation, route: ProxyRoute, deps: Deps, signal: AbortSignal): RequestContext {
   return new RequestContext({
-    id,
+    id: requestIdOf(req),
     endpoint: 'proxy',
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     headers: req.headers,
     clientIp: req.socket.remoteAddress ?? '',
     generation: gen.id,
-    log: logger,
+    log: deps.logger,
     signal,
+    pipeline: route.pipeline,
+    onPluginFailure: deps.onPluginFailure,
   });
 }
 
-/** onRequest phase only; returns a short-circuit response, or null to go on. */
-async function requestPhase(ctx: RequestContext, route: ProxyRoute, onFail: PluginFailureHook): Promise<ShortCircuit | null> {
-  for (const p of route.pipeline.onRequest) {
+/** Holds the generation from the first phase to the last onDone hook. */
+function finish(gen: Generation, route: ProxyRoute, ctx: RequestContext, deps: Deps): void {
+  setImmediate(() => {
     try {
-      const r = await p.instance.onRequest!(ctx);
-      if (r && r.respond) return r;
-    } catch (err) {
-      throw pluginFailure(ctx, p, 'onRequest', err, onFail);
+      runDone(route.pipeline, ctx, deps.onPluginFailure);
+    } finally {
+      gen.release();
+      deps.inflight?.dec({ endpoint: 'proxy' });
     }
-  }
-  return null;
+  });
 }
 
 export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
@@ -57,63 +59,83 @@ export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse
   gen.acquire();
   deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();
-  const ctx = contextFor(req, gen, deps.logger, ac.signal);
+  const ctx = contextFor(req, gen, route, deps, ac.signal);
   res.setHeader('x-request-id', ctx.id);
   res.once('close', () => {
     if (!res.writableFinished) ac.abort();
-    ctx.status ??= res.statusCode;
-    setImmediate(() => {
-      try {
-        for (const p of route.pipeline.onResponse) {
-          try {
-            void p.instance.onResponse!(ctx);
-          } catch (err) {
-            pluginFailure(ctx, p, 'onResponse', err, deps.onPluginFailure);
-          }
-        }
-        runDone(route.pipeline, ctx, deps.onPluginFailure);
-      } finally {
-        gen.release();
-        deps.inflight?.dec({ endpoint: 'proxy' });
-      }
-    });
   });
+  const forward = async (c: RequestContext): Promise<undefined> => {
+    for (const k in c.responseHeaders) res.setHeader(k, c.responseHeaders[k]!);
+    try {
+      // A tracing plugin in the route's pipeline made this request a span: the app is its child.
+      await route.forward(req, res, c);
+    } finally {
+      c.status = res.statusCode;
+    }
+    return undefined;
+  };
   try {
-    const short = await requestPhase(ctx, route, deps.onPluginFailure);
-    for (const k in ctx.responseHeaders) res.setHeader(k, ctx.responseHeaders[k]!);
-    if (short) {
-      const r = short.respond;
-      ctx.status = r.status;
-      writeJson(res, r.status, r.kind === 'json' ? r.body : {}, {});
-      return;
-    }
-    // A tracing plugin in the route's pipeline made this request a span: the app is its child.
-    if (ctx.traceparent && ctx.traceparent !== req.headers.traceparent) {
-      req.headers.traceparent = ctx.traceparent;
-      if (ctx.tracestate) req.headers.tracestate = ctx.tracestate;
-    }
-    await route.proxy(req, res);
+    const answer = await runProxyPipeline(route.pipeline, ctx, forward, deps.onPluginFailure);
+    if (answer) writeAnswer(res, ctx, answer);
   } catch (err) {
     const e = toGatewayError(err);
     ctx.error = e;
-    ctx.status = e.status;
-    writeError(res, e, {});
+    if (!res.headersSent) {
+      ctx.status = e.status;
+      writeError(res, e, { ...ctx.responseHeaders });
+    } else if (!res.writableFinished) res.destroy();
+  } finally {
+    finish(gen, route, ctx, deps);
   }
 }
 
-/** WebSocket upgrade on a `ws: true` route: the request phase runs first (auth…). */
+/** A plugin's answer instead of the app's (a short-circuit, or onError's fallback). */
+function writeAnswer(res: ServerResponse, ctx: RequestContext, r: UpstreamResponse): void {
+  if (res.headersSent) {
+    if (!res.writableFinished) res.destroy();
+    return;
+  }
+  ctx.status = r.status;
+  writeJson(res, r.status, r.kind === 'json' ? r.body : {}, ctx.responseHeaders);
+}
+
+/** A status line and nothing else, then the socket closes: all an upgrade refusal can say. */
+function refuse(socket: Socket, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+/**
+ * WebSocket upgrade on a `ws: true` route: the same phases, with the hand-over of the
+ * socket to the app as the terminal step (status 101); the session that follows is the
+ * app's and the socket's, not the pipeline's.
+ */
 export async function handleProxyUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
+  gen.acquire();
+  deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();
-  const ctx = contextFor(req, gen, deps.logger, ac.signal);
+  const ctx = contextFor(req, gen, route, deps, ac.signal);
+  let handedOver = false;
+  const handOver = async (c: RequestContext): Promise<undefined> => {
+    route.upgrade(req, socket, head, c);
+    handedOver = true;
+    c.status = 101;
+    return undefined;
+  };
   try {
-    const short = await requestPhase(ctx, route, deps.onPluginFailure);
-    if (short) {
-      socket.end(`HTTP/1.1 ${short.respond.status} Refused\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      return;
+    const answer = await runProxyPipeline(route.pipeline, ctx, handOver, deps.onPluginFailure);
+    if (answer && !handedOver) {
+      ctx.status = answer.status;
+      refuse(socket, answer.status, 'Refused');
     }
-    route.proxy.upgrade(req, socket, head);
   } catch (err) {
-    const e = toGatewayError(err);
-    socket.end(`HTTP/1.1 ${e.status} ${e.publicCode}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    const e: GatewayError = toGatewayError(err);
+    ctx.error = e;
+    // Once handed over the socket is the app's: a later phase's failure is only logged.
+    if (!handedOver) {
+      ctx.status = e.status;
+      if (!socket.destroyed) refuse(socket, e.status, e.publicCode);
+    }
+  } finally {
+    finish(gen, route, ctx, deps);
   }
 }

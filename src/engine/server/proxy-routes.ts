@@ -3,24 +3,45 @@
  * prefix to its upstream through http-proxy-middleware with a keep-alive agent (without
  * one every request would open a new socket), optional path rewrite and header changes,
  * WebSocket upgrades, and runs the route's own pipeline (auth, rate limit, metrics…).
+ *
+ * The headers the app gets are decided before the request is handed over: the incoming
+ * request's header object is replaced by the outgoing one, which http-proxy copies. They
+ * are never changed on the outgoing request in a callback: http-proxy fires its
+ * `proxyReq` event when the agent gives the request a socket, and a request queued behind
+ * a full agent (more requests in flight than sockets) has flushed its headers by then —
+ * setting one there throws ERR_HTTP_HEADERS_SENT outside any handler and ends the process.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { RouteConfig } from '../config/types.ts';
 import type { CompiledPipeline } from '../compile.ts';
-import { gatewayError } from '../errors.ts';
-import { writeError } from './respond.ts';
+import { gatewayError, toGatewayError, type GatewayError } from '../errors.ts';
 import { compileSafeRegex } from '../safe-regex.ts';
 
 export interface ProxyRoute {
   readonly path: string;
   readonly pipeline: CompiledPipeline;
-  readonly proxy: RequestHandler;
   readonly ws: boolean;
   /** Does this route serve `url` (path-segment prefix match)? */
   matches(url: string): boolean;
+  /**
+   * Proxy one request to the app; `trace` is the request's W3C trace context (a tracing
+   * plugin's span) for the app. Resolves once the app's answer has gone to the client (or
+   * the client left); rejects with a GatewayError when the app could not be reached or
+   * did not answer in time (the answer may have started: check `res.headersSent`).
+   */
+  forward(req: http.IncomingMessage, res: http.ServerResponse, trace: TraceContext): Promise<void>;
+  /** Hand an upgrade (WebSocket) over to the app. */
+  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, trace: TraceContext): void;
   close(): void;
+}
+
+export interface TraceContext {
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export function buildProxyRoutes(routes: readonly RouteConfig[], pipelines: readonly CompiledPipeline[]): ProxyRoute[] {
@@ -46,6 +67,35 @@ function pathRewriter(rules: Readonly<Record<string, string>> | undefined): ((pa
   };
 }
 
+/**
+ * The headers the app gets: the client's, less `remove`, plus `set`, plus the request's
+ * trace context when a plugin changed it. The client's own object is left as it is (the
+ * pipeline's hooks keep reading it); a copy is made only when something changes.
+ */
+function outgoingHeaders(
+  incoming: IncomingHttpHeaders,
+  remove: readonly string[],
+  set: ReadonlyArray<[string, string]>,
+  trace: TraceContext,
+): IncomingHttpHeaders {
+  const traced = trace.traceparent !== undefined && trace.traceparent !== incoming.traceparent;
+  if (remove.length === 0 && set.length === 0 && !traced) return incoming;
+  const out: IncomingHttpHeaders = { ...incoming };
+  for (const h of remove) delete out[h];
+  for (const [k, v] of set) out[k] = v;
+  if (traced) {
+    out.traceparent = trace.traceparent;
+    if (trace.tracestate) out.tracestate = trace.tracestate;
+    else delete out.tracestate;
+  }
+  return out;
+}
+
+interface Pending {
+  resolve(): void;
+  reject(e: GatewayError): void;
+}
+
 function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
   const prefix = r.path.replace(/\/+$/, '') || '/';
   const secure = r.proxy.target.startsWith('https:');
@@ -53,26 +103,25 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
   const timeoutMs = r.proxy.timeout_ms ?? 60_000;
   // http-proxy reports its own timeout as a plain socket hang-up; the start time tells them apart.
   const startedAt = new WeakMap<object, number>();
-  const set = Object.entries(r.proxy.headers?.set ?? {});
-  const remove = r.proxy.headers?.remove ?? [];
-  const changeHeaders = (proxyReq: http.ClientRequest) => {
-    for (const h of remove) proxyReq.removeHeader(h);
-    for (const [k, v] of set) proxyReq.setHeader(k, v);
-  };
+  const pending = new WeakMap<object, Pending>();
+  const set = Object.entries(r.proxy.headers?.set ?? {}).map(([k, v]) => [k.toLowerCase(), v] as [string, string]);
+  const remove = (r.proxy.headers?.remove ?? []).map((h) => h.toLowerCase());
   const proxy = createProxyMiddleware({
     target: r.proxy.target,
     changeOrigin: true,
-    ws: r.proxy.ws === true,
+    // Upgrades are handed over by the gateway (after the route's pipeline) through
+    // `upgrade`; with ws: true the middleware would subscribe to the server's upgrade
+    // event itself on its first request and proxy every upgrade past the pipeline.
+    ws: false,
     agent,
     proxyTimeout: timeoutMs,
     pathRewrite: pathRewriter(r.proxy.path_rewrite),
     xfwd: true,
     on: {
-      proxyReq(proxyReq, req) {
+      // Only notes the time the app got the request (nothing here can throw).
+      proxyReq(_proxyReq, req) {
         startedAt.set(req, performance.now());
-        changeHeaders(proxyReq);
       },
-      proxyReqWs: changeHeaders,
       error(err, req, resOrSocket) {
         const code = (err as NodeJS.ErrnoException).code;
         const started = startedAt.get(req);
@@ -80,25 +129,44 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
         const e = timedOut
           ? gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { message: 'The upstream app did not answer in time.' })
           : gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { message: 'The upstream app is unavailable.' });
-        if (resOrSocket instanceof http.ServerResponse) {
-          if (!resOrSocket.headersSent) writeError(resOrSocket, e, {});
-          else resOrSocket.destroy();
-        } else {
-          (resOrSocket as import('node:net').Socket).destroy();
-        }
+        const p = pending.get(req);
+        if (p) {
+          pending.delete(req);
+          p.reject(e);
+        } else if (resOrSocket instanceof http.ServerResponse) {
+          if (!resOrSocket.writableFinished) resOrSocket.destroy();
+        } else (resOrSocket as Duplex).destroy();
       },
     },
   });
   return {
     path: prefix,
     pipeline,
-    proxy,
     ws: r.proxy.ws === true,
     matches(url) {
       if (prefix === '/') return true;
       if (!url.startsWith(prefix)) return false;
       const next = url.charCodeAt(prefix.length);
       return Number.isNaN(next) || next === 47 /* / */ || next === 63; /* ? */
+    },
+    forward(req, res, trace) {
+      req.headers = outgoingHeaders(req.headers, remove, set, trace);
+      return new Promise<void>((resolve, reject) => {
+        pending.set(req, { resolve, reject });
+        res.once('close', () => {
+          if (pending.get(req)?.resolve === resolve) pending.delete(req);
+          resolve();
+        });
+        // The middleware reports its own failures (a path rewrite that threw) through next.
+        void proxy(req, res, (err?: unknown) => {
+          pending.delete(req);
+          reject(err === undefined ? gatewayError('GW_ERR_NOT_FOUND') : toGatewayError(err));
+        });
+      });
+    },
+    upgrade(req, socket, head, trace) {
+      req.headers = outgoingHeaders(req.headers, remove, set, trace);
+      proxy.upgrade(req, socket as import('node:net').Socket, head);
     },
     close() {
       agent.destroy();

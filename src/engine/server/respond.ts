@@ -13,11 +13,25 @@ export function writeJson(res: ServerResponse, status: number, body: unknown, he
 
 export function writeRaw(res: ServerResponse, status: number, buf: Buffer, headers: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
-  for (const k in headers) res.setHeader(k, headers[k]!);
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', buf.length);
-  res.writeHead(status);
+  res.writeHead(status, headerList(headers, ['content-type', 'application/json', 'content-length', String(buf.length)]));
   res.end(buf);
+}
+
+/**
+ * Headers as the flat [name, value, …] list writeHead takes: one pass, no setHeader per
+ * header (each builds and checks a map entry). `fixed` comes last and wins: a header of
+ * the same name in `headers` (any case) is left out rather than sent twice.
+ */
+export function headerList(headers: Record<string, string>, fixed: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const k in headers) {
+    const lower = k.toLowerCase();
+    let clash = false;
+    for (let i = 0; i < fixed.length; i += 2) if (fixed[i] === lower) clash = true;
+    if (!clash) out.push(k, headers[k]!);
+  }
+  for (let i = 0; i < fixed.length; i++) out.push(fixed[i]!);
+  return out;
 }
 
 export function errorHeaders(err: GatewayError, base: Record<string, string>): Record<string, string> {

@@ -4,22 +4,31 @@
  * next event, so a slow reader never makes us hold the answer), the upstream aborted when
  * the client goes away (returning the iterator), and a failure mid-stream ending with a
  * final error event instead of a clean-looking end.
+ *
+ * One loop between the adapter's events and the socket: usage recording and stripping,
+ * the stream hooks and the codec's encoding happen inline, per event, with no generator
+ * in between. An event no hook changed keeps the upstream's text (`raw`): what the
+ * upstream sent is what the client gets. When the stream is over, however it ended, the
+ * response's `settle` closes the upstream attempt's books.
+ *
+ * Each event is written as soon as it is encoded; no corking. Events that arrive together
+ * are coalesced by the socket anyway (while one write is pending, the next ones queue and
+ * go out as one writev: two socket writes per 21-event burst, counted), and corking until
+ * setImmediate held the first byte until the event loop's check phase (measured: about a
+ * millisecond of time to first byte under load).
  */
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { RequestContext } from '../context.ts';
 import type { CompiledPipeline } from '../compile.ts';
-import type { StreamEvent, StreamUpstreamResponse } from '../types.ts';
+import type { StreamEnd, StreamEvent, StreamUpstreamResponse } from '../types.ts';
 import type { Codec } from '../server/codec.ts';
 import type { PluginFailureHook } from '../executor.ts';
-import { pluginFailure } from '../executor.ts';
+import { asyncStreamHook, pluginFailure } from '../executor.ts';
 import { toGatewayError } from '../errors.ts';
+import { headerList } from './respond.ts';
 
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-};
+const SSE_HEADERS = ['content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no'];
 
 /**
  * Pulls the first event before sending headers, so a failure before the first byte is
@@ -35,59 +44,94 @@ export async function pumpStream(
   onFail?: PluginFailureHook,
 ): Promise<void> {
   const it = resp.events[Symbol.asyncIterator]();
-  let r = await it.next();
-  for (const k in headers) res.setHeader(k, headers[k]!);
-  // No flushHeaders(): the first event is already here, and Node sends the headers with
-  // it in one write (one packet instead of two).
-  res.writeHead(200, SSE_HEADERS);
-  ctx.status = 200;
-  ctx.firstByteAt = performance.now();
-  const enc = codec.streamEncoder(ctx);
-  // Usage is always asked of the upstream so it can be recorded; the client gets the
-  // usage chunk only if it asked for it (OpenAI's stream_options.include_usage).
-  const clientWantsUsage = codec.name !== 'openai' || (ctx.body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
-  const hooks = pipeline.onStreamChunk;
+  const end: StreamEnd = {};
   try {
-    while (!r.done) {
-      let ev: StreamEvent | null = r.value;
-      if (ev.data.usage) {
-        ctx.usage = ev.data.usage;
-        if (!clientWantsUsage) ev = ev.data.choices.length === 0 ? null : { data: { ...ev.data, usage: undefined } };
-      }
-      if (ev && hooks.length) ev = runChunkHooks(ctx, hooks, ev, onFail);
-      if (ev) {
-        const text = enc.event(ev);
-        if (text && !res.write(text)) await once(res, 'drain', { signal: ctx.signal });
-      }
-      if (ctx.signal.aborted) break;
+    let r: IteratorResult<StreamEvent>;
+    try {
       r = await it.next();
+    } catch (err) {
+      end.error = err;
+      throw err;
     }
-    if (ctx.signal.aborted) {
-      await it.return?.();
-      return;
+    // No flushHeaders(): the first event is already here, and Node sends the headers with
+    // it in one write (one packet instead of two).
+    res.writeHead(200, headerList(headers, SSE_HEADERS));
+    ctx.status = 200;
+    ctx.firstByteAt = performance.now();
+    const enc = codec.streamEncoder(ctx);
+    // Usage is always asked of the upstream so it can be recorded; the client gets the
+    // usage chunk only if it asked for it (OpenAI's stream_options.include_usage).
+    const clientWantsUsage = codec.name !== 'openai' || (ctx.body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
+    const hooks = pipeline.onStreamChunk;
+    try {
+      while (!r.done) {
+        let ev: StreamEvent | null = r.value;
+        const usage = ev.data.usage;
+        if (usage) {
+          ctx.usage = end.usage = usage;
+          if (!clientWantsUsage) ev = ev.data.choices.length === 0 ? null : { data: { ...ev.data, usage: undefined } };
+        }
+        if (ev !== null && hooks.length) ev = runChunkHooks(ctx, hooks, ev, onFail);
+        if (ev !== null) {
+          const text = enc.event(ev);
+          if (text && !res.write(text)) await once(res, 'drain', { signal: ctx.signal });
+        }
+        if (ctx.signal.aborted) break;
+        try {
+          r = await it.next();
+        } catch (err) {
+          end.error = err;
+          throw err;
+        }
+      }
+      if (ctx.signal.aborted) {
+        end.aborted = true;
+        await it.return?.();
+        return;
+      }
+      res.end(await enc.end());
+    } catch (err) {
+      await it.return?.().catch(() => undefined);
+      // Only the upstream's own failure is a verdict on it; a stream we dropped (a plugin
+      // failed, the client left) is not.
+      if (end.error === undefined) end.aborted = true;
+      if (ctx.signal.aborted || res.destroyed) {
+        end.aborted = true;
+        return;
+      }
+      const e = toGatewayError(err);
+      ctx.error = e;
+      if (e.code === 'GW_ERR_INTERNAL') ctx.log.error({ err }, 'stream failed');
+      else ctx.log.warn({ code: e.code, upstream_status: e.upstreamStatus }, 'stream failed mid-way');
+      res.end(enc.error(e));
     }
-    res.end(await enc.end());
-  } catch (err) {
-    await it.return?.().catch(() => undefined);
-    if (ctx.signal.aborted || res.destroyed) return;
-    const e = toGatewayError(err);
-    ctx.error = e;
-    if (e.code === 'GW_ERR_INTERNAL') ctx.log.error({ err }, 'stream failed');
-    else ctx.log.warn({ code: e.code, upstream_status: e.upstreamStatus }, 'stream failed mid-way');
-    res.end(enc.error(e));
+  } finally {
+    resp.settle?.(end);
   }
 }
 
+/**
+ * The stream hooks, bottom→top. A hook that returns the event it got keeps its raw bytes;
+ * one that returns another event rewrote it, and a `raw` carried over from the original
+ * (a spread `{ ...ev, data }`) no longer describes it, so it is dropped.
+ */
 function runChunkHooks(ctx: RequestContext, hooks: CompiledPipeline['onStreamChunk'], ev: StreamEvent, onFail?: PluginFailureHook): StreamEvent | null {
-  // A hook may rewrite the chunk, so the upstream's bytes can no longer be forwarded.
-  let cur: StreamEvent | null = ev.promptUsage ? { data: ev.data, promptUsage: ev.promptUsage } : { data: ev.data };
-  for (let i = 0; i < hooks.length && cur; i++) {
+  let cur: StreamEvent | null = ev;
+  for (let i = 0; i < hooks.length && cur !== null; i++) {
     const p = hooks[i]!;
+    let next: StreamEvent | null;
     try {
-      cur = p.instance.onStreamChunk!(ctx, cur);
+      // undefined counts as null (drop), as it always did.
+      next = p.instance.onStreamChunk!(ctx, cur) ?? null;
     } catch (err) {
       throw pluginFailure(ctx, p, 'onStreamChunk', err, onFail);
     }
+    if (next !== null && typeof (next as { then?: unknown }).then === 'function') throw asyncStreamHook(ctx, p, next as unknown as Promise<unknown>, onFail);
+    if (next !== null && next !== cur && next.raw !== undefined && next.raw === cur.raw) {
+      const { raw: _stale, ...rewritten } = next; // promptUsage and any other field stay
+      next = rewritten;
+    }
+    cur = next;
   }
   return cur;
 }

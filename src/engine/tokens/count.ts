@@ -12,7 +12,8 @@
 import type { ChatRequest } from '../openai-types.ts';
 import { contentText, isMessage, messagesOf } from '../message-text.ts';
 import type { WorkerPool } from '../workers/pool.ts';
-import { familyOf, estimateTokens, type TokenFamily } from './encoding.ts';
+import { familyOf, type TokenFamily } from './encoding.ts';
+import { estimateTokens } from './estimate.ts';
 import { countChat, type PlainMessage } from './exact.ts';
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Which tokenizer a model uses. OpenAI-family models are counted exactly with
  * gpt-tokenizer (o200k_base for gpt-4o/4.1/5/o-series, cl100k_base for gpt-4/3.5 and
- * the ada/3 embeddings); every other model gets the stated estimate: ceil(chars / 4),
- * OpenAI's own rule of thumb for English text. The estimate is deliberately simple and
- * documented rather than a guess dressed up as exact.
+ * the ada/3 embeddings); every other model gets the stated estimate (estimate.ts:
+ * ceil(chars / 4), OpenAI's own rule of thumb for English text). The estimate is
+ * deliberately simple and documented rather than a guess dressed up as exact.
  *
  * @example
  *   familyOf('gpt-4o-mini'); // 'o200k_base'
@@ -25,9 +25,4 @@ export function familyOf(model: string): TokenFamily {
   if (O200K.test(m)) return 'o200k_base';
   if (CL100K.test(m)) return 'cl100k_base';
   return 'estimate';
-}
-
-/** The chars/4 estimate: ceil(characters / 4). */
-export function estimateTokens(chars: number): number {
-  return Math.ceil(chars / 4);
 }

@@ -3,7 +3,8 @@
  * or `x-api-key`, looks the sha256 of the key up (config `keys:` first, then the
  * database through a short LRU+TTL cache), refuses expired, revoked or out-of-grace keys
  * (401) and requests outside the key's endpoints/models/providers (403), and sets
- * `ctx.principal`. When the database cannot be reached, a key verified less than
+ * `ctx.principal` (with the key's stored limits and budgets, read by rate-limit and budget).
+ * When the database cannot be reached, a key verified less than
  * `cache_ttl_ms + stale_if_error_ms` ago keeps working; any other key gets 503.
  *
  * @example
@@ -23,7 +24,6 @@ import { TtlLru } from './cache.ts';
 import { resolveKey, type ResolvedKey } from './resolved.ts';
 import { loadStaticKeys } from './static-keys.ts';
 import { deniedBecause } from './check.ts';
-import { AUTHED_KEY } from './state.ts';
 
 export interface AuthConfig {
   cache_ttl_ms: number;
@@ -105,7 +105,6 @@ const auth: PluginDefinition<AuthConfig> = {
           throw gatewayError('GW_ERR_FORBIDDEN', { message: `This API key may not use this ${denied}.` });
         }
         ctx.principal = key.principal;
-        ctx.set(AUTHED_KEY, key.authed);
       },
       async close() {
         await stopListening?.();

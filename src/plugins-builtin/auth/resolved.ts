@@ -1,14 +1,13 @@
 /**
  * A key as the auth plugin checks it on every request: timestamps pre-parsed to numbers
- * and the Principal built once per cache fill, so a cache hit does no allocation.
+ * and the Principal (with the key's stored limits and budgets, for the limit plugins)
+ * built once per cache fill, so a cache hit does no allocation.
  */
 import type { Principal } from '../../engine/context.ts';
 import type { KeyLookup } from '../../engine/stores/db/types.ts';
-import type { AuthedKey } from './state.ts';
 
 export interface ResolvedKey {
   principal: Principal;
-  authed: AuthedKey;
   /** ms epoch after which the key is refused (expiry, revocation or end of grace); Infinity if none. */
   invalidAfter: number;
   models?: ModelMatcher;
@@ -51,10 +50,11 @@ export function resolveKey(k: KeyLookup): ResolvedKey {
     teamId: k.team_id ?? undefined,
     permissions: Object.keys(p).length ? Object.freeze({ ...p }) : undefined,
     metadata: Object.freeze({ ...k.metadata }),
+    limits: Object.freeze({ ...k.limits }),
+    budgets: Object.freeze({ key: k.budget, user: k.user_budget, team: k.team_budget }),
   });
   return {
     principal,
-    authed: Object.freeze({ limits: k.limits ?? {}, budget: k.budget, userBudget: k.user_budget, teamBudget: k.team_budget }),
     invalidAfter: Math.min(ms(k.expires_at), ms(k.revoked_at), ms(k.grace_until)),
     models: p.models ? modelMatcher(p.models) : undefined,
     endpoints: p.endpoints ? new Set(p.endpoints) : undefined,

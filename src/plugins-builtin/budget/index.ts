@@ -16,7 +16,6 @@ import { gatewayError } from '../../engine/errors.ts';
 import { outageLog } from '../../engine/log-limit.ts';
 import type { BudgetPeriod, BudgetSpec } from '../../engine/stores/db/types.ts';
 import schema from './schema.json' with { type: 'json' };
-import { AUTHED_KEY } from '../auth/state.ts';
 import { periodWindow } from './periods.ts';
 import { alerter, type WebhookConfig } from './alerts.ts';
 
@@ -45,7 +44,6 @@ interface Applied {
   soft?: number;
   ttlMs?: number;
 }
-const APPLIED = stateKey<Applied[]>('budget.applied');
 
 const budget: PluginDefinition<BudgetConfig> = {
   name: 'budget',
@@ -54,6 +52,7 @@ const budget: PluginDefinition<BudgetConfig> = {
   description: 'Spend limits per key, user and team with soft-threshold alerts; shared by replicas through Redis.',
   configSchema: schema,
   create(config, env) {
+    const APPLIED = stateKey<Applied[]>('budget.applied');
     const state = env.stores.state;
     const fireAlert = alerter(env.metrics, env.logger, config.webhook);
     const exceeded = env.metrics.counter({
@@ -85,11 +84,11 @@ const budget: PluginDefinition<BudgetConfig> = {
         if (!prev || spec.limit < prev.limit) out.set(counter, { counter, scope, id, period: w.label, limit: spec.limit, soft: spec.soft, ttlMs: w.ttlMs });
       };
       for (let i = 0; i < config.budgets.length; i++) add(config.budgets[i]!.per, config.budgets[i]);
-      const authed = config.stored_budgets ? ctx.get(AUTHED_KEY) : undefined;
-      if (authed) {
-        add('key', authed.budget);
-        add('user', authed.userBudget);
-        add('team', authed.teamBudget);
+      const stored = config.stored_budgets ? p.budgets : undefined;
+      if (stored) {
+        add('key', stored.key);
+        add('user', stored.user);
+        add('team', stored.team);
       }
       return [...out.values()];
     }

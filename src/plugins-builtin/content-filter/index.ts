@@ -13,12 +13,13 @@
  *         - { name: secrets, pii: [secret], action: block, direction: both }
  *         - { name: pii, pii: [email, phone, credit_card], action: redact }
  */
-import type { PluginDefinition } from '../../engine/types.ts';
+import type { PluginDefinition, PluginInstance } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
+import { stateKey } from '../../engine/context.ts';
 import type { ChatCompletion } from '../../engine/openai-types.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import schema from './schema.json' with { type: 'json' };
-import { compileRules, rulesFor, RuleConfigError, type Direction, type Rule, type RuleConfig, type RuleSet } from './rules.ts';
+import { compileRules, rulesFor, RuleConfigError, type Direction, type Rule, type RuleConfig, type RuleSet, type Side } from './rules.ts';
 import { filterChatRequest, filterCompletion, filterEmbeddingsRequest, type TextFilter } from './bodies.ts';
 import { scanText, Tally } from './scan.ts';
 import { ResponseState, type ResponseLimits } from './response.ts';
@@ -28,6 +29,13 @@ export interface ContentFilterConfig {
   max_scan_chars: number;
   over_limit: 'block' | 'scan_prefix';
   stream_window_chars: number;
+}
+
+/** Whether any rule applies on this side, for some model. */
+function hasRules(side: Side): boolean {
+  if (side.any) return true;
+  for (const set of side.models.values()) if (set) return true;
+  return false;
 }
 
 /** Stands for "too long to scan" when over_limit is block; its name cannot clash with a rule's. */
@@ -61,9 +69,9 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
     const limit = config.max_scan_chars;
     const blockLong = config.over_limit === 'block';
     const limits: ResponseLimits = { maxScanChars: limit, window: config.stream_window_chars };
-    // Per instance rather than a stateKey slot: two content-filter entries in one pipeline
-    // (say, one above the cache and one below the router) must not share a request's state.
-    const responses = new WeakMap<RequestContext, ResponseState>();
+    // A slot of this instance: two content-filter entries in one pipeline (say, one above
+    // the cache and one below the router) never share a request's state.
+    const RESPONSE = stateKey<ResponseState>('content-filter.response');
     const matches = env.metrics.counter({
       name: 'gateway_content_filter_matches_total',
       help: 'Content-filter matches by rule, action and direction',
@@ -97,7 +105,7 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
       return gatewayError('GW_ERR_CONTENT_BLOCKED', { message, param: direction === 'request' ? param : null });
     }
 
-    return {
+    const instance: PluginInstance = {
       onRequest(ctx) {
         const ep = ctx.endpoint;
         if ((ep !== 'chat' && ep !== 'messages' && ep !== 'responses' && ep !== 'embeddings') || ctx.body === undefined) return;
@@ -114,42 +122,46 @@ const contentFilter: PluginDefinition<ContentFilterConfig> = {
           if (r.body !== body) ctx.setBody(r.body);
         }
         const res = rulesFor(sides.response, ctx.model);
-        if (res) responses.set(ctx, new ResponseState(res, limits));
-      },
-
-      onResponse(ctx) {
-        const st = responses.get(ctx);
-        const res = ctx.response;
-        if (!st || res?.kind !== 'json') return;
-        const body = res.body as ChatCompletion | undefined;
-        if (!body || !Array.isArray(body.choices)) return;
-        const tally = new Tally();
-        const r = filterCompletion(body, textFilter(st.set, tally));
-        report(ctx, 'response', tally);
-        if (r.blocked) throw blocked(ctx, 'response', r.blocked, null);
-        if (r.body !== body) {
-          // The upstream's bytes hold the original text: never forward them.
-          const { raw: _raw, ...rest } = res;
-          ctx.response = { ...rest, body: r.body };
-        }
-      },
-
-      onStreamChunk(ctx, ev) {
-        const st = responses.get(ctx);
-        return st ? st.chunk(ev) : ev;
-      },
-
-      onDone(ctx) {
-        const st = responses.get(ctx);
-        if (!st || ctx.response?.kind !== 'stream') return;
-        if (st.set.log.length) st.scanLogged();
-        report(ctx, 'response', st.tally);
-        if (st.blockedBy) {
-          matches.inc({ rule: st.blockedBy.name, action: 'block', direction: 'response' });
-          ctx.log.warn({ rule: st.blockedBy.name, direction: 'response' }, 'content filter: blocked the stream (finish_reason content_filter)');
-        }
+        if (res) ctx.set(RESPONSE, new ResponseState(res, limits));
       },
     };
+    // Answers are looked at only when some rule applies to them: without one, the plugin has
+    // no response hooks at all, and streams pass through untouched (the upstream's bytes).
+    if (!hasRules(index.chat.response) && !hasRules(index.messages.response)) return instance;
+
+    instance.onResponse = function filterAnswer(ctx) {
+      const st = ctx.get(RESPONSE);
+      const res = ctx.response;
+      if (!st || res?.kind !== 'json') return;
+      const body = res.body as ChatCompletion | undefined;
+      if (!body || !Array.isArray(body.choices)) return;
+      const tally = new Tally();
+      const r = filterCompletion(body, textFilter(st.set, tally));
+      report(ctx, 'response', tally);
+      if (r.blocked) throw blocked(ctx, 'response', r.blocked, null);
+      if (r.body !== body) {
+        // The upstream's bytes hold the original text: never forward them.
+        const { raw: _raw, ...rest } = res;
+        ctx.response = { ...rest, body: r.body };
+      }
+    };
+
+    instance.onStreamChunk = function filterStreamEvent(ctx, ev) {
+      const st = ctx.get(RESPONSE);
+      return st ? st.chunk(ev) : ev;
+    };
+
+    instance.onDone = function reportStream(ctx) {
+      const st = ctx.get(RESPONSE);
+      if (!st || ctx.response?.kind !== 'stream') return;
+      if (st.set.log.length) st.scanLogged();
+      report(ctx, 'response', st.tally);
+      if (st.blockedBy) {
+        matches.inc({ rule: st.blockedBy.name, action: 'block', direction: 'response' });
+        ctx.log.warn({ rule: st.blockedBy.name, direction: 'response' }, 'content filter: blocked the stream (finish_reason content_filter)');
+      }
+    };
+    return instance;
   },
 };
 

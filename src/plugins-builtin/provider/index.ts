@@ -2,15 +2,13 @@
  * The terminal plugin: answers /v1/models and /v1/messages/count_tokens itself (from the
  * catalog and the engine's token counter), stored Responses API objects from the state
  * store, and sends chat and embeddings requests to a deployment through the dispatcher
- * (routing, retries, fallbacks live there). Usage and cost of non-streamed answers are
- * recorded here; the server records them for streams when the stream ends.
+ * (routing, retries, fallbacks live there). Usage and cost are settled by the engine
+ * (usage.ts) for every answer.
  */
 import type { PluginDefinition } from '../../engine/types.ts';
-import type { Usage } from '../../engine/openai-types.ts';
 import { dispatch } from '../../engine/routing/dispatch.ts';
 import { routingState } from '../../engine/routing/board.ts';
 import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.ts';
-import { costOf } from '../../engine/usage.ts';
 import { listModels } from './models.ts';
 import { countForStreamStart, countTokensAnswer } from './prompt-tokens.ts';
 import { responsesTerminal } from '../../engine/responses/terminal.ts';
@@ -46,13 +44,6 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
         const counting = countForStreamStart(ctx, catalog, env.pool);
         const res = await dispatch(ctx, signal, deps);
         if (counting) await counting;
-        if (res.kind === 'json') {
-          const usage = (res.body as { usage?: Usage } | undefined)?.usage;
-          if (usage) {
-            ctx.usage = usage;
-            ctx.cost = costOf(usage, ctx.deployment);
-          }
-        }
         return res;
       },
     };

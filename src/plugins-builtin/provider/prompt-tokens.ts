@@ -16,11 +16,10 @@ import type { ChatRequest } from '../../engine/openai-types.ts';
 import type { WorkerPool } from '../../engine/workers/pool.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import { countPromptTokens } from '../../engine/tokens/count.ts';
-import { PROMPT_TOKENS_KEY } from '../../engine/routing/policy.ts';
 
 /** The upstream model id whose tokenizer counts this request. */
 function tokenizerModel(ctx: RequestContext, catalog: ModelCatalog): string | undefined {
-  return (ctx.candidates?.[0] ?? catalog.group(ctx.model ?? '')?.[0])?.model;
+  return (ctx.route?.candidates[0] ?? catalog.group(ctx.model ?? '')?.[0])?.model;
 }
 
 export async function countTokensAnswer(ctx: RequestContext, catalog: ModelCatalog, pool: WorkerPool): Promise<UpstreamResponse> {
@@ -39,11 +38,13 @@ export async function countTokensAnswer(ctx: RequestContext, catalog: ModelCatal
  * the count runs beside the upstream call instead of before it.
  */
 export function countForStreamStart(ctx: RequestContext, catalog: ModelCatalog, pool: WorkerPool): Promise<void> | undefined {
-  if (ctx.endpoint !== 'messages' || !ctx.stream || ctx.get(PROMPT_TOKENS_KEY) !== undefined) return undefined;
+  if (ctx.endpoint !== 'messages' || !ctx.stream || ctx.promptTokens !== undefined) return undefined;
   const model = tokenizerModel(ctx, catalog);
   if (model === undefined) return undefined;
   return countPromptTokens(ctx.body as ChatRequest, model, pool).then(
-    (n) => ctx.set(PROMPT_TOKENS_KEY, n),
+    (n) => {
+      ctx.promptTokens = n;
+    },
     (err: unknown) => ctx.log.warn({ err }, 'prompt token count failed; message_start reports an estimate'),
   );
 }

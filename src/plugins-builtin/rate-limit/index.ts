@@ -11,12 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import type { PluginDefinition } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
+import type { KeyLimits } from '../../engine/stores/db/types.ts';
 import { stateKey } from '../../engine/context.ts';
 import { gatewayError } from '../../engine/errors.ts';
 import schema from './schema.json' with { type: 'json' };
-import { AUTHED_KEY, type AuthedKey } from '../auth/state.ts';
 import { bucketsFor, compileTemplates, type LimitItem, type RequestBucket, type Template } from './buckets.ts';
-import { estimateTokens } from './estimate.ts';
+import { reservedTokens } from './estimate.ts';
 import { rateLimitHeaders } from './headers.ts';
 import { createMemoryLimiter } from './memory-limiter.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
@@ -35,7 +35,6 @@ interface Held {
   buckets: RequestBucket[];
   finished: boolean;
 }
-const HELD = stateKey<Held>('rate-limit.held');
 
 const processTag = randomBytes(4).toString('hex');
 let seq = 0;
@@ -50,7 +49,9 @@ const rateLimit: PluginDefinition<RateLimitConfig> = {
     const limiter = env.stores.state.kind === 'redis' ? createRedisLimiter(env.stores.state) : createMemoryLimiter();
     const prefix = `rl:${env.pluginId}:`;
     const templates = compileTemplates(config.limits, `${prefix}c`, config.concurrency_lease_ms);
-    const keyTemplates = new WeakMap<AuthedKey, Template[]>();
+    const HELD = stateKey<Held>('rate-limit.held');
+    // Keyed by the key's limits object, made once per auth cache fill (resolved.ts).
+    const keyTemplates = new WeakMap<Readonly<KeyLimits>, Template[]>();
     const guard = storeGuard(env.metrics, env.logger, config.on_store_error);
     const decisions = env.metrics.counter({
       name: 'gateway_ratelimit_requests_total',
@@ -58,10 +59,10 @@ const rateLimit: PluginDefinition<RateLimitConfig> = {
       labelNames: ['result'] as const,
     });
 
-    function templatesOfKey(k: AuthedKey): Template[] {
+    function templatesOfKey(k: Readonly<KeyLimits>): Template[] {
       let t = keyTemplates.get(k);
       if (!t) {
-        t = compileTemplates([{ per: 'key', ...k.limits }], `${prefix}k`, config.concurrency_lease_ms);
+        t = compileTemplates([{ per: 'key', ...k }], `${prefix}k`, config.concurrency_lease_ms);
         keyTemplates.set(k, t);
       }
       return t;
@@ -84,11 +85,11 @@ const rateLimit: PluginDefinition<RateLimitConfig> = {
     return {
       async onRequest(ctx) {
         const buckets: RequestBucket[] = [];
-        const authed = config.key_limits ? ctx.get(AUTHED_KEY) : undefined;
-        const needsTokens = templates.length > 0 || authed !== undefined;
-        const tokens = needsTokens ? estimateTokens(ctx.body) : 0;
+        const keyLimits = config.key_limits ? ctx.principal?.limits : undefined;
+        const needsTokens = templates.length > 0 || keyLimits !== undefined;
+        const tokens = needsTokens ? reservedTokens(ctx.body) : 0;
         bucketsFor(ctx, templates, tokens, buckets);
-        if (authed) bucketsFor(ctx, templatesOfKey(authed), tokens, buckets);
+        if (keyLimits) bucketsFor(ctx, templatesOfKey(keyLimits), tokens, buckets);
         if (buckets.length === 0) return;
         const id = `${processTag}:${++seq}`;
         const result = await guard.run(() => limiter.acquire(id, buckets));

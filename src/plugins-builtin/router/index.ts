@@ -2,9 +2,9 @@
  * The router plugin (`use: router`): for a request naming a model group, an alias or
  * `auto`, it plans the route (content rules, embedding routing, A/B split, context
  * window, capabilities, cost ceiling, balancing strategy — in the declared `steps`
- * order) and sets ctx.model, ctx.candidates and ctx.routeReason; it leaves its routing
- * policy (fallbacks, hedging, breakers) on the request for dispatch. The plan comes from
- * the same `plan()` that `POST /admin/route/explain` runs.
+ * order) and sets ctx.model and ctx.route: the candidates, its routing policy (fallbacks,
+ * hedging, breakers), the prompt tokens it counted and why; dispatch follows that
+ * decision. The plan comes from the same `plan()` that `POST /admin/route/explain` runs.
  *
  * @example
  *   pipeline:
@@ -13,7 +13,6 @@
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import { routingState } from '../../engine/routing/board.ts';
-import { POLICY_KEY, PROMPT_TOKENS_KEY, STATE_KEY } from '../../engine/routing/policy.ts';
 import { compileRouter, routerConfigIssues, type RouterConfig } from '../../engine/routing/router-config.ts';
 import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
 import { warmTokenizers } from '../../engine/tokens/exact.ts';
@@ -45,11 +44,8 @@ const router: PluginDefinition<RouterConfig> = {
         const p = await planner.route({ endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
         if (p.error) throw p.error;
         ctx.model = p.model;
-        ctx.candidates = p.candidates;
-        ctx.routeReason = p.reason;
-        ctx.set(POLICY_KEY, policy);
-        ctx.set(STATE_KEY, state);
-        ctx.set(PROMPT_TOKENS_KEY, p.promptTokens);
+        ctx.route = { candidates: p.candidates, policy, reason: p.reason };
+        ctx.promptTokens = p.promptTokens;
         if (p.variant) {
           state.metrics?.abVariants.inc({ experiment: p.variant.experiment, variant: p.variant.variant });
           ctx.log = ctx.log.child({ ab_experiment: p.variant.experiment, ab_variant: p.variant.variant });

@@ -2,7 +2,8 @@
  * `use: semantic-cache` — answers a chat completion (OpenAI or /v1/messages) from cache:
  * an exact match of the normalised request first, then the cached answer whose last
  * user message is most similar (embedding cosine ≥ `similarity_threshold`) within the
- * same scope. Streams are served from cache as SSE and stored once they end well.
+ * same scope. Streams are served from cache as SSE and stored once they end well
+ * (`store_streams`; when off, the plugin leaves streamed answers untouched).
  * Memory LRU, or Redis shared by replicas; a failing store is bypassed (fail open).
  *
  * @example
@@ -10,7 +11,7 @@
  *   - use: semantic-cache
  *     config: { similarity_threshold: 0.95, ttl_seconds: 3600, partition_by: key }
  */
-import type { PluginDefinition, ShortCircuit } from '../../engine/types.ts';
+import type { PluginDefinition, PluginInstance, ShortCircuit } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
 import type { ChatCompletion, ChatRequest } from '../../engine/openai-types.ts';
 import { stateKey } from '../../engine/context.ts';
@@ -38,6 +39,7 @@ export interface SemanticCacheConfig {
   max_temperature: number;
   exact_numbers: boolean;
   lookup_timeout_ms: number;
+  store_streams: boolean;
 }
 
 /** A request the cache may store the answer of. */
@@ -50,7 +52,6 @@ interface Pending {
   json?: string;
   stream?: StreamAssembly;
 }
-const PENDING = stateKey<Pending>('semantic-cache.pending');
 
 const HEADER = 'x-gateway-cache';
 
@@ -78,6 +79,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
   configSchema: schema,
   create(config, env) {
     checkPipelineOrder(env.config.pipeline, env.pluginId);
+    const PENDING = stateKey<Pending>('semantic-cache.pending');
     const state = env.stores.state;
     const ttlMs = config.ttl_seconds * 1000;
     const sizes = { maxEntries: config.max_entries, perScope: config.max_entries_per_scope, ttlMs, dims: config.dims };
@@ -102,8 +104,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       body.id = `chatcmpl-cache-${ctx.id}`;
       ctx.responseHeaders[HEADER] = 'hit';
       if (similarity !== undefined) ctx.responseHeaders[`${HEADER}-similarity`] = similarity.toFixed(4);
-      // Usage is the cached answer's (what it would have cost); nothing was spent upstream.
-      ctx.usage = body.usage;
+      // Usage is the cached answer's (the engine reads it from the answer); nothing was spent upstream.
       ctx.cost = 0;
       return { respond: ctx.stream ? replayStream(body) : { kind: 'json', status: 200, headers: {}, body } };
     }
@@ -150,7 +151,7 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
       );
     }
 
-    return {
+    const instance: PluginInstance = {
       async onRequest(ctx) {
         if (ctx.endpoint !== 'chat' && ctx.endpoint !== 'messages' && ctx.endpoint !== 'responses') return;
         const body = ctx.body as ChatRequest;
@@ -179,12 +180,9 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
         const r = ctx.response;
         // Only model answers: a canned response from a plugin below (no deployment) is not one.
         if (!p || !r || r.status !== 200 || !ctx.deployment) return;
-        if (r.kind === 'stream') p.stream = new StreamAssembly();
-        else if (storable(r.body)) p.json = r.raw ? r.raw.toString('utf8') : JSON.stringify(r.body);
-      },
-      onStreamChunk(ctx, ev) {
-        ctx.get(PENDING)?.stream?.add(ev.data);
-        return ev;
+        if (r.kind === 'stream') {
+          if (config.store_streams) p.stream = new StreamAssembly();
+        } else if (storable(r.body)) p.json = r.raw ? r.raw.toString('utf8') : JSON.stringify(r.body);
       },
       onDone(ctx) {
         const p = ctx.get(PENDING);
@@ -194,6 +192,14 @@ const semanticCache: PluginDefinition<SemanticCacheConfig> = {
         if (c) put(p, JSON.stringify(c));
       },
     };
+    // Reading the stream is the only reason to see its events: registered only when it
+    // stores them, and it returns each event as it came (the upstream's bytes go on).
+    if (config.store_streams)
+      instance.onStreamChunk = function assembleStream(ctx, ev) {
+        ctx.get(PENDING)?.stream?.add(ev.data);
+        return ev;
+      };
+    return instance;
   },
 };
 

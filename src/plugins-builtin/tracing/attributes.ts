@@ -8,7 +8,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import type { RequestContext } from '../../engine/context.ts';
-import type { Deployment } from '../../engine/types.ts';
+import type { UpstreamAttempt } from '../../engine/types.ts';
 
 const OPERATION: Partial<Record<RequestContext['endpoint'], string>> = { chat: 'chat', messages: 'chat', responses: 'chat', embeddings: 'embeddings' };
 
@@ -55,18 +55,19 @@ export function endAttributes(ctx: RequestContext, status: number): Attributes {
   }
   if (ctx.cost !== undefined) a['gateway.cost_usd'] = ctx.cost;
   if (ctx.firstByteAt !== undefined) a['gateway.time_to_first_byte_ms'] = Math.round((ctx.firstByteAt - ctx.startedAt) * 1000) / 1000;
-  if (ctx.routeReason) a['gateway.route_reason'] = ctx.routeReason;
+  if (ctx.route?.reason) a['gateway.route_reason'] = ctx.route.reason;
   if (ctx.error) a[ATTR_ERROR_TYPE] = ctx.error.publicCode;
   return a;
 }
 
 /** An upstream attempt: which deployment, the upstream model id, which try this is. */
-export function attemptAttributes(ctx: RequestContext, d: Deployment): Attributes {
+export function attemptAttributes(ctx: RequestContext, attempt: UpstreamAttempt): Attributes {
+  const d = attempt.deployment;
   const a: Attributes = {
     'gen_ai.provider.name': d.providerType,
     'gen_ai.request.model': d.model,
     'gateway.deployment': d.id,
-    'gateway.attempt': ctx.attempts,
+    'gateway.attempt': attempt.number,
   };
   const op = OPERATION[ctx.endpoint];
   if (op) a['gen_ai.operation.name'] = op;

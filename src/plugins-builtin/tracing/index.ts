@@ -1,41 +1,21 @@
 /**
  * Distributed tracing: one OpenTelemetry SERVER span per request, continuing the caller's
  * W3C trace when it sent a `traceparent`, and a CLIENT child span per upstream attempt
- * (retries, hedges and fallbacks each get one), exported in batches over OTLP/HTTP. Each
- * provider call carries its attempt span's context (a proxy route's app, the request
- * span's), so the upstream's own spans join the trace under the gateway's. Place it
- * first in the pipeline so the span also covers requests refused by later plugins.
+ * (the onAttempt phase: retries, hedges and fallbacks each get one), exported in batches
+ * over OTLP/HTTP. Each provider call carries its attempt span's context (a proxy route's
+ * app, the request span's), so the upstream's own spans join the trace under the
+ * gateway's. Place it first in the pipeline so the span also covers requests refused by
+ * later plugins.
  * Exporting never delays or fails a request: spans queue (bounded) and export off the
  * request path; a collector that is down costs dropped spans, counted in a metric.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { AttemptTrace, RequestContext } from '../../engine/context.ts';
-import type { Deployment } from '../../engine/types.ts';
-import type { PluginDefinition } from '../../engine/types.ts';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { AttemptEnd, PluginDefinition } from '../../engine/types.ts';
 import { stateKey } from '../../engine/context.ts';
 import { createTracer, type TracerConfig } from './exporter.ts';
 import { parentContext, traceparentOf } from './span-context.ts';
 import { attemptAttributes, endAttributes, spanName, startAttributes } from './attributes.ts';
 import schema from './schema.json' with { type: 'json' };
-
-const SPAN = stateKey<Span>('tracing.span');
-
-/** A CLIENT span per upstream attempt, child of the request's span; its context goes upstream. */
-function attemptTracer(tracer: Tracer, ctx: RequestContext, parent: Span): (d: Deployment) => AttemptTrace {
-  const parentCtx = trace.setSpan(ROOT_CONTEXT, parent);
-  return (d) => {
-    const span = tracer.startSpan(spanName(ctx, d.model), { kind: SpanKind.CLIENT, attributes: attemptAttributes(ctx, d) }, parentCtx);
-    return {
-      traceparent: traceparentOf(span.spanContext()),
-      end(outcome) {
-        span.setAttribute('gateway.attempt.outcome', outcome);
-        // A cancelled attempt (lost hedge, client gone) is not a failure of the upstream.
-        if (outcome !== 'ok' && outcome !== 'aborted') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-        span.end();
-      },
-    };
-  };
-}
 
 const tracing: PluginDefinition<TracerConfig> = {
   name: 'tracing',
@@ -44,6 +24,7 @@ const tracing: PluginDefinition<TracerConfig> = {
   description: 'OpenTelemetry spans over OTLP/HTTP with W3C trace-context propagation.',
   configSchema: schema,
   create(config, env) {
+    const SPAN = stateKey<Span>('tracing.span');
     const exported = env.metrics.counter({
       name: 'gateway_trace_spans_exported_total',
       help: 'Spans sent to the OTLP endpoint, by outcome (ok, error)',
@@ -63,7 +44,23 @@ const tracing: PluginDefinition<TracerConfig> = {
         );
         ctx.set(SPAN, span);
         ctx.traceparent = traceparentOf(span.spanContext());
-        if (span.isRecording()) ctx.traceAttempt = attemptTracer(tracer, ctx, span);
+      },
+      // A CLIENT span per upstream call, child of the request's span; its context goes upstream.
+      onAttempt(ctx, attempt): AttemptEnd | undefined {
+        const parent = ctx.get(SPAN);
+        if (!parent?.isRecording()) return undefined;
+        const span = tracer.startSpan(
+          spanName(ctx, attempt.deployment.model),
+          { kind: SpanKind.CLIENT, attributes: attemptAttributes(ctx, attempt) },
+          trace.setSpan(ROOT_CONTEXT, parent),
+        );
+        attempt.traceparent = traceparentOf(span.spanContext());
+        return function endAttemptSpan(outcome) {
+          span.setAttribute('gateway.attempt.outcome', outcome);
+          // A cancelled attempt (lost hedge, client gone) is not a failure of the upstream.
+          if (outcome !== 'ok' && outcome !== 'aborted') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+          span.end();
+        };
       },
       onDone(ctx) {
         const span = ctx.get(SPAN);

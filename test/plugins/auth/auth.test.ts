@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import auth, { type AuthConfig } from '../../../src/plugins-builtin/auth/index.ts';
-import { AUTHED_KEY } from '../../../src/plugins-builtin/auth/state.ts';
 import { announceKeyChange } from '../../../src/engine/stores/db/changes.ts';
 import { cleanup, fakeCtx, fakeEnv, outcome, type FakeEnv } from './fake.ts';
 
@@ -25,8 +24,8 @@ for (const kind of ['memory', 'redis'] as const) {
       assert.equal(ctx.principal!.keyId, record.id);
       assert.equal(ctx.principal!.teamId, team.id);
       assert.equal(ctx.principal!.keyPrefix, secret.slice(0, 9) + '…');
-      assert.deepEqual(ctx.get(AUTHED_KEY)!.limits, { tpm: 10 });
-      assert.deepEqual(ctx.get(AUTHED_KEY)!.teamBudget, { limit: 9 });
+      assert.deepEqual(ctx.principal!.limits, { tpm: 10 });
+      assert.deepEqual(ctx.principal!.budgets!.team, { limit: 9 });
       const x = fakeCtx();
       (x.headers as Record<string, string>)['x-api-key'] = secret;
       assert.equal(await outcome(p.onRequest!(x)), 'ok');
@@ -52,7 +51,7 @@ for (const kind of ['memory', 'redis'] as const) {
       const ctx = fakeCtx({ key: 'static-secret-0123456789' });
       assert.equal(await outcome(p.onRequest!(ctx)), 'ok');
       assert.equal(ctx.principal!.keyId, 'static:ci');
-      assert.deepEqual(ctx.get(AUTHED_KEY)!.limits, { rpm: 5 });
+      assert.deepEqual(ctx.principal!.limits, { rpm: 5 });
       assert.equal(await outcome(p.onRequest!(fakeCtx({ key: 'static-secret-0123456789', model: 'gpt-4o' }))), 'GW_ERR_FORBIDDEN');
       await p.close!();
     });

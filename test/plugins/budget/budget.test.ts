@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import budget, { type BudgetConfig } from '../../../src/plugins-builtin/budget/index.ts';
 import { periodWindow } from '../../../src/plugins-builtin/budget/periods.ts';
-import { AUTHED_KEY } from '../../../src/plugins-builtin/auth/state.ts';
 import { cleanup, fakeCtx, fakeEnv, outcome, type FakeEnv } from '../auth/fake.ts';
 
 const base: BudgetConfig = { budgets: [], stored_budgets: true, on_store_error: 'open' };
@@ -11,8 +10,13 @@ const base: BudgetConfig = { budgets: [], stored_budgets: true, on_store_error: 
 /** One request for `keyId` costing `cost`: onRequest, then onDone with ctx.cost. */
 async function spend(p: Awaited<ReturnType<typeof budget.create>>, keyId: string, cost: number, extra: { teamId?: string } = {}): Promise<string> {
   const ctx = fakeCtx();
-  ctx.principal = { keyId, keyPrefix: 'gw-x…', teamId: extra.teamId };
-  ctx.set(AUTHED_KEY, { limits: {}, budget: keyId === 'stored' ? { limit: 5, period: 'total' } : null, userBudget: null, teamBudget: null });
+  ctx.principal = {
+    keyId,
+    keyPrefix: 'gw-x…',
+    teamId: extra.teamId,
+    limits: {},
+    budgets: { key: keyId === 'stored' ? { limit: 5, period: 'total' } : null, user: null, team: null },
+  };
   const r = await outcome(p.onRequest!(ctx));
   if (r !== 'ok') return r;
   ctx.cost = cost;

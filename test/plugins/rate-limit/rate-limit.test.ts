@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import rateLimit, { type RateLimitConfig } from '../../../src/plugins-builtin/rate-limit/index.ts';
 import { createMemoryLimiter } from '../../../src/plugins-builtin/rate-limit/memory-limiter.ts';
 import { createRedisLimiter } from '../../../src/plugins-builtin/rate-limit/redis-limiter.ts';
-import { estimateTokens } from '../../../src/plugins-builtin/rate-limit/estimate.ts';
+import { reservedTokens } from '../../../src/plugins-builtin/rate-limit/estimate.ts';
 import { formatReset } from '../../../src/plugins-builtin/rate-limit/headers.ts';
 import { createRedisStateStore } from '../../../src/engine/stores/redis-state.ts';
-import { AUTHED_KEY } from '../../../src/plugins-builtin/auth/state.ts';
 import type { GatewayError } from '../../../src/engine/errors.ts';
 import { cleanup, fakeCtx, fakeEnv, silent, type FakeEnv } from '../auth/fake.ts';
 
@@ -55,8 +54,7 @@ for (const kind of ['memory', 'redis'] as const) {
       let ok = 0;
       for (let i = 0; i < 4; i++) {
         const ctx = fakeCtx();
-        ctx.principal = principal('k3');
-        ctx.set(AUTHED_KEY, { limits: { rpm: 2 }, budget: null, userBudget: null, teamBudget: null });
+        ctx.principal = { ...principal('k3'), limits: { rpm: 2 } };
         try {
           await p.onRequest!(ctx);
           ok++;
@@ -188,9 +186,9 @@ describe('rate-limit: Redis unreachable', () => {
 
 describe('rate-limit helpers', () => {
   it('estimates chars/4 of the messages plus max_tokens', () => {
-    assert.equal(estimateTokens({ messages: [{ content: 'abcdefgh' }, { content: [{ type: 'text', text: 'abcd' }] }], max_tokens: 7 }), 3 + 7);
-    assert.equal(estimateTokens({ input: ['abcd', 'abcd'] }), 2);
-    assert.equal(estimateTokens(undefined), 0);
+    assert.equal(reservedTokens({ messages: [{ content: 'abcdefgh' }, { content: [{ type: 'text', text: 'abcd' }] }], max_tokens: 7 }), 3 + 7);
+    assert.equal(reservedTokens({ input: ['abcd', 'abcd'] }), 2);
+    assert.equal(reservedTokens(undefined), 0);
   });
   it('formats resets as OpenAI does', () => {
     assert.equal(formatReset(20), '20ms');

@@ -70,12 +70,12 @@ describe('plugins/router', () => {
     const c1 = ctxFor(ask('Please prove that sqrt 2 is irrational'));
     await inst.onRequest!(c1);
     assert.equal(c1.model, 'big');
-    assert.match(c1.routeReason!, /rules:maths->big/);
+    assert.match(c1.route!.reason, /rules:maths->big/);
     const c2 = ctxFor(ask('hello'));
     await inst.onRequest!(c2);
     assert.equal(c2.model, 'mini');
     assert.deepEqual(
-      c2.candidates!.map((d) => d.name),
+      c2.route!.candidates.map((d) => d.name),
       ['mini', 'big', 'big'],
     );
   });
@@ -85,7 +85,7 @@ describe('plugins/router', () => {
     const ctx = ctxFor(ask('word '.repeat(50), { max_tokens: 990 }));
     await inst.onRequest!(ctx);
     assert.equal(ctx.model, 'big');
-    assert.deepEqual(ctx.candidates!.map((d) => d.id).sort(), ['azure/gpt-4o', 'openai/gpt-4o']);
+    assert.deepEqual(ctx.route!.candidates.map((d) => d.id).sort(), ['azure/gpt-4o', 'openai/gpt-4o']);
   });
 
   it('refuses with context_length_exceeded when nothing fits', async () => {
@@ -99,7 +99,7 @@ describe('plugins/router', () => {
     await inst.onRequest!(ctx);
     // llama lacks tools; big costs 200 × $10/1M = $0.002 > $0.001; mini fits.
     assert.deepEqual(
-      ctx.candidates!.map((d) => d.id),
+      ctx.route!.candidates.map((d) => d.id),
       ['openai/gpt-4o-mini'],
     );
   });
@@ -118,7 +118,7 @@ describe('plugins/router', () => {
     const c1 = ctxFor(ask('write a typescript function to parse yaml'));
     await inst.onRequest!(c1);
     assert.equal(c1.model, 'big');
-    assert.match(c1.routeReason!, /embedding:similarity 0\.\d+->big/);
+    assert.match(c1.route!.reason, /embedding:similarity 0\.\d+->big/);
     const c2 = ctxFor(ask('tell me a joke about the weather'));
     await inst.onRequest!(c2);
     assert.equal(c2.model, 'mini');
@@ -170,9 +170,9 @@ describe('plugins/router', () => {
       await inst.onRequest!(ctx);
       assert.deepEqual(
         explained.candidates.map((d) => d.id),
-        ctx.candidates!.map((d) => d.id),
+        ctx.route!.candidates.map((d) => d.id),
       );
-      assert.equal(explained.reason, ctx.routeReason);
+      assert.equal(explained.reason, ctx.route?.reason);
     }
     await inst.close!();
     assert.equal(plannerFor(catalog), undefined);

@@ -21,6 +21,7 @@ const config: SemanticCacheConfig = {
   max_temperature: 1,
   exact_numbers: true,
   lookup_timeout_ms: 100,
+  store_streams: true,
 };
 const env = fakeEnv('memory');
 const p = await plugin.create(config, { ...env, pool: undefined as never });

@@ -21,7 +21,6 @@ import type { GatewayError } from '../../errors.ts';
 import type { StreamEvent } from '../../types.ts';
 import type { ChatRequest, FinishReason, Usage } from '../../openai-types.ts';
 import { stopReasonOf, usageToAnthropic } from '../../../plugins-builtin/provider/adapters/anthropic/mapping.ts';
-import { PROMPT_TOKENS_KEY } from '../../routing/policy.ts';
 import { countMessagesSync, plainMessages } from '../../tokens/count.ts';
 import { anthropicMessageId, toolUseId } from './anthropic-encode.ts';
 
@@ -36,7 +35,7 @@ const PING = sse('ping', {});
  * Cache figures are unknown (null) until the upstream's usage arrives.
  */
 function countedUsage(ctx: RequestContext): Record<string, number | null> {
-  let input = ctx.get(PROMPT_TOKENS_KEY);
+  let input = ctx.promptTokens;
   if (input === undefined) {
     const body = ctx.body as ChatRequest | undefined;
     input = body?.messages ? countMessagesSync(plainMessages(body), 'estimate', body.tools) : 0;

@@ -15,12 +15,8 @@ import type { StateStore } from '../state.ts';
 
 export const KEY_CHANGES_CHANNEL = 'auth:key-changes';
 
-// One emitter per process even if this module is instantiated twice (a CJS and an ESM
-// copy, as under test runners that require() TypeScript): the admin routes and the
-// plugins must meet on the same bus.
-const BUS = Symbol.for('llm-gateway.key-changes');
-const holder = globalThis as { [BUS]?: EventEmitter };
-const local = (holder[BUS] ??= new EventEmitter().setMaxListeners(0));
+// One emitter per process: the admin routes and the auth plugins meet on it.
+const local = new EventEmitter().setMaxListeners(0);
 
 /** Tell this process's listeners only (a change another replica made, heard from the database). */
 export function deliverKeyChange(keyId: string): void {

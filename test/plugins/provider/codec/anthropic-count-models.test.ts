@@ -8,7 +8,6 @@ import { anthropicCodec, anthropicCountTokensCodec, speaksAnthropic } from '../.
 import { anthropicModelPage } from '../../../../src/engine/server/codecs/anthropic-models.ts';
 import { parseArgs, toolUseId } from '../../../../src/engine/server/codecs/anthropic-encode.ts';
 import { RequestContext } from '../../../../src/engine/context.ts';
-import { PROMPT_TOKENS_KEY } from '../../../../src/engine/routing/policy.ts';
 import type { StreamEvent } from '../../../../src/engine/types.ts';
 import { logger } from '../helpers/upstream.ts';
 
@@ -77,7 +76,7 @@ describe('anthropic codec: count_tokens, message_start usage, models pages', () 
     });
     it('else the count made for this request, cache figures unknown', () => {
       const c = ctx({ messages: [{ role: 'user', content: 'hello' }] });
-      c.set(PROMPT_TOKENS_KEY, 17);
+      c.promptTokens = 17;
       assert.deepEqual(messageStartUsage(anthropicCodec.streamEncoder(c).event(first)), {
         input_tokens: 17,
         output_tokens: 0,

@@ -17,8 +17,8 @@ export function plainPrompt(req: Pick<ChatRequest, 'messages'>): string {
   return s + 'assistant:';
 }
 
-/** ≈ 4 characters per token: an estimate, used only where the provider reports nothing. */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+/** The engine's one token estimate (≈ 4 characters per token), used only where the provider reports nothing. */
+export { estimateTokens } from '../../../../engine/tokens/estimate.ts';
 
 /** The text-generation `parameters` shared by TGI's /generate and the serverless API. */
 export function generationParameters(req: ChatRequest): Record<string, unknown> {

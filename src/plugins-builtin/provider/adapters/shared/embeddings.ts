@@ -11,7 +11,7 @@
  */
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../engine/openai-types.ts';
 import { gatewayError } from '../../../../engine/errors.ts';
-import { estimateTokens } from '../../../../engine/tokens/encoding.ts';
+import { estimateTokens } from '../../../../engine/tokens/estimate.ts';
 import { badUpstream } from '../../http/errors.ts';
 
 export type EmbeddingFormat = 'float' | 'base64';
