@@ -5,13 +5,15 @@
  * reach the user as that 400.
  */
 import assert from 'node:assert/strict';
-import { EMBED_INPUTS, WEATHER_TOOL, toolResult, type ChatResult, type Client, type StreamResult } from './driver.ts';
+import { EMBED_INPUTS, WEATHER_TOOL, toolResult, type ChatResult, type Client, type Driver, type StreamResult } from './driver.ts';
 import type { Cell, Feature } from './cells.ts';
 import type { Column, Gateways } from './upstreams.ts';
 
 /** One library against one upstream: its client and its chat and stream answers, each asked once. */
 export interface Pair {
   client: Client;
+  /** The endpoint the library's chat calls reach. */
+  endpoint: Driver['endpoint'];
   column: Column;
   gateways: Gateways;
   chat(): Promise<ChatResult>;
@@ -37,7 +39,10 @@ function describeError(err: unknown, seen = new Set<unknown>()): { statuses: num
 
 const CHECKS: Record<Feature, (p: Pair, cell: Cell) => Promise<void>> = {
   async chat(p) {
+    const root = p.gateways.root(p.column.id);
+    const before = await p.gateways.answered(root, p.endpoint, p.column.chatModel);
     assert.equal((await p.chat()).text, p.column.reply);
+    assert.equal(await p.gateways.answered(root, p.endpoint, p.column.chatModel), before + 1, `the call reached /${p.endpoint}`);
   },
 
   async stream(p) {

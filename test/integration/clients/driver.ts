@@ -76,6 +76,8 @@ export interface Client {
 export interface Driver {
   /** Row label: library and mode. */
   label: string;
+  /** The gateway endpoint its chat calls reach (the `route` label of gateway_requests_total). */
+  endpoint: 'chat' | 'responses' | 'messages';
   /** How structured() asks by default, for a model of this name (some libraries decide by the name). */
   structuredVia(model: string): StructuredVia;
   /** Reads a stream's input tokens from its first event only (LangChain's ChatAnthropic: message_start). */

@@ -44,6 +44,7 @@ describe('client matrix: library × feature × upstream', function () {
             let stream: Promise<StreamResult> | undefined;
             return (pair = {
               client,
+              endpoint: driver.endpoint,
               column,
               gateways,
               chat: () => (chat ??= client.chat(column.chatModel)),

@@ -122,6 +122,15 @@ export class Gateways {
     return id === 'mock' ? this.shipped.url : this.scripted.url;
   }
 
+  /** Requests a gateway answered on an endpoint for a model, from its metrics. */
+  async answered(root: string, endpoint: string, model: string): Promise<number> {
+    const text = await (await fetch(`${root}/metrics`)).text();
+    let n = 0;
+    for (const [, labels, count] of text.matchAll(/^gateway_requests_total\{([^}]*)\} (\d+)$/gm))
+      if (labels!.includes(`route="${endpoint}"`) && labels!.includes(`model="${model}"`)) n += Number(count);
+    return n;
+  }
+
   /** Whether a request to the scripted upstream since `since` (an index in its log) carried `text`. */
   upstreamSaw(text: string, since: number): boolean {
     return this.up.requests.slice(since).some((r) => r.body.toString().includes(text));

@@ -28,9 +28,16 @@ interface Models {
   byTool?: Parameters<typeof generateText>[0]['providerOptions'];
 }
 
-function aiSdk(label: string, structuredVia: Driver['structuredVia'], models: (root: string) => Models, noEmbeddings?: string): Driver {
+function aiSdk(
+  label: string,
+  endpoint: Driver['endpoint'],
+  structuredVia: Driver['structuredVia'],
+  models: (root: string) => Models,
+  noEmbeddings?: string,
+): Driver {
   return {
     label,
+    endpoint,
     structuredVia,
     noEmbeddings,
     connect(root) {
@@ -89,6 +96,7 @@ const key = { apiKey: 'unused' };
 
 export const aiSdkOpenaiResponses = aiSdk(
   'ai + @ai-sdk/openai · openai(model)',
+  'responses',
   () => ({ kind: 'response_format', names: 'text.format' }),
   (root) => {
     const openai = createOpenAI({ baseURL: `${root}/v1`, ...key });
@@ -98,6 +106,7 @@ export const aiSdkOpenaiResponses = aiSdk(
 
 export const aiSdkOpenaiChat = aiSdk(
   'ai + @ai-sdk/openai · openai.chat(model)',
+  'chat',
   () => ({ kind: 'response_format', names: 'response_format' }),
   (root) => {
     const openai = createOpenAI({ baseURL: `${root}/v1`, ...key });
@@ -108,6 +117,7 @@ export const aiSdkOpenaiChat = aiSdk(
 
 export const aiSdkAnthropic = aiSdk(
   'ai + @ai-sdk/anthropic',
+  'messages',
   // Claude model ids get Anthropic's native output_config.format; other ids a forced `json` tool.
   (model): StructuredVia => (model.includes('claude-') ? { kind: 'response_format', names: 'json_mode' } : { kind: 'tool' }),
   (root) => {
@@ -119,6 +129,7 @@ export const aiSdkAnthropic = aiSdk(
 
 export const aiSdkOpenaiCompatible = aiSdk(
   'ai + @ai-sdk/openai-compatible',
+  'chat',
   () => ({ kind: 'response_format', names: 'response_format' }),
   (root) => {
     // includeUsage: streams report usage; supportsStructuredOutputs: Output.object sends the

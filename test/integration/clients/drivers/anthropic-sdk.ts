@@ -21,6 +21,7 @@ const usageOf = (m: Anthropic.Message) => ({ input: m.usage.input_tokens, output
 
 export const anthropicSdk: Driver = {
   label: '@anthropic-ai/sdk',
+  endpoint: 'messages',
   structuredVia: () => ({ kind: 'response_format', names: 'json_mode' }),
   noEmbeddings: 'the SDK has no embeddings (Anthropic has no embeddings API)',
   connect(root) {

@@ -33,6 +33,7 @@ async function concatStream(chunks: AsyncIterable<AIMessageChunk>): Promise<{ to
 
 function langchain(
   label: string,
+  endpoint: Driver['endpoint'],
   structuredVia: StructuredVia,
   streamInputFromStart: boolean,
   chatModel: (root: string, model: string) => BaseChatModel,
@@ -41,6 +42,7 @@ function langchain(
 ): Driver {
   return {
     label,
+    endpoint,
     structuredVia: () => structuredVia,
     ...(streamInputFromStart && { streamInputFromStart }),
     noEmbeddings,
@@ -89,6 +91,7 @@ const openaiChat = (useResponsesApi: boolean) => (root: string, model: string) =
 
 export const langchainOpenai = langchain(
   '@langchain/openai · ChatOpenAI',
+  'chat',
   { kind: 'response_format', names: 'response_format' },
   false,
   openaiChat(false),
@@ -97,6 +100,7 @@ export const langchainOpenai = langchain(
 
 export const langchainOpenaiResponses = langchain(
   '@langchain/openai · ChatOpenAI({ useResponsesApi: true })',
+  'responses',
   { kind: 'response_format', names: 'text.format' },
   false,
   openaiChat(true),
@@ -106,6 +110,7 @@ export const langchainOpenaiResponses = langchain(
 
 export const langchainAnthropic = langchain(
   '@langchain/anthropic · ChatAnthropic',
+  'messages',
   { kind: 'tool' },
   true,
   (root, model) => new ChatAnthropic({ model, ...key, anthropicApiUrl: root, maxTokens: 256 }),

@@ -21,6 +21,7 @@ const usageOf = (r: OpenAI.Responses.Response) => ({ input: r.usage?.input_token
 
 export const openaiResponses: Driver = {
   label: 'openai · responses',
+  endpoint: 'responses',
   structuredVia: () => ({ kind: 'response_format', names: 'text.format' }),
   noEmbeddings: 'same SDK call as the openai · chat.completions row (the Responses API has no embeddings)',
   connect(root) {
