@@ -79,13 +79,6 @@ describe('@anthropic-ai/sdk against the gateway', () => {
     assert.equal(final.usage.output_tokens, ANTHROPIC_USAGE.output_tokens);
   });
 
-  it('stream with tools: the SDK rebuilds tool_use input from input_json_delta', async () => {
-    const final = await client.messages.stream({ model: 'via-gemini', max_tokens: 64, tools, messages }).finalMessage();
-    assert.equal(final.stop_reason, 'tool_use');
-    const use = final.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
-    assert.deepEqual(use.input, { location: 'Paris' });
-  });
-
   it('countTokens: exact for an OpenAI-family tokenizer, the chars/4 estimate for others; no upstream call', async () => {
     const before = up.requests.length;
     const exact = await client.messages.countTokens({ model: 'via-openai', system, messages, tools });

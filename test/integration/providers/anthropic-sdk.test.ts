@@ -118,15 +118,6 @@ pipeline: [ { use: provider } ]
     assert.deepEqual(sent[2], { role: 'tool', tool_call_id: 'call_fake1', content: '15 degrees' });
   });
 
-  it('tool use, streamed: the SDK rebuilds the tool_use input from input_json_delta', async () => {
-    const final = await client.messages
-      .stream({ model: 'claude-via-openai', max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] })
-      .finalMessage();
-    assert.equal(final.stop_reason, 'tool_use');
-    const use = final.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
-    assert.deepEqual(use.input, { location: 'Paris' });
-  });
-
   it('a bad request gets an Anthropic-shaped 400 naming the param', async () => {
     const r = await fetch(`${gw.url}/v1/messages`, {
       method: 'POST',

@@ -1,13 +1,13 @@
 /**
  * Embeddings through every adapter that serves them (issue #10.1), with the real `openai`
  * SDK — which asks for `encoding_format: base64` by default and decodes little-endian
- * float32 — and LangChain's OpenAIEmbeddings: the vector the client gets equals the
- * upstream's floats, `dimensions` reaches the upstream (or is refused naming it), and
- * usage is reported.
+ * float32: the vector the client gets equals the upstream's floats, `dimensions` reaches
+ * the upstream (or is refused naming it), and usage is reported. (LangChain's
+ * OpenAIEmbeddings and the AI SDK's embedMany are cells of the client matrix,
+ * test/integration/clients/.)
  */
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { OpenAIEmbeddings } from '@langchain/openai';
 import { startTestGateway, postJson, type TestGateway } from '../../helpers/gateway.ts';
 import { startFakeProviders, fakeVector, EMBED_TOKENS } from './fake-providers.ts';
 import { mockEmbedding } from '../../../src/plugins-builtin/provider/adapters/mock/embed.ts';
@@ -26,7 +26,7 @@ const EXPECTED: Record<string, { vector: (text: string, dims?: number) => number
   'azure-embed': { vector: fakeVector, tokens: EMBED_TOKENS.openai },
 };
 
-describe('embeddings through every adapter, with the openai SDK and LangChain', () => {
+describe('embeddings through every adapter, with the openai SDK', () => {
   let up: FakeUpstream;
   let gw: TestGateway;
   let client: OpenAI;
@@ -150,16 +150,4 @@ pipeline: [ { use: provider } ]
     assert.deepEqual(two.json.data[0].embedding, one.json.data[0].embedding);
     assert.equal(two.json.data.length, 2);
   });
-
-  for (const model of ['mock-embed', 'cohere-embed']) {
-    it(`LangChain OpenAIEmbeddings (${model}): embedQuery and embedDocuments give the upstream vectors`, async () => {
-      const lc = new OpenAIEmbeddings({ model, apiKey: 'client-key', configuration: { baseURL: `${gw.url}/v1` }, maxRetries: 0 });
-      assert.deepEqual(await lc.embedQuery('hello'), f32(EXPECTED[model]!.vector('hello')));
-      const docs = await lc.embedDocuments(INPUTS);
-      assert.deepEqual(
-        docs,
-        INPUTS.map((t) => f32(EXPECTED[model]!.vector(t))),
-      );
-    });
-  }
 });

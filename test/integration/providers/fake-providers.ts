@@ -169,7 +169,10 @@ export function fakeVector(text: string, dims = 4): number[] {
 }
 export const EMBED_TOKENS = { cohere: 13, openai: 17 };
 
-function embeddings(rec: Recorded, res: ServerResponse): void {
+/** The embeddings routes of every dialect (see startFakeProviders). */
+export const EMBEDDINGS_ROUTE = /\/v2\/embed|:(batchE|e)mbedContent|^\/embed$|\/embeddings/;
+
+export function embeddings(rec: Recorded, res: ServerResponse): void {
   const b = rec.json ?? {};
   if (rec.url.startsWith('/v2/embed')) {
     const float = (b.texts as string[]).map((t) => fakeVector(t, b.output_dimension));
@@ -223,7 +226,7 @@ function huggingface(rec: Recorded, res: ServerResponse): void {
 export async function startFakeProviders(): Promise<FakeUpstream> {
   const up = await startUpstream();
   up.handler = (_req, res, rec) => {
-    if (/\/v2\/embed|:(batchE|e)mbedContent|^\/embed$|\/embeddings/.test(rec.url)) return embeddings(rec, res);
+    if (EMBEDDINGS_ROUTE.test(rec.url)) return embeddings(rec, res);
     if (rec.url.startsWith('/v1/messages')) return anthropic(rec, res);
     if (rec.url.startsWith('/v2/chat')) return cohere(rec, res);
     if (rec.url.startsWith('/v1beta/models/')) return gemini(rec, res);

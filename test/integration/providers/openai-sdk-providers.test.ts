@@ -4,13 +4,6 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { startFakeProviders, REPLY, ANTHROPIC_USAGE, COHERE_TOKENS, GEMINI_USAGE, OPENAI_USAGE } from './fake-providers.ts';
 import type { FakeUpstream } from '../../plugins/provider/helpers/upstream.ts';
 
-const tools: OpenAI.ChatCompletionTool[] = [
-  {
-    type: 'function',
-    function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
-  },
-];
-
 /** The canonical usage each provider's fixed figures must come out as. */
 const EXPECTED: Record<string, { prompt_tokens: number; completion_tokens: number; cached?: number }> = {
   claude: {
@@ -88,24 +81,6 @@ pipeline: [ { use: provider } ]
       assert.equal(usage?.completion_tokens, EXPECTED[model]!.completion_tokens);
     });
   }
-
-  it('claude: tool calls come back as OpenAI tool_calls, streamed and not', async () => {
-    const r = await client.chat.completions.create({ model: 'claude', tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
-    assert.equal(r.choices[0]!.finish_reason, 'tool_calls');
-    assert.deepEqual(r.choices[0]!.message.tool_calls, [
-      { id: 'toolu_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
-    ]);
-    const stream = await client.chat.completions.create({ model: 'claude', tools, stream: true, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
-    let args = '';
-    let name = '';
-    for await (const c of stream)
-      for (const tc of c.choices[0]?.delta?.tool_calls ?? []) {
-        args += tc.function?.arguments ?? '';
-        name ||= tc.function?.name ?? '';
-      }
-    assert.equal(name, 'get_weather');
-    assert.deepEqual(JSON.parse(args), { location: 'Paris' });
-  });
 
   it('no provider key reaches the client in an error', async () => {
     up.handler = (_q, res) => {

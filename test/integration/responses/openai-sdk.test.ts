@@ -161,14 +161,4 @@ describe('openai SDK → /v1/responses (scripted OpenAI and Anthropic upstreams)
     assert.equal(sent.response_format.json_schema.strict, true);
     assert.deepEqual(Object.keys(sent.response_format.json_schema.schema.properties), ['city', 'celsius']);
   });
-
-  it('structured output to a provider that cannot honour it is a 400 naming text.format', async () => {
-    const Weather = z.object({ city: z.string() });
-    const before = up.requests.length;
-    await assert.rejects(
-      client.responses.parse({ model: 'claude', input: 'Weather as JSON', text: { format: zodTextFormat(Weather, 'weather') } }),
-      (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === 'text.format' && e.code === 'unsupported_capability',
-    );
-    assert.equal(up.requests.length, before);
-  });
 });

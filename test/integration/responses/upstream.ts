@@ -3,7 +3,9 @@
  * OpenAI Chat Completions (also Azure's /openai/deployments/… and TGI's route), Anthropic
  * Messages (/v1/messages), Cohere Chat v2 (/v2/chat) and Gemini (/v1beta/models/…),
  * JSON and SSE. Every dialect answers alike, so one test can run against each:
- * - a `get_weather` call when tools are offered and the last turn is the user's;
+ * - a tool call when tools are offered and the last turn is the user's: to the tool
+ *   `tool_choice` forces, else the first offered; `get_weather` gets {"location":"Paris"},
+ *   any other tool (structured output through a forced tool) JSON_REPLY as arguments;
  * - JSON ({"city":"Paris","celsius":15}) when structured output is asked for natively;
  * - otherwise REPLY (cut to max_completion_tokens words, finish_reason length).
  * Requests are recorded (`up.requests`) for assertions on what reached the provider.
@@ -44,6 +46,18 @@ function wants(rec: Recorded): 'tool' | 'json' | 'text' {
   return json ? 'json' : 'text';
 }
 
+/** The tool the scripted model calls (see the header), read from each dialect's own fields. */
+function toolOf(rec: Recorded): { name: string; args: string } {
+  const b = rec.json ?? {};
+  const names: string[] = (b.tools ?? []).flatMap((t: any) => t.functionDeclarations?.map((f: any) => f.name) ?? [t.function?.name ?? t.name]);
+  const forced: string | undefined = b.tool_choice?.function?.name ?? b.tool_choice?.name ?? b.toolConfig?.functionCallingConfig?.allowedFunctionNames?.[0];
+  const name = forced ?? names[0] ?? 'get_weather';
+  return { name, args: name === 'get_weather' ? TOOL_ARGS : JSON_REPLY };
+}
+
+/** A tool call's arguments in two stream pieces, as providers split them. */
+const halves = (args: string) => [args.slice(0, args.length >> 1), args.slice(args.length >> 1)];
+
 const sse = (items: unknown[], named = false) =>
   items.map((e) => (named ? `event: ${(e as { type: string }).type}\n` : '') + `data: ${JSON.stringify(e)}\n\n`).join('');
 
@@ -70,10 +84,11 @@ function openai(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
   const text = WORDS(full).slice(0, max).join('');
   const finish = w === 'tool' ? 'tool_calls' : text.length < full.length ? 'length' : 'stop';
   const refuses = said.includes(REFUSE);
+  const tool = toolOf(rec);
   if (!rec.json.stream) {
     const message =
       w === 'tool'
-        ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_up1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGS } }] }
+        ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_up1', type: 'function', function: { name: tool.name, arguments: tool.args } }] }
         : refuses
           ? { role: 'assistant', content: null, refusal: REFUSAL }
           : { role: 'assistant', content: text };
@@ -88,9 +103,8 @@ function openai(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
   const items: unknown[] = [ch({ role: 'assistant', content: '' })];
   if (w === 'tool')
     items.push(
-      ch({ tool_calls: [{ index: 0, id: 'call_up1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
-      ch({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }),
-      ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+      ch({ tool_calls: [{ index: 0, id: 'call_up1', type: 'function', function: { name: tool.name, arguments: '' } }] }),
+      ...halves(tool.args).map((a) => ch({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
       ch({}, 'tool_calls'),
     );
   else if (refuses) items.push(...WORDS(REFUSAL).map((t) => ch({ refusal: t })), ch({}, 'stop'));
@@ -103,16 +117,16 @@ function openai(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
 }
 
 function anthropic(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>): void {
-  const content = w === 'tool' ? [{ type: 'tool_use', id: 'toolu_up1', name: 'get_weather', input: JSON.parse(TOOL_ARGS) }] : [{ type: 'text', text: REPLY }];
+  const tool = toolOf(rec);
+  const content = w === 'tool' ? [{ type: 'tool_use', id: 'toolu_up1', name: tool.name, input: JSON.parse(tool.args) }] : [{ type: 'text', text: REPLY }];
   const stop = w === 'tool' ? 'tool_use' : 'end_turn';
   const message = { id: 'msg_up', type: 'message', role: 'assistant', model: rec.json.model, stop_sequence: null };
   if (!rec.json.stream) return sendJson(res, 200, { ...message, content, stop_reason: stop, usage: USAGE.anthropic });
   const items: object[] = [{ type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...USAGE.anthropic, output_tokens: 1 } } }];
   if (w === 'tool')
     items.push(
-      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_up1', name: 'get_weather', input: {} } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"location":' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_up1', name: tool.name, input: {} } },
+      ...halves(tool.args).map((a) => ({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: a } })),
     );
   else
     items.push(
@@ -131,7 +145,8 @@ function anthropic(rec: Recorded, res: ServerResponse, w: ReturnType<typeof want
 function cohere(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>): void {
   const usage = { billed_units: USAGE.cohere, tokens: USAGE.cohere };
   const text = w === 'json' ? JSON_REPLY : REPLY;
-  const call = { id: 'co_call1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGS } };
+  const tool = toolOf(rec);
+  const call = { id: 'co_call1', type: 'function', function: { name: tool.name, arguments: tool.args } };
   const finish = w === 'tool' ? 'TOOL_CALL' : 'COMPLETE';
   if (!rec.json.stream) {
     const message = w === 'tool' ? { role: 'assistant', tool_calls: [call] } : { role: 'assistant', content: [{ type: 'text', text }] };
@@ -142,8 +157,8 @@ function cohere(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
   ];
   if (w === 'tool')
     items.push(
-      { type: 'tool-call-start', index: 0, delta: { message: { tool_calls: { ...call, function: { name: 'get_weather', arguments: '' } } } } },
-      { type: 'tool-call-delta', index: 0, delta: { message: { tool_calls: { function: { arguments: TOOL_ARGS } } } } },
+      { type: 'tool-call-start', index: 0, delta: { message: { tool_calls: { ...call, function: { name: tool.name, arguments: '' } } } } },
+      { type: 'tool-call-delta', index: 0, delta: { message: { tool_calls: { function: { arguments: tool.args } } } } },
       { type: 'tool-call-end', index: 0 },
     );
   else
@@ -159,7 +174,8 @@ function cohere(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
 
 function gemini(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>): void {
   const text = w === 'json' ? JSON_REPLY : REPLY;
-  const parts = (t: string) => (w === 'tool' ? [{ functionCall: { name: 'get_weather', args: JSON.parse(TOOL_ARGS) } }] : [{ text: t }]);
+  const tool = toolOf(rec);
+  const parts = (t: string) => (w === 'tool' ? [{ functionCall: { name: tool.name, args: JSON.parse(tool.args) } }] : [{ text: t }]);
   if (!rec.url.includes('stream'))
     return sendJson(res, 200, {
       candidates: [{ content: { role: 'model', parts: parts(text) }, finishReason: 'STOP', index: 0 }],

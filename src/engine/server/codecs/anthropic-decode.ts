@@ -34,7 +34,20 @@ export function decodeAnthropicRequest(raw: unknown): ChatRequest {
     out.stop = body.stop_sequences as string[];
   }
   if (isObj(body.metadata) && typeof body.metadata.user_id === 'string') out.user = body.metadata.user_id;
+  const format = isObj(body.output_config) ? body.output_config.format : undefined;
+  if (format !== undefined && format !== null) out.response_format = responseFormat(format);
   return out;
+}
+
+/**
+ * Anthropic's structured outputs (`output_config.format`, what the SDK's messages.parse and
+ * @ai-sdk/anthropic send for Claude models) → response_format json_schema, so the model's
+ * provider honours it or the request is refused naming it — never answered in free text.
+ */
+function responseFormat(format: unknown): ChatRequest['response_format'] {
+  if (!isObj(format) || format.type !== 'json_schema' || !isObj(format.schema))
+    throw bad('output_config.format', "Must be { type: 'json_schema', schema: {…} }.");
+  return { type: 'json_schema', json_schema: { name: 'output', schema: format.schema, strict: true } };
 }
 
 /**

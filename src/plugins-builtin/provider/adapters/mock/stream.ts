@@ -34,13 +34,17 @@ export async function* mockStream(a: MockAnswer, model: string, pace: MockStream
     data: { ...base, choices: Array.from({ length: a.n }, (_, index) => ({ index, delta, finish_reason: finish, logprobs: null })) },
   });
   const call = a.choice.toolCall;
-  if (call) {
-    yield chunk({
-      role: 'assistant',
-      content: null,
-      tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
-    });
-  } else yield chunk({ role: 'assistant', content: '' });
+  const first = call
+    ? chunk({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
+      })
+    : chunk({ role: 'assistant', content: '' });
+  // The prompt's tokens are known before the answer, as Anthropic reports them in
+  // message_start: Anthropic-dialect clients that read input usage only there (LangChain)
+  // then see the same figure streamed as not.
+  yield { ...first, promptUsage: { prompt_tokens: a.usage.prompt_tokens, completion_tokens: 0, total_tokens: a.usage.prompt_tokens } };
   const pieces = call ? splitEvery(call.function.arguments, ARGUMENT_PIECE) : splitWords(a.choice.content ?? '', pace.chunkWords);
   for (let i = 0; i < pieces.length; i++) {
     if (pace.cutAfter !== undefined && i >= pace.cutAfter) throw FaultInjector.cut();
