@@ -14,13 +14,13 @@
  * of BENCH_SECONDS (default 4) per path, in rotating order so drift hits all; percentiles
  * are over all rounds' requests pooled, and the gateway's added p99 per round is printed
  * so the spread is visible. Then the hedging benchmark (hedging.ts) and 2,000 concurrent
- * open streams (streams.ts).
+ * open streams (streams.ts), and the production build's cold start (startup.ts).
  *
  * CPU scenarios (cpu.ts) charge each proxy process's CPU time to the requests it answered
  * at a fixed rate: a streamed answer of 21 events (~20 chunks) through the core pipeline,
  * the same with content-filter and semantic-cache in the pipeline but not acting on
  * streams, and non-streamed requests at 500/s through the core and the full pipeline.
- * BENCH_ONLY=closed,json,stream,full,cpu,hedging,streams picks scenarios (default: all).
+ * BENCH_ONLY=closed,json,stream,full,cpu,hedging,streams,startup picks scenarios (default: all).
  */
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -255,8 +255,13 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
     const r = spawnSync(process.execPath, ['--import', 'tsx', hedging], { cwd: ROOT, stdio: 'inherit' });
     if (r.error) console.log(`(hedging benchmark not run: ${r.error.message})`);
   }
+  // Cold start of the production build (issue #11).
+  if (wanted('startup')) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/startup.ts')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.error) console.log(`(start-up benchmark not run: ${r.error.message})`);
+  }
   // 2,000 concurrent open streams (issue #12), unless skipped.
-  if (process.env.BENCH_SKIP_STREAMS !== '1') {
+  if (wanted('streams') && process.env.BENCH_SKIP_STREAMS !== '1') {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/streams.ts')], { cwd: ROOT, stdio: 'inherit' });
     if (r.error) console.log(`(open-streams benchmark not run: ${r.error.message})`);
   }
