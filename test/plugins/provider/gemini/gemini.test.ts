@@ -161,6 +161,43 @@ describe('gemini adapter', () => {
     assert.ok(chunks.every((c) => c.id === 'r-9'));
   });
 
+  it("the first stream event's promptTokenCount rides on the role chunk as promptUsage (cache split out)", async () => {
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(
+        sse([
+          {
+            candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, index: 0 }],
+            usageMetadata: { promptTokenCount: 120, cachedContentTokenCount: 100, totalTokenCount: 120 },
+            responseId: 'r-1',
+          },
+          { candidates: [{ content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 }], usageMetadata, responseId: 'r-1' },
+        ]),
+      );
+    };
+    const r = (await client.chat(
+      { model: 'gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'Hi' }] },
+      callOpts(),
+    )) as StreamUpstreamResponse;
+    const events = await collect(r.events);
+    assert.deepEqual(events[0]!.data.choices[0]!.delta, { role: 'assistant', content: '' });
+    assert.deepEqual(events[0]!.promptUsage, { prompt_tokens: 120, completion_tokens: 0, total_tokens: 120, prompt_tokens_details: { cached_tokens: 100 } });
+    assert.ok(
+      events.slice(1).every((e) => e.promptUsage === undefined),
+      'only on the first chunk',
+    );
+    // A first event without usage carries none: nothing is made up.
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse([{ candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'STOP', index: 0 }], responseId: 'r-2' }]));
+    };
+    const bare = await collect(
+      ((await client.chat({ model: 'gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'Hi' }] }, callOpts())) as StreamUpstreamResponse)
+        .events,
+    );
+    assert.equal(bare[0]!.promptUsage, undefined);
+  });
+
   it('a stream cut before finishReason → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
     up.handler = (_q, res) => {
       startSse(res);
