@@ -44,7 +44,7 @@ export function outputFormatOf(req: ChatRequest): Record<string, unknown> | unde
   }
   throw gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', {
     param: 'response_format',
-    message: `response_format type '${String(rf.type)}' is not available for Anthropic models, whose structured output needs a schema: use json_schema.`,
+    message: `Output format '${String(rf.type)}' is not available for Anthropic models, whose structured output needs a schema: ask for json_schema.`,
   });
 }
 
