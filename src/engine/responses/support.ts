@@ -27,9 +27,11 @@ export const RESPONSES_MATRIX: Readonly<Record<(typeof RESPONSES_PROVIDERS)[numb
   // reasoning.effort goes upstream as Chat Completions' reasoning_effort.
   openai: { ...ALL_BUT_REASONING, reasoning: 'yes' },
   'azure-openai': { ...ALL_BUT_REASONING, reasoning: 'yes' },
-  // The adapter has no response_format and no thinking mapping yet.
-  anthropic: { ...ALL_BUT_REASONING, structured_output: 'no' },
-  gemini: ALL_BUT_REASONING,
+  // json_schema → output_config.format (json_object: a 400 from the adapter, naming the
+  // field); reasoning.effort → extended thinking with a budget per effort.
+  anthropic: { ...ALL_BUT_REASONING, reasoning: 'yes' },
+  // reasoning.effort → generationConfig.thinkingConfig (budget for 2.5, level for 3).
+  gemini: { ...ALL_BUT_REASONING, reasoning: 'yes' },
   cohere: ALL_BUT_REASONING,
   // TGI's OpenAI route (options.api: tgi): its response_format is not OpenAI's.
   huggingface: { ...ALL_BUT_REASONING, structured_output: 'no' },

@@ -14,25 +14,16 @@ export type Cell =
   | { kind: 'run' }
   /** Not applicable: nothing is called. */
   | { kind: 'skip'; reason: string }
-  /** The gateway refuses it by design: a 400 that names `names`, which the cell checks. */
-  | { kind: 'refused'; names: string; reason: string }
   /** Runs, with one documented difference the cell allows (and checks the rest). */
   | { kind: 'deviation'; reason: string };
 
-const NO_JSON_MODE =
-  "Anthropic-backed models have no JSON mode in the gateway yet (the anthropic adapter has no response_format mapping, so a Claude model lacks the json_mode capability): asking for it is a 400 unsupported_capability naming the field. Structured output through a forced tool works there, and these cells check it: ChatAnthropic's default, LangChain's withStructuredOutput(schema, { method: 'functionCalling' }), @ai-sdk/anthropic with providerOptions.anthropic.structuredOutputMode: 'jsonTool'.";
-
 const STREAM_INPUT_AT_START =
-  "ChatAnthropic reads a stream's input tokens from message_start only; OpenAI-, Gemini- and Cohere-style upstreams report usage at the end, so message_start carries the gateway's own count of the prompt (exact for OpenAI tokenizers, chars/4 otherwise) while the plain answer carries the upstream's figure. Output tokens agree.";
+  "ChatAnthropic reads a stream's input tokens from message_start only; OpenAI- and Cohere-style upstreams report usage at the end, so message_start carries the gateway's own count of the prompt (exact for OpenAI tokenizers, chars/4 otherwise) while the plain answer carries the upstream's figure. Output tokens agree.";
 
 export function cellOf(driver: Driver, feature: Feature, column: Column): Cell {
   if (feature === 'embeddings') {
     if (driver.noEmbeddings) return { kind: 'skip', reason: driver.noEmbeddings };
     if (!column.embedModel) return { kind: 'skip', reason: 'Anthropic has no embeddings API (the anthropic adapter serves chat only)' };
-  }
-  if (feature === 'structured' && !column.jsonMode) {
-    const via = driver.structuredVia(column.chatModel);
-    if (via.kind === 'response_format') return { kind: 'refused', names: via.names, reason: NO_JSON_MODE };
   }
   if (feature === 'usage' && driver.streamInputFromStart && !column.reportsInputFirst) return { kind: 'deviation', reason: STREAM_INPUT_AT_START };
   return { kind: 'run' };

@@ -57,18 +57,18 @@ export interface EmbedResult {
 }
 
 /**
- * How a library asks for structured output: natively (refused by a model without JSON
- * mode, with a 400 that names the field — or, in Anthropic's error body, which has no
- * `param`, the missing capability), or through a forced tool.
+ * How a library asks for structured output: natively (`response_format`, `text.format`,
+ * `output_config.format`: the provider's own structured-output field must be what the
+ * upstream sees), or through a forced tool.
  */
-export type StructuredVia = { kind: 'response_format'; names: string } | { kind: 'tool' };
+export type StructuredVia = { kind: 'response_format' } | { kind: 'tool' };
 
 export interface Client {
   chat(model: string): Promise<ChatResult>;
   stream(model: string): Promise<StreamResult>;
   tools(model: string): Promise<ToolsResult>;
   structured(model: string): Promise<Weather>;
-  /** The library's tool-based way to the same object, where it has one: what works where JSON mode is refused. */
+  /** The library's tool-based way to the same object, where it has one. */
   structuredByTool?(model: string): Promise<Weather>;
   embed?(model: string, inputs: string[]): Promise<EmbedResult>;
 }

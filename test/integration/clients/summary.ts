@@ -6,19 +6,18 @@
 import { FEATURES, type Cell, type Feature } from './cells.ts';
 import type { UpstreamId } from './upstreams.ts';
 
-export type Outcome = 'pass' | 'fail' | 'skip' | 'refused' | 'deviation';
+export type Outcome = 'pass' | 'fail' | 'skip' | 'deviation';
 
 const SYMBOL: Record<Outcome | 'not run', string> = {
   pass: '✅',
   fail: '❌',
   skip: '–',
-  refused: '⛔',
   deviation: '≈',
   'not run': '?',
 };
 
 /** Pads a symbol to a column of 10 terminal cells: the emoji take two. */
-const padCell = (symbol: string) => symbol + ' '.repeat(10 - (/[✅❌⛔]/u.test(symbol) ? 2 : 1));
+const padCell = (symbol: string) => symbol + ' '.repeat(10 - (/[✅❌]/u.test(symbol) ? 2 : 1));
 
 export class Summary {
   private readonly outcomes = new Map<string, Outcome>();
@@ -41,11 +40,7 @@ export class Summary {
   render(clients: readonly string[], upstreams: readonly UpstreamId[]): string {
     const width = Math.max(...clients.map((c) => c.length));
     const head = `${'client'.padEnd(width)}  ${'upstream'.padEnd(9)}  ${FEATURES.map((f) => f.padEnd(10)).join(' ')}`;
-    const lines = [
-      'Client matrix: ✅ passed · ⛔ refused with the documented 400 · ≈ passed, one documented difference · – not applicable · ❌ failed · ? not run',
-      head,
-      '-'.repeat(head.length),
-    ];
+    const lines = ['Client matrix: ✅ passed · ≈ passed, one documented difference · – not applicable · ❌ failed · ? not run', head, '-'.repeat(head.length)];
     for (const c of clients)
       for (const u of upstreams) {
         const cells = FEATURES.map((f) => padCell(SYMBOL[this.outcomes.get(`${c}|${u}|${f}`) ?? 'not run']));
@@ -53,7 +48,7 @@ export class Summary {
       }
     lines.push(
       '',
-      `${this.count('pass')} passed, ${this.count('refused')} refused as documented, ${this.count('deviation')} with a documented difference, ${this.count('skip')} not applicable, ${this.count('fail')} failed`,
+      `${this.count('pass')} passed, ${this.count('deviation')} with a documented difference, ${this.count('skip')} not applicable, ${this.count('fail')} failed`,
     );
     for (const [reason, { cell, where }] of this.notes)
       lines.push('', `${SYMBOL[cell.kind as Outcome]} ${reason}`, ...[...where].map(([at, ups]) => `    ${at}: ${ups.join(', ')}`));

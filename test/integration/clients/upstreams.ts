@@ -24,9 +24,7 @@ export type UpstreamId = (typeof UPSTREAMS)[number];
 export interface Column {
   id: UpstreamId;
   chatModel: string;
-  /** Whether its models take response_format (json_schema) — Anthropic's do not yet. */
-  jsonMode: boolean;
-  /** Reports input tokens before the answer (as Anthropic does), so a stream's first event can carry them. */
+  /** Reports input tokens before the answer (as Anthropic and Gemini do), so a stream's first event can carry them. */
   reportsInputFirst: boolean;
   /** Undefined where the provider has no embeddings. */
   embedModel: string | undefined;
@@ -52,8 +50,7 @@ const mockReply = `Mock reply to: ${PROMPT}`;
 const scripted = (id: UpstreamId, chatModel: string, embedModel: string | undefined, outputTokens: number, embedTokens?: number): Column => ({
   id,
   chatModel,
-  jsonMode: id !== 'anthropic',
-  reportsInputFirst: id === 'anthropic',
+  reportsInputFirst: id === 'anthropic' || id === 'gemini',
   embedModel,
   reply: REPLY,
   toolArgs: { location: 'Paris' },
@@ -68,7 +65,6 @@ export const COLUMNS: Readonly<Record<UpstreamId, Column>> = {
   mock: {
     id: 'mock',
     chatModel: 'mock-gpt',
-    jsonMode: true,
     reportsInputFirst: true,
     embedModel: 'mock-embed',
     reply: mockReply,
@@ -134,6 +130,18 @@ export class Gateways {
   /** Whether a request to the scripted upstream since `since` (an index in its log) carried `text`. */
   upstreamSaw(text: string, since: number): boolean {
     return this.up.requests.slice(since).some((r) => r.body.toString().includes(text));
+  }
+
+  /**
+   * Whether a request since `since` asked for structured output in its provider's own field
+   * (OpenAI's and Cohere's response_format, Gemini's responseJsonSchema, Anthropic's
+   * output_config.format) with no tool offered: JSON mode, not a forced tool.
+   */
+  upstreamAskedNativeJson(since: number): boolean {
+    return this.up.requests.slice(since).some(({ json: b }) => {
+      const native = b?.response_format?.json_schema ?? b?.generationConfig?.responseJsonSchema ?? b?.output_config?.format?.schema;
+      return native !== undefined && !b.tools?.length;
+    });
   }
 
   async stop(): Promise<void> {

@@ -210,7 +210,8 @@ describe('Responses API: the provider × feature matrix', () => {
         assert.deepEqual(JSON.parse(r.json.output_text), JSON.parse(JSON_REPLY));
         assert.deepEqual(r.json.text.format.schema, WEATHER_FORMAT.schema, 'the format is echoed');
         const b = lastUpstream().json;
-        const schema = b.response_format?.json_schema?.schema ?? b.response_format?.json_schema ?? b.generationConfig?.responseJsonSchema;
+        const schema =
+          b.response_format?.json_schema?.schema ?? b.response_format?.json_schema ?? b.generationConfig?.responseJsonSchema ?? b.output_config?.format?.schema;
         assert.deepEqual(schema, WEATHER_FORMAT.schema, `${provider} got the schema in its own field`);
       },
     },
@@ -218,9 +219,16 @@ describe('Responses API: the provider × feature matrix', () => {
       async yes(provider, model) {
         const r = await post({ model, input: 'Think about Paris.', reasoning: { effort: 'low' } });
         assert.equal(r.status, 200, JSON.stringify(r.json));
-        assert.equal(lastUpstream().json.reasoning_effort, 'low', `${provider} got reasoning_effort`);
+        const b = lastUpstream().json;
+        const asked = REASONING_ASKED[provider];
+        assert.ok(asked, `no upstream expectation written for ${provider}`);
+        assert.deepEqual(asked.read(b), asked.want, `${provider} got the effort in its own field`);
+        assert.equal(b.reasoning_effort, provider === 'openai' || provider === 'azure-openai' ? 'low' : undefined);
         assert.deepEqual(r.json.reasoning, { effort: 'low', summary: null });
-        assert.equal(r.json.usage.output_tokens_details.reasoning_tokens, 3, 'reasoning tokens are reported');
+        assert.equal(r.json.output_text, REPLY, 'the model’s thinking is not part of the answer');
+        // Anthropic reports no separate thinking count: its output_tokens include it.
+        const reasoningTokens = provider === 'anthropic' ? 0 : 3;
+        assert.equal(r.json.usage.output_tokens_details.reasoning_tokens, reasoningTokens, 'reasoning tokens as the provider reports them');
       },
     },
     previous_response_id: {
@@ -244,6 +252,15 @@ describe('Responses API: the provider × feature matrix', () => {
         assert.ok(!sent.includes('Answer in English.'), 'instructions are not carried over');
       },
     },
+  };
+
+  /** Where each provider must find `reasoning: { effort: 'low' }` in its own dialect. */
+  const REASONING_ASKED: Record<string, { read: (b: any) => unknown; want: unknown }> = {
+    openai: { read: (b) => b.reasoning_effort, want: 'low' },
+    'azure-openai': { read: (b) => b.reasoning_effort, want: 'low' },
+    // Extended thinking: the smallest budget, on top of the default 4,096 answer tokens.
+    anthropic: { read: (b) => [b.thinking, b.max_tokens], want: [{ type: 'enabled', budget_tokens: 1024 }, 4096 + 1024] },
+    gemini: { read: (b) => b.generationConfig?.thinkingConfig, want: { thinkingBudget: 1024 } },
   };
 
   /** A request using `feature` (the smallest one that does). */

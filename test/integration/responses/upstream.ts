@@ -7,6 +7,8 @@
  *   `tool_choice` forces, else the first offered; `get_weather` gets {"location":"Paris"},
  *   any other tool (structured output through a forced tool) JSON_REPLY as arguments;
  * - JSON ({"city":"Paris","celsius":15}) when structured output is asked for natively;
+ * - a thought first (Anthropic's thinking block, Gemini's thought part and thought tokens)
+ *   when thinking is asked for;
  * - otherwise REPLY (cut to max_completion_tokens words, finish_reason length).
  * Requests are recorded (`up.requests`) for assertions on what reached the provider.
  */
@@ -16,6 +18,8 @@ import { startUpstream, sendJson, startSse, type FakeUpstream, type Recorded } f
 export const REPLY = 'It is 15 degrees in Paris.';
 export const JSON_REPLY = '{"city":"Paris","celsius":15}';
 export const TOOL_ARGS = '{"location":"Paris"}';
+/** What the Anthropic and Gemini dialects think, when asked to, before answering: never part of the answer. */
+export const THOUGHT = 'The user asks about Paris.';
 /** Said by the user, these make the OpenAI dialect fail: a 429 before answering, a stream cut after two chunks. */
 export const UPSTREAM_429 = 'UPSTREAM_429';
 export const CUT_STREAM = 'CUT_STREAM';
@@ -42,7 +46,10 @@ function wants(rec: Recorded): 'tool' | 'json' | 'text' {
   const tools = (b.tools?.length ?? 0) > 0;
   if (tools && lastIsUser) return 'tool';
   const json =
-    b.response_format?.type === 'json_schema' || b.response_format?.type === 'json_object' || b.generationConfig?.responseMimeType === 'application/json';
+    b.response_format?.type === 'json_schema' ||
+    b.response_format?.type === 'json_object' ||
+    b.generationConfig?.responseMimeType === 'application/json' ||
+    b.output_config?.format?.type === 'json_schema';
   return json ? 'json' : 'text';
 }
 
@@ -118,23 +125,34 @@ function openai(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
 
 function anthropic(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>): void {
   const tool = toolOf(rec);
-  const content = w === 'tool' ? [{ type: 'tool_use', id: 'toolu_up1', name: tool.name, input: JSON.parse(tool.args) }] : [{ type: 'text', text: REPLY }];
+  const text = w === 'json' ? JSON_REPLY : REPLY;
+  const thinks = rec.json.thinking?.type === 'enabled';
+  const answer = w === 'tool' ? [{ type: 'tool_use', id: 'toolu_up1', name: tool.name, input: JSON.parse(tool.args) }] : [{ type: 'text', text }];
+  const content = thinks ? [{ type: 'thinking', thinking: THOUGHT, signature: 'sig_up1' }, ...answer] : answer;
   const stop = w === 'tool' ? 'tool_use' : 'end_turn';
   const message = { id: 'msg_up', type: 'message', role: 'assistant', model: rec.json.model, stop_sequence: null };
   if (!rec.json.stream) return sendJson(res, 200, { ...message, content, stop_reason: stop, usage: USAGE.anthropic });
   const items: object[] = [{ type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...USAGE.anthropic, output_tokens: 1 } } }];
+  const at = thinks ? 1 : 0;
+  if (thinks)
+    items.push(
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+      ...halves(THOUGHT).map((t) => ({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: t } })),
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig_up1' } },
+      { type: 'content_block_stop', index: 0 },
+    );
   if (w === 'tool')
     items.push(
-      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_up1', name: tool.name, input: {} } },
-      ...halves(tool.args).map((a) => ({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: a } })),
+      { type: 'content_block_start', index: at, content_block: { type: 'tool_use', id: 'toolu_up1', name: tool.name, input: {} } },
+      ...halves(tool.args).map((a) => ({ type: 'content_block_delta', index: at, delta: { type: 'input_json_delta', partial_json: a } })),
     );
   else
     items.push(
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      ...WORDS(REPLY).map((t) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } })),
+      { type: 'content_block_start', index: at, content_block: { type: 'text', text: '' } },
+      ...WORDS(text).map((t) => ({ type: 'content_block_delta', index: at, delta: { type: 'text_delta', text: t } })),
     );
   items.push(
-    { type: 'content_block_stop', index: 0 },
+    { type: 'content_block_stop', index: at },
     { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.anthropic.output_tokens } },
     { type: 'message_stop' },
   );
@@ -175,11 +193,16 @@ function cohere(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
 function gemini(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>): void {
   const text = w === 'json' ? JSON_REPLY : REPLY;
   const tool = toolOf(rec);
+  // Asked to think, the model reports its thought tokens (and a thought part, as with includeThoughts).
+  const thinks = rec.json.generationConfig?.thinkingConfig !== undefined;
+  const usage = thinks ? { ...USAGE.gemini, thoughtsTokenCount: 3, totalTokenCount: USAGE.gemini.totalTokenCount + 3 } : USAGE.gemini;
   const parts = (t: string) => (w === 'tool' ? [{ functionCall: { name: tool.name, args: JSON.parse(tool.args) } }] : [{ text: t }]);
   if (!rec.url.includes('stream'))
     return sendJson(res, 200, {
-      candidates: [{ content: { role: 'model', parts: parts(text) }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: USAGE.gemini,
+      candidates: [
+        { content: { role: 'model', parts: [...(thinks ? [{ text: THOUGHT, thought: true }] : []), ...parts(text)] }, finishReason: 'STOP', index: 0 },
+      ],
+      usageMetadata: usage,
       responseId: 'g-1',
     });
   const pieces = w === 'tool' ? [''] : WORDS(text);
@@ -189,7 +212,7 @@ function gemini(rec: Recorded, res: ServerResponse, w: ReturnType<typeof wants>)
       .map((t, i) => {
         const last = i === pieces.length - 1;
         const cand = { content: { role: 'model', parts: parts(t) }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) };
-        return `data: ${JSON.stringify({ candidates: [cand], usageMetadata: last ? USAGE.gemini : { promptTokenCount: 50 }, responseId: 'g-1' })}\r\n\r\n`;
+        return `data: ${JSON.stringify({ candidates: [cand], usageMetadata: last ? usage : { promptTokenCount: 50 }, responseId: 'g-1' })}\r\n\r\n`;
       })
       .join(''),
   );

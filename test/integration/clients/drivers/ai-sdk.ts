@@ -97,7 +97,7 @@ const key = { apiKey: 'unused' };
 export const aiSdkOpenaiResponses = aiSdk(
   'ai + @ai-sdk/openai · openai(model)',
   'responses',
-  () => ({ kind: 'response_format', names: 'text.format' }),
+  () => ({ kind: 'response_format' }),
   (root) => {
     const openai = createOpenAI({ baseURL: `${root}/v1`, ...key });
     return { language: (id) => openai(id), embedding: (id) => openai.embedding(id) };
@@ -107,7 +107,7 @@ export const aiSdkOpenaiResponses = aiSdk(
 export const aiSdkOpenaiChat = aiSdk(
   'ai + @ai-sdk/openai · openai.chat(model)',
   'chat',
-  () => ({ kind: 'response_format', names: 'response_format' }),
+  () => ({ kind: 'response_format' }),
   (root) => {
     const openai = createOpenAI({ baseURL: `${root}/v1`, ...key });
     return { language: (id) => openai.chat(id) };
@@ -119,7 +119,7 @@ export const aiSdkAnthropic = aiSdk(
   'ai + @ai-sdk/anthropic',
   'messages',
   // Claude model ids get Anthropic's native output_config.format; other ids a forced `json` tool.
-  (model): StructuredVia => (model.includes('claude-') ? { kind: 'response_format', names: 'json_mode' } : { kind: 'tool' }),
+  (model): StructuredVia => (model.includes('claude-') ? { kind: 'response_format' } : { kind: 'tool' }),
   (root) => {
     const anthropic = createAnthropic({ baseURL: `${root}/v1`, ...key });
     return { language: (id) => anthropic(id), byTool: { anthropic: { structuredOutputMode: 'jsonTool' } } };
@@ -130,7 +130,7 @@ export const aiSdkAnthropic = aiSdk(
 export const aiSdkOpenaiCompatible = aiSdk(
   'ai + @ai-sdk/openai-compatible',
   'chat',
-  () => ({ kind: 'response_format', names: 'response_format' }),
+  () => ({ kind: 'response_format' }),
   (root) => {
     // includeUsage: streams report usage; supportsStructuredOutputs: Output.object sends the
     // schema (json_schema) rather than bare JSON mode.

@@ -22,7 +22,7 @@ const usageOf = (m: Anthropic.Message) => ({ input: m.usage.input_tokens, output
 export const anthropicSdk: Driver = {
   label: '@anthropic-ai/sdk',
   endpoint: 'messages',
-  structuredVia: () => ({ kind: 'response_format', names: 'json_mode' }),
+  structuredVia: () => ({ kind: 'response_format' }),
   noEmbeddings: 'the SDK has no embeddings (Anthropic has no embeddings API)',
   connect(root) {
     const client = new Anthropic({ baseURL: root, apiKey: 'unused', maxRetries: 0 });

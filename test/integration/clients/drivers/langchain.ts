@@ -92,7 +92,7 @@ const openaiChat = (useResponsesApi: boolean) => (root: string, model: string) =
 export const langchainOpenai = langchain(
   '@langchain/openai · ChatOpenAI',
   'chat',
-  { kind: 'response_format', names: 'response_format' },
+  { kind: 'response_format' },
   false,
   openaiChat(false),
   (root, model) => new OpenAIEmbeddings({ model, ...key, configuration: { baseURL: `${root}/v1` } }),
@@ -101,7 +101,7 @@ export const langchainOpenai = langchain(
 export const langchainOpenaiResponses = langchain(
   '@langchain/openai · ChatOpenAI({ useResponsesApi: true })',
   'responses',
-  { kind: 'response_format', names: 'text.format' },
+  { kind: 'response_format' },
   false,
   openaiChat(true),
   undefined,

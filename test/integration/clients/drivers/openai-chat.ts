@@ -18,7 +18,7 @@ const usageOf = (u: OpenAI.CompletionUsage | null | undefined) => ({ input: u?.p
 export const openaiChat: Driver = {
   label: 'openai · chat.completions',
   endpoint: 'chat',
-  structuredVia: () => ({ kind: 'response_format', names: 'response_format' }),
+  structuredVia: () => ({ kind: 'response_format' }),
   connect(root) {
     const client = new OpenAI({ baseURL: `${root}/v1`, apiKey: 'unused', maxRetries: 0 });
     return {

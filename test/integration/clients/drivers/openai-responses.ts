@@ -22,7 +22,7 @@ const usageOf = (r: OpenAI.Responses.Response) => ({ input: r.usage?.input_token
 export const openaiResponses: Driver = {
   label: 'openai · responses',
   endpoint: 'responses',
-  structuredVia: () => ({ kind: 'response_format', names: 'text.format' }),
+  structuredVia: () => ({ kind: 'response_format' }),
   noEmbeddings: 'same SDK call as the openai · chat.completions row (the Responses API has no embeddings)',
   connect(root) {
     const client = new OpenAI({ baseURL: `${root}/v1`, apiKey: 'unused', maxRetries: 0 });

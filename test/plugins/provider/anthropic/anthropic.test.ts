@@ -142,6 +142,107 @@ describe('anthropic adapter', () => {
     assert.equal(up.requests[1]!.json.max_tokens, 7);
   });
 
+  it('response_format json_schema → output_config.format (structured outputs); json_object → 400 naming it, nothing sent', async () => {
+    up.handler = (_q, res) => sendJson(res, 200, { ...message, content: [{ type: 'text', text: '{"city":"Paris"}' }], stop_reason: 'end_turn' });
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const r = (await client.chat(
+      {
+        model: 'claude-sonnet-4-5',
+        response_format: { type: 'json_schema', json_schema: { name: 'w', strict: true, schema } },
+        messages: [{ role: 'user', content: 'Weather?' }],
+      },
+      callOpts(),
+    )) as JsonUpstreamResponse;
+    assert.deepEqual(up.requests[0]!.json, {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather?' }] }],
+      output_config: { format: { type: 'json_schema', schema } },
+    });
+    assert.equal((r.body as ChatCompletion).choices[0]!.message.content, '{"city":"Paris"}');
+    await client.chat({ model: 'c', response_format: { type: 'text' }, messages: [{ role: 'user', content: 'x' }] }, callOpts());
+    assert.equal(up.requests[1]!.json.output_config, undefined, 'text format: nothing to constrain');
+    for (const [response_format, code, param] of [
+      [{ type: 'json_object' }, 'GW_ERR_CAPABILITY_UNSUPPORTED', 'response_format'],
+      [{ type: 'json_schema', json_schema: { name: 'w' } }, 'GW_ERR_INVALID_REQUEST', 'response_format.json_schema.schema'],
+    ] as const) {
+      const err = await rejection(client.chat({ model: 'c', response_format, messages: [{ role: 'user', content: 'x' }] }, callOpts()));
+      assert.equal(err.code, code);
+      assert.equal(err.param, param);
+    }
+    assert.equal(up.requests.length, 2);
+  });
+
+  it('reasoning_effort → extended thinking: budget per effort, max_tokens holding the budget', async () => {
+    up.handler = (_q, res) => sendJson(res, 200, message);
+    const cases: Array<{ effort: string; max?: Partial<ChatRequest>; modelMax?: number; want: { max_tokens: number; budget?: number } }> = [
+      { effort: 'low', want: { max_tokens: 4096 + 1024, budget: 1024 } }, // default answer length + the budget
+      { effort: 'minimal', want: { max_tokens: 4096 + 1024, budget: 1024 } },
+      { effort: 'medium', want: { max_tokens: 4096 + 8192, budget: 8192 } },
+      { effort: 'high', want: { max_tokens: 4096 + 24576, budget: 24576 } },
+      { effort: 'xhigh', want: { max_tokens: 4096 + 32768, budget: 32768 } },
+      { effort: 'none', want: { max_tokens: 4096 } }, // no thinking at all
+      { effort: 'medium', max: { max_completion_tokens: 20000 }, want: { max_tokens: 20000, budget: 8192 } }, // the client's ceiling stays
+      { effort: 'high', max: { max_tokens: 10000 }, want: { max_tokens: 10000, budget: 9999 } }, // the budget is cut to fit
+      { effort: 'high', modelMax: 8192, want: { max_tokens: 8192, budget: 8191 } }, // the model's max_output_tokens is a ceiling too
+    ];
+    for (const c of cases) {
+      up.requests.length = 0;
+      const call = callOpts();
+      (call.deployment as { maxOutputTokens?: number }).maxOutputTokens = c.modelMax;
+      await client.chat({ model: 'c', reasoning_effort: c.effort, ...c.max, messages: [{ role: 'user', content: 'x' }] }, call);
+      const sent = up.requests[0]!.json;
+      assert.equal(sent.max_tokens, c.want.max_tokens, JSON.stringify(c));
+      assert.deepEqual(sent.thinking, c.want.budget ? { type: 'enabled', budget_tokens: c.want.budget } : undefined, JSON.stringify(c));
+      assert.equal(sent.reasoning_effort, undefined, 'not an Anthropic field');
+    }
+    up.requests.length = 0;
+    for (const [over, param] of [
+      [{ reasoning_effort: 'low', max_tokens: 1024 }, 'max_tokens'],
+      [{ reasoning_effort: 'low', max_completion_tokens: 500 }, 'max_completion_tokens'],
+      [{ reasoning_effort: 'extreme' }, 'reasoning_effort'],
+    ] as const) {
+      const err = await rejection(client.chat({ model: 'c', ...over, messages: [{ role: 'user', content: 'x' }] }, callOpts()));
+      assert.equal(err.code, 'GW_ERR_INVALID_REQUEST', JSON.stringify(over));
+      assert.equal(err.param, param);
+    }
+    assert.equal(up.requests.length, 0);
+  });
+
+  it('thinking blocks become reasoning_content, never part of the answer text (plain and streamed)', async () => {
+    const thinking = { type: 'thinking', thinking: 'Paris is in France.', signature: 'EqQBCgIYAhIM' };
+    up.handler = (_q, res, rec) => {
+      if (!rec.json.stream) return sendJson(res, 200, { ...message, content: [thinking, { type: 'text', text: 'Sunny.' }], stop_reason: 'end_turn' });
+      startSse(res);
+      res.end(
+        sse([
+          toolStream[0]!,
+          { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Paris is ' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'in France.' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM' } },
+          { type: 'content_block_stop', index: 0 },
+          { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Sunny.' } },
+          { type: 'content_block_stop', index: 1 },
+          { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 30 } },
+          { type: 'message_stop' },
+        ]),
+      );
+    };
+    const plain = ((await client.chat({ model: 'c', reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] }, callOpts())) as JsonUpstreamResponse)
+      .body as ChatCompletion;
+    assert.equal(plain.choices[0]!.message.content, 'Sunny.');
+    assert.equal(plain.choices[0]!.message.reasoning_content, 'Paris is in France.');
+    const r = (await client.chat(
+      { model: 'c', stream: true, reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] },
+      callOpts(),
+    )) as StreamUpstreamResponse;
+    const deltas = (await collect(r.events)).map((e) => e.data.choices[0]?.delta ?? {});
+    assert.equal(deltas.map((d) => d.content ?? '').join(''), 'Sunny.');
+    assert.equal(deltas.map((d) => d.reasoning_content ?? '').join(''), 'Paris is in France.');
+  });
+
   it('translates the response: text, tool_calls, finish_reason, usage with cache figures', async () => {
     up.handler = (_q, res) => sendJson(res, 200, message);
     const r = (await client.chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }], tools }, callOpts())) as JsonUpstreamResponse;

@@ -98,6 +98,73 @@ describe('cohere adapter', () => {
     assert.deepEqual(body.usage, { prompt_tokens: 71, completion_tokens: 6, total_tokens: 77 });
   });
 
+  it('a named tool_choice offers that tool alone with REQUIRED (Chat v2 has no named choice)', async () => {
+    const call = { id: 'record_1', type: 'function', function: { name: 'record_weather', arguments: '{"city":"Paris","celsius":15}' } };
+    up.handler = (_q, res, rec) => {
+      if (!rec.json.stream) return sendJson(res, 200, { id: 'x', finish_reason: 'TOOL_CALL', message: { role: 'assistant', tool_calls: [call] }, usage: {} });
+      startSse(res);
+      res.end(sse(toolStream));
+    };
+    const weather = {
+      type: 'function' as const,
+      function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+    };
+    const record = {
+      type: 'function' as const,
+      function: { name: 'record_weather', description: 'Record it', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    };
+    for (const stream of [false, true]) {
+      up.requests.length = 0;
+      const r = await client.chat(
+        {
+          model: 'command-a-03-2025',
+          stream,
+          tools: [weather, record],
+          tool_choice: { type: 'function', function: { name: 'record_weather' } },
+          messages: [{ role: 'user', content: 'Weather in Paris?' }],
+        },
+        callOpts(),
+      );
+      if (r.kind === 'stream') await collect(r.events);
+      assert.deepEqual(up.requests[0]!.json, {
+        model: 'command-a-03-2025',
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+        ...(stream ? { stream: true } : {}),
+        tools: [record],
+        tool_choice: 'REQUIRED',
+      });
+    }
+    const body = (
+      (await client.chat(
+        {
+          model: 'c',
+          tools: [weather, record],
+          tool_choice: { type: 'function', function: { name: 'record_weather' } },
+          messages: [{ role: 'user', content: 'Weather?' }],
+        },
+        callOpts(),
+      )) as JsonUpstreamResponse
+    ).body as ChatCompletion;
+    assert.deepEqual(body.choices[0]!.message.tool_calls, [call]);
+  });
+
+  it('a tool_choice naming a function not in tools → 400 naming tool_choice; nothing is sent', async () => {
+    const err = await rejection(
+      client.chat(
+        {
+          model: 'c',
+          tools: [{ type: 'function', function: { name: 'get_weather' } }],
+          tool_choice: { type: 'function', function: { name: 'other' } },
+          messages: [{ role: 'user', content: 'x' }],
+        },
+        callOpts(),
+      ),
+    );
+    assert.equal(err.code, 'GW_ERR_INVALID_REQUEST');
+    assert.equal(err.param, 'tool_choice');
+    assert.equal(up.requests.length, 0);
+  });
+
   it('chat: tool calls in the answer', async () => {
     up.handler = (_q, res) =>
       sendJson(res, 200, {

@@ -161,6 +161,71 @@ describe('gemini adapter', () => {
     assert.ok(chunks.every((c) => c.id === 'r-9'));
   });
 
+  it("the first stream event's promptTokenCount rides on the role chunk as promptUsage (cache split out)", async () => {
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(
+        sse([
+          {
+            candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, index: 0 }],
+            usageMetadata: { promptTokenCount: 120, cachedContentTokenCount: 100, totalTokenCount: 120 },
+            responseId: 'r-1',
+          },
+          { candidates: [{ content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 }], usageMetadata, responseId: 'r-1' },
+        ]),
+      );
+    };
+    const r = (await client.chat(
+      { model: 'gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'Hi' }] },
+      callOpts(),
+    )) as StreamUpstreamResponse;
+    const events = await collect(r.events);
+    assert.deepEqual(events[0]!.data.choices[0]!.delta, { role: 'assistant', content: '' });
+    assert.deepEqual(events[0]!.promptUsage, { prompt_tokens: 120, completion_tokens: 0, total_tokens: 120, prompt_tokens_details: { cached_tokens: 100 } });
+    assert.ok(
+      events.slice(1).every((e) => e.promptUsage === undefined),
+      'only on the first chunk',
+    );
+    // A first event without usage carries none: nothing is made up.
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sse([{ candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'STOP', index: 0 }], responseId: 'r-2' }]));
+    };
+    const bare = await collect(
+      ((await client.chat({ model: 'gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'Hi' }] }, callOpts())) as StreamUpstreamResponse)
+        .events,
+    );
+    assert.equal(bare[0]!.promptUsage, undefined);
+  });
+
+  it('reasoning_effort → thinkingConfig: a thinkingBudget for 2.5 models, a thinkingLevel for Gemini 3', async () => {
+    up.handler = (_q, res) =>
+      sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP', index: 0 }], usageMetadata });
+    const cases: Array<[string, string, Record<string, unknown>]> = [
+      ['gemini-2.5-flash', 'none', { thinkingBudget: 0 }],
+      ['gemini-2.5-flash', 'minimal', { thinkingBudget: 1024 }],
+      ['gemini-2.5-flash', 'low', { thinkingBudget: 1024 }],
+      ['gemini-2.5-pro', 'medium', { thinkingBudget: 8192 }],
+      ['gemini-2.5-pro', 'high', { thinkingBudget: 24576 }],
+      ['gemini-2.5-flash', 'xhigh', { thinkingBudget: 24576 }],
+      ['gemini-3-pro-preview', 'none', { thinkingLevel: 'minimal' }],
+      ['gemini-3-flash-preview', 'low', { thinkingLevel: 'low' }],
+      ['gemini-3-flash-preview', 'medium', { thinkingLevel: 'medium' }],
+      ['gemini-3-pro-preview', 'xhigh', { thinkingLevel: 'high' }],
+    ];
+    for (const [model, effort, thinkingConfig] of cases) {
+      up.requests.length = 0;
+      await client.chat({ model, reasoning_effort: effort, max_tokens: 100, messages: [{ role: 'user', content: 'x' }] }, callOpts());
+      assert.deepEqual(up.requests[0]!.json.generationConfig, { maxOutputTokens: 100, thinkingConfig }, `${model} ${effort}`);
+    }
+    up.requests.length = 0;
+    await client.chat({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }, callOpts());
+    assert.equal(up.requests[0]!.json.generationConfig, undefined, 'no effort: no thinkingConfig');
+    const err = await rejection(client.chat({ model: 'gemini-2.5-flash', reasoning_effort: 'max', messages: [{ role: 'user', content: 'x' }] }, callOpts()));
+    assert.equal(err.code, 'GW_ERR_INVALID_REQUEST');
+    assert.equal(err.param, 'reasoning_effort');
+  });
+
   it('a stream cut before finishReason → GW_ERR_BAD_UPSTREAM_RESPONSE', async () => {
     up.handler = (_q, res) => {
       startSse(res);

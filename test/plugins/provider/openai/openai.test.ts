@@ -97,6 +97,36 @@ describe('openai adapter', () => {
     assert.equal(events[1]!.raw, JSON.stringify(chunk({ content: 'Hé' })));
   });
 
+  it('a stream without stream_options: the client bytes, byte for byte, with only include_usage spliced in', async () => {
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([chunk({ content: 'x' }, 'stop'), usageChunk, 'data: [DONE]\n\n']));
+    };
+    // Odd spacing, key order and escapes that a re-serialisation would not keep.
+    const raw = Buffer.from(' \n{ "stream" : true,"model":"gpt-4o-mini", "messages":[{"role":"user","content":"H\\u00e9llo \\"you\\""}] }\n');
+    const body = JSON.parse(raw.toString()) as ChatRequest;
+    await collect(((await client.chat(body, callOpts({ rawBody: raw, requestedModel: 'gpt-4o-mini' }))) as StreamUpstreamResponse).events);
+    const sent = up.requests[0]!.body.toString();
+    const field = '"stream_options":{"include_usage":true},';
+    const at = sent.indexOf(field);
+    assert.equal(at, raw.indexOf('{') + 1, 'right after the opening brace');
+    assert.equal(sent.slice(0, at) + sent.slice(at + field.length), raw.toString(), 'every other byte is the client’s');
+    assert.deepEqual(JSON.parse(sent), { ...body, stream_options: { include_usage: true } });
+  });
+
+  it('a stream whose stream_options lacks include_usage is serialised again, keeping its other options', async () => {
+    up.handler = (_q, res) => {
+      startSse(res);
+      res.end(sseBody([chunk({ content: 'x' }, 'stop'), usageChunk, 'data: [DONE]\n\n']));
+    };
+    for (const stream_options of [{ include_obfuscation: false }, null]) {
+      const body = req({ stream: true, stream_options: stream_options as ChatRequest['stream_options'] });
+      const raw = Buffer.from(JSON.stringify(body));
+      await collect(((await client.chat(body, callOpts({ rawBody: raw, requestedModel: 'gpt-4o-mini' }))) as StreamUpstreamResponse).events);
+      assert.deepEqual(up.requests.at(-1)!.json, { ...body, stream_options: { ...stream_options, include_usage: true } });
+    }
+  });
+
   it('does not add stream_options when options.stream_usage is false', async () => {
     const c = openai.create('o2', { type: 'openai', base_url: up.url, options: { stream_usage: false } }, { logger });
     up.handler = (_q, res) => {

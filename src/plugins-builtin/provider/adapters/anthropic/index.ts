@@ -19,7 +19,7 @@ interface AnthropicOptions {
 
 const anthropic: ProviderAdapterDefinition = {
   type: 'anthropic',
-  defaultCapabilities: ['chat', 'stream', 'tools', 'vision'],
+  defaultCapabilities: ['chat', 'stream', 'tools', 'vision', 'json_mode'],
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -31,7 +31,7 @@ const anthropic: ProviderAdapterDefinition = {
         type: 'integer',
         minimum: 1,
         default: 4096,
-        description: "max_tokens when neither the request nor the model's max_output_tokens sets it.",
+        description: "max_tokens when neither the request nor the model's max_output_tokens sets it (plus the thinking budget when reasoning_effort is set).",
       },
     },
   },
@@ -46,7 +46,7 @@ const anthropic: ProviderAdapterDefinition = {
       type: 'anthropic',
       defaultCapabilities: anthropic.defaultCapabilities,
       async chat(body, call) {
-        const upstream = toAnthropicRequest(body, call.deployment.maxOutputTokens ?? fallbackMax);
+        const upstream = toAnthropicRequest(body, fallbackMax, call.deployment.maxOutputTokens);
         if (body.stream === true) return streamCall(p, MESSAGES_PATH, upstream, call, () => new AnthropicStreamTranslator(body.model, p.scrub), headers);
         return chatJsonCall(p, MESSAGES_PATH, upstream, call, fromAnthropicMessage, headers);
       },

@@ -11,6 +11,7 @@ import type { ChatMessage, ChatRequest, ContentPart } from '../../../../engine/o
 import { gatewayError } from '../../../../engine/errors.ts';
 import { parseDataUrl, textOf } from '../shared/chunks.ts';
 import { toolChoiceToAnthropic } from './mapping.ts';
+import { outputFormatOf, tokenPlanOf } from './output.ts';
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -18,7 +19,11 @@ interface Turn {
   content: Block[];
 }
 
-export function toAnthropicRequest(req: ChatRequest, defaultMaxTokens: number): Record<string, unknown> {
+/**
+ * `defaultMaxTokens` is options.default_max_tokens; `modelMaxTokens` the model's
+ * max_output_tokens, which wins over it (see tokenPlanOf for how thinking fits in).
+ */
+export function toAnthropicRequest(req: ChatRequest, defaultMaxTokens: number, modelMaxTokens?: number): Record<string, unknown> {
   const system: string[] = [];
   const turns: Turn[] = [];
   for (let i = 0; i < req.messages.length; i++) {
@@ -33,11 +38,11 @@ export function toAnthropicRequest(req: ChatRequest, defaultMaxTokens: number): 
     if (last && last.role === role) last.content.push(...blocks);
     else turns.push({ role, content: blocks });
   }
-  const out: Record<string, unknown> = {
-    model: req.model,
-    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? defaultMaxTokens,
-    messages: turns,
-  };
+  const plan = tokenPlanOf(req, modelMaxTokens, defaultMaxTokens);
+  const out: Record<string, unknown> = { model: req.model, max_tokens: plan.max_tokens, messages: turns };
+  if (plan.thinking) out.thinking = plan.thinking;
+  const format = outputFormatOf(req);
+  if (format) out.output_config = { format };
   if (system.length) out.system = system.join('\n\n');
   if (req.stream) out.stream = true;
   if (req.temperature != null) out.temperature = req.temperature;

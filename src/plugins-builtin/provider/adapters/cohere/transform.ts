@@ -56,14 +56,31 @@ export function toCohereChat(req: ChatRequest): Record<string, unknown> {
   if (req.stop != null) out.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (typeof req.frequency_penalty === 'number') out.frequency_penalty = req.frequency_penalty;
   if (typeof req.presence_penalty === 'number') out.presence_penalty = req.presence_penalty;
-  if (req.tools?.length) out.tools = req.tools;
-  if (req.tool_choice === 'required') out.tool_choice = 'REQUIRED';
-  else if (req.tool_choice === 'none') out.tool_choice = 'NONE';
+  toolsOf(req, out);
   if (req.response_format?.type === 'json_object') out.response_format = { type: 'json_object' };
   else if (req.response_format?.type === 'json_schema') {
     out.response_format = { type: 'json_object', json_schema: (req.response_format.json_schema as { schema?: unknown } | undefined)?.schema };
   }
   return out;
+}
+
+/**
+ * Chat v2's tool_choice is only REQUIRED or NONE, so a named function is forced by offering
+ * that tool alone with REQUIRED (the model must call one of the tools it is given).
+ */
+function toolsOf(req: ChatRequest, out: Record<string, unknown>): void {
+  const tc = req.tool_choice;
+  if (tc && typeof tc === 'object') {
+    const name = (tc as { function?: { name?: unknown } }).function?.name;
+    const tool = req.tools?.find((t) => t.function.name === name);
+    if (!tool) throw gatewayError('GW_ERR_INVALID_REQUEST', { param: 'tool_choice', message: 'tool_choice must name a function offered in tools.' });
+    out.tools = [tool];
+    out.tool_choice = 'REQUIRED';
+    return;
+  }
+  if (req.tools?.length) out.tools = req.tools;
+  if (tc === 'required') out.tool_choice = 'REQUIRED';
+  else if (tc === 'none') out.tool_choice = 'NONE';
 }
 
 export function fromCohereChat(json: unknown, status: number): ChatCompletion {

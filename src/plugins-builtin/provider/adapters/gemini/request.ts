@@ -1,8 +1,8 @@
 /**
  * Canonical chat request → Gemini generateContent request: system messages to
  * systemInstruction, turns to contents/parts (role 'model' for the assistant), tool
- * calls to functionCall parts, tool results to functionResponse parts, sampling to
- * generationConfig, tools to functionDeclarations.
+ * calls to functionCall parts, tool results to functionResponse parts, sampling, JSON
+ * output and reasoning effort to generationConfig, tools to functionDeclarations.
  *
  * @example
  *   toGeminiRequest({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'Hi' }] })
@@ -11,6 +11,8 @@
 import type { ChatMessage, ChatRequest } from '../../../../engine/openai-types.ts';
 import { gatewayError } from '../../../../engine/errors.ts';
 import { parseDataUrl, textOf } from '../shared/chunks.ts';
+import { reasoningEffortOf } from '../shared/reasoning.ts';
+import { thinkingConfigOf } from './thinking.ts';
 
 type Part = Record<string, unknown>;
 interface Content {
@@ -69,6 +71,8 @@ function generationConfig(req: ChatRequest): Record<string, unknown> {
   if (rf?.type === 'json_object' || rf?.type === 'json_schema') g.responseMimeType = 'application/json';
   const schema = (rf?.json_schema as { schema?: unknown } | undefined)?.schema;
   if (rf?.type === 'json_schema' && schema) g.responseJsonSchema = schema;
+  const effort = reasoningEffortOf(req);
+  if (effort) g.thinkingConfig = thinkingConfigOf(req.model, effort);
   return g;
 }
 

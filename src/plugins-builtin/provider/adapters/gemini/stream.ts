@@ -1,7 +1,8 @@
 /**
  * Gemini `streamGenerateContent?alt=sse` → canonical chunks. Each event is a partial
  * GenerateContentResponse; the stream has no end marker, so the finish and usage chunks
- * are written at EOF, and an EOF before any finishReason is a cut stream.
+ * are written at EOF, and an EOF before any finishReason is a cut stream. The prompt's
+ * token count, present from the first event, rides on the role chunk as `promptUsage`.
  */
 import type { StreamEvent } from '../../../../engine/types.ts';
 import type { FinishReason } from '../../../../engine/openai-types.ts';
@@ -36,7 +37,7 @@ export class GeminiStreamTranslator implements StreamTranslator {
     if (!this.started) {
       this.started = true;
       this.c.id = r.responseId ?? '';
-      out.push(this.c.delta({ role: 'assistant', content: '' }));
+      out.push(this.first(r.usageMetadata));
     }
     const cand = r.candidates?.[0];
     if (!cand) return out;
@@ -49,6 +50,17 @@ export class GeminiStreamTranslator implements StreamTranslator {
     }
     if (cand.finishReason) this.finish = geminiFinish(cand.finishReason, this.tools > 0);
     return out;
+  }
+
+  /**
+   * The role chunk. Gemini reports the prompt's token count from its first event on: it
+   * goes with this chunk as `promptUsage`, for clients that read input tokens at the start
+   * of a stream (Anthropic's message_start).
+   */
+  private first(u: GeminiUsage | undefined): StreamEvent {
+    const role = this.c.delta({ role: 'assistant', content: '' });
+    if (u?.promptTokenCount === undefined) return role;
+    return { ...role, promptUsage: geminiUsage({ promptTokenCount: u.promptTokenCount, cachedContentTokenCount: u.cachedContentTokenCount }) };
   }
 
   onEnd(): StreamEvent[] {

@@ -16,6 +16,7 @@ import { providerHttp } from '../../http/setup.ts';
 import { badUpstream } from '../../http/errors.ts';
 import { openaiStream } from './stream.ts';
 import { pickHeaders } from './headers.ts';
+import { withIncludeUsage } from './include-usage.ts';
 
 export interface OpenAICompatibleSpec {
   type: string;
@@ -36,9 +37,18 @@ export function openaiCompatibleClient(name: string, config: Readonly<ProviderCo
   const embeddingsPath = spec.embeddingsPath ?? (() => '/embeddings');
   const modelInBody = spec.modelInBody !== false;
 
-  /** Serialise only when the upstream body would differ from the client's bytes. */
+  /**
+   * Serialise only when the upstream body would differ from the client's bytes by more
+   * than the include_usage field, which is spliced into them when they have no
+   * stream_options at all.
+   */
   function bytesFor(body: ChatRequest | EmbeddingsRequest, call: CallOptions, addUsage: boolean): string | Buffer {
-    if (!addUsage && modelInBody && call.rawBody && call.requestedModel === body.model) return call.rawBody;
+    const raw = modelInBody && call.requestedModel === body.model ? call.rawBody : undefined;
+    if (raw) {
+      if (!addUsage) return raw;
+      const spliced = 'stream_options' in body ? undefined : withIncludeUsage(raw);
+      if (spliced) return spliced;
+    }
     let out: Record<string, unknown> = body;
     if (addUsage) out = { ...out, stream_options: { ...(body as ChatRequest).stream_options, include_usage: true } };
     if (!modelInBody) {
