@@ -14,7 +14,9 @@ export function requiredCapabilities(endpoint: Endpoint, body: unknown): Capabil
   const need: Capability[] = ['chat'];
   if (req.stream === true) need.push('stream');
   if (Array.isArray(req.tools) && req.tools.length > 0) need.push('tools');
-  if (req.response_format && req.response_format.type !== 'text') need.push('json_mode');
+  const format = req.response_format?.type;
+  if (format === 'json_schema') need.push('structured_output');
+  else if (format !== undefined && format !== 'text') need.push('json_mode');
   if (hasImage(req)) need.push('vision');
   return need;
 }
@@ -33,13 +35,21 @@ export function missingCapabilities(d: Deployment, need: readonly Capability[]):
   return need.filter((c) => !d.capabilities.has(c));
 }
 
+/** The request field a missing capability is about (OpenAI's `param`). */
+export function capabilityParam(missing: readonly Capability[]): string {
+  if (missing.includes('tools')) return 'tools';
+  if (missing.includes('json_mode') || missing.includes('structured_output')) return 'response_format';
+  if (missing.includes('vision')) return 'messages';
+  return 'model';
+}
+
 /** Throws GW_ERR_CAPABILITY_UNSUPPORTED naming what is missing. */
 export function assertCapabilities(d: Deployment, need: readonly Capability[]): void {
   const missing = missingCapabilities(d, need);
   if (missing.length) {
     throw gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', {
       message: `Model '${d.name}' does not support: ${missing.join(', ')}.`,
-      param: missing.includes('tools') ? 'tools' : missing.includes('json_mode') ? 'response_format' : missing.includes('vision') ? 'messages' : 'model',
+      param: capabilityParam(missing),
     });
   }
 }

@@ -65,7 +65,7 @@ export async function buildCatalog(
       contextWindow: m.context_window,
       maxOutputTokens: m.max_output_tokens,
       pricing: m.pricing,
-      capabilities: new Set(m.capabilities ?? defaults.get(m.provider) ?? []),
+      capabilities: withImplied(new Set(m.capabilities ?? defaults.get(m.provider) ?? [])),
       weight: m.weight ?? 1,
       rpm: m.rpm,
       tpm: m.tpm,
@@ -93,4 +93,10 @@ export async function buildCatalog(
 export async function closeUnusedClients(old: Map<string, CachedClient>, next: Map<string, CachedClient> | undefined): Promise<void> {
   const kept = new Set([...(next?.values() ?? [])].map((c) => c.client));
   await Promise.allSettled([...old.values()].filter((c) => !kept.has(c.client)).map((c) => c.client.close()));
+}
+
+/** `json_mode` implies `structured_output` (see Capability): a JSON-mode model takes a schema too. */
+function withImplied(caps: Set<Capability>): ReadonlySet<Capability> {
+  if (caps.has('json_mode')) caps.add('structured_output');
+  return caps;
 }

@@ -131,5 +131,11 @@ export interface EmbeddingsResponse {
   usage: { prompt_tokens: number; total_tokens: number };
 }
 
-export type Capability = 'chat' | 'stream' | 'tools' | 'vision' | 'json_mode' | 'embeddings';
-export const ALL_CAPABILITIES: readonly Capability[] = ['chat', 'stream', 'tools', 'vision', 'json_mode', 'embeddings'];
+/**
+ * What a model can do. `json_mode` is a JSON object (`response_format: json_object`);
+ * `structured_output` is JSON against a given schema (`json_schema`). Declaring `json_mode`
+ * implies `structured_output` (every JSON-mode upstream also takes a schema); an upstream
+ * that takes only a schema (Anthropic) declares `structured_output` alone.
+ */
+export type Capability = 'chat' | 'stream' | 'tools' | 'vision' | 'json_mode' | 'structured_output' | 'embeddings';
+export const ALL_CAPABILITIES: readonly Capability[] = ['chat', 'stream', 'tools', 'vision', 'json_mode', 'structured_output', 'embeddings'];

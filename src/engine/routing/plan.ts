@@ -13,8 +13,9 @@
  *   p.candidates.map((d) => d.id); p.removed; p.reason;
  */
 import type { Deployment, ModelCatalog } from '../types.ts';
+import type { Capability } from '../openai-types.ts';
 import { gatewayError, type GatewayError } from '../errors.ts';
-import { missingCapabilities } from '../capabilities.ts';
+import { capabilityParam, missingCapabilities } from '../capabilities.ts';
 import { familyOf } from '../tokens/encoding.ts';
 import type { RoutingState } from './board.ts';
 import type { Features } from './features.ts';
@@ -73,6 +74,7 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
   const live = () => pool.flatMap((m) => catalog.group(m) ?? []).filter((d) => !gone.has(d.id));
   const tokensFor = (d: Deployment) => f.tokens[familyOf(d.model)] ?? f.tokens.estimate ?? 0;
   let lastFilter: StepName | undefined;
+  let lastMissing: readonly Capability[] = [];
 
   for (const step of router.steps) {
     if (step === 'rules' && isAlias) {
@@ -107,6 +109,7 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
       for (const d of live()) {
         const missing = missingCapabilities(d, f.need);
         if (missing.length) {
+          lastMissing = missing;
           drop(d, step, `missing ${missing.join(', ')}`);
           n++;
         }
@@ -154,7 +157,7 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
   if (out.candidates[0]) {
     out.promptTokens = tokensFor(out.candidates[0]);
     reasons.push(`strategy:${router.policy.group(out.model).strategy}`);
-  } else out.error = noCandidateError(lastFilter, f.requested);
+  } else out.error = noCandidateError(lastFilter, f.requested, lastMissing);
   out.reason = reasons.join('; ');
   return out;
 }
@@ -172,14 +175,17 @@ function ruleMatches(r: CompiledRouter['rules'][number], f: Features): boolean {
   return false;
 }
 
-function noCandidateError(filter: StepName | undefined, model: string): GatewayError {
+function noCandidateError(filter: StepName | undefined, model: string, missing: readonly Capability[]): GatewayError {
   if (filter === 'context_window')
     return gatewayError('GW_ERR_CONTEXT_LENGTH_EXCEEDED', {
       message: `The request does not fit the context window of any model behind '${model}'.`,
       param: 'messages',
     });
   if (filter === 'capabilities')
-    return gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', { message: `No model behind '${model}' supports this request.`, param: 'model' });
+    return gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', {
+      message: `No model behind '${model}' supports this request (missing ${missing.join(', ')}).`,
+      param: capabilityParam(missing),
+    });
   if (filter === 'cost_ceiling') return gatewayError('GW_ERR_NO_HEALTHY_DEPLOYMENT', { message: `No model behind '${model}' is under the cost ceiling.` });
   return gatewayError('GW_ERR_NO_HEALTHY_DEPLOYMENT', { message: `No deployment of '${model}' is available.` });
 }

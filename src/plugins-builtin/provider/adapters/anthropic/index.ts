@@ -19,7 +19,8 @@ interface AnthropicOptions {
 
 const anthropic: ProviderAdapterDefinition = {
   type: 'anthropic',
-  defaultCapabilities: ['chat', 'stream', 'tools', 'vision', 'json_mode'],
+  // JSON against a schema (output_config.format), but no bare JSON-object mode.
+  defaultCapabilities: ['chat', 'stream', 'tools', 'vision', 'structured_output'],
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
