@@ -95,7 +95,7 @@ describe('plugin API: the published package (built, packed, installed)', functio
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
-  it('ships both entries as JavaScript with declarations, and no TypeScript source', () => {
+  it('ships both entries as JavaScript with declarations, the plugin guide, and no TypeScript source', () => {
     const manifest = JSON.parse(readFileSync(path.join(project, 'node_modules/llm-gateway/package.json'), 'utf8')) as {
       exports: Record<string, Record<string, string> | string>;
     };
@@ -107,6 +107,8 @@ describe('plugin API: the published package (built, packed, installed)', functio
       packed.files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
       [],
     );
+    assert.ok(packed.files.includes('docs/plugins.md'), 'the guide a scaffolded README points to');
+    assert.ok(!packed.files.some((f) => f.startsWith('docs/') && f !== 'docs/plugins.md'), 'no other guide');
   });
 
   it('a consumer project type-checks against the .d.ts files, and its mistakes are caught', () => {

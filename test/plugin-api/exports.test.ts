@@ -5,7 +5,10 @@
  * helpers' compile-time behaviour is asserted with @ts-expect-error (npm run typecheck).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as api from 'llm-gateway/plugin';
 import * as testing from 'llm-gateway/testing';
 import { definePlugin, defineAdapter, stateKey, type PluginDefinition, type StateKey } from 'llm-gateway/plugin';
@@ -34,6 +37,32 @@ describe('plugin API: the package entries', () => {
     assert.equal(resolveIn('llm-gateway/testing', ['llm-gateway-source']), new URL('src/testing/index.ts', `file://${ROOT}/`).href);
     assert.equal(resolveIn('llm-gateway/plugin', []), new URL('dist/src/plugin/index.js', `file://${ROOT}/`).href);
     assert.equal(resolveIn('llm-gateway/testing', []), new URL('dist/src/testing/index.js', `file://${ROOT}/`).href);
+  });
+
+  it('the llm-gateway command run from a checkout loads plugins that import llm-gateway/plugin (no build)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-checkout-'));
+    try {
+      const plugins = path.join(ROOT, 'plugins');
+      writeFileSync(
+        path.join(dir, 'gateway.yaml'),
+        `version: 1
+stores: { state: { type: memory }, db: { type: memory } }
+providers: { local: { type: mock }, deepseek: { type: ${plugins}/example-adapter, api_key: sk-x } }
+models: [ { name: m, provider: local, model: m } ]
+plugins: { roots: [${plugins}] }
+pipeline: [ { use: ${plugins}/request-tagger, config: { header: x-team, value: a } }, { use: provider } ]
+`,
+      );
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/llm-gateway.js'), 'validate', 'gateway.yaml'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH!, HOME: os.tmpdir() },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /gateway\.yaml: valid \(1 models, 2 pipeline plugins/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('llm-gateway/plugin re-exports every value of the contract (types.ts), not copies', () => {

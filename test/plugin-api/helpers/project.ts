@@ -67,7 +67,7 @@ export interface PackedGateway {
  */
 export function packGateway(): PackedGateway {
   const stage = mkdtempSync(path.join(os.tmpdir(), 'gw-pack-'));
-  for (const f of ['package.json', 'README.md', 'gateway.yaml', 'bin']) cpSync(path.join(ROOT, f), path.join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'gateway.yaml', 'bin', 'docs']) cpSync(path.join(ROOT, f), path.join(stage, f), { recursive: true });
   execFileSync(BIN('tsc'), ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(stage, 'dist')], { cwd: ROOT, stdio: 'pipe' });
   cpSync(path.join(ROOT, 'schemas'), path.join(stage, 'dist/schemas'), { recursive: true });
   const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', stage], { cwd: stage, encoding: 'utf8' });
