@@ -17,9 +17,11 @@ import { shimModule, type Shim } from './shim.ts';
 import { startScriptedUpstream, type ScriptedUpstream, type UpstreamScript } from './upstream.ts';
 import { metricValue, postChat, postStream, type ChatResult, type RequestInit, type StreamResult } from './client.ts';
 
-/** Any plugin definition, whatever its config type. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a definition's config type is contravariant in create(); any plugin goes here
-export type AnyPluginDefinition = PluginDefinition<any>;
+/**
+ * Any plugin definition, whatever its config type: `create` and `checkConfig` are methods,
+ * whose parameters TypeScript compares both ways, and `never` fits every config type.
+ */
+export type AnyPluginDefinition = PluginDefinition<never>;
 
 /** A pipeline entry: a built-in or package name, a definition, or either with its config. */
 export type PipelineItem = string | AnyPluginDefinition | { use: string | AnyPluginDefinition; config?: Record<string, unknown>; id?: string };
