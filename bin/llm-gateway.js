@@ -7,7 +7,8 @@
 // - compiled by `npm run build`, this file is dist/bin/llm-gateway.js beside dist/src/:
 //   the JavaScript CLI is imported directly (plain node, no loader, no dev dependency);
 // - in a checkout (`npm start`, `npx llm-gateway`) it runs the TypeScript sources through
-//   tsx, so `npm ci && npm start` needs no build step (transpiled once, at load);
+//   tsx, so `npm ci && npm start` needs no build step (transpiled once, at load), with the
+//   export condition that points `llm-gateway/plugin` at the sources (source-condition.mjs);
 // - in an installed package (`files`: bin/ and dist/, no sources) it runs dist/.
 import { existsSync } from 'node:fs';
 
@@ -19,6 +20,7 @@ if (existsSync(besideMe)) {
 } else if (existsSync(sources)) {
   const { register } = await import('tsx/esm/api');
   register();
+  (await import('node:module')).register('./source-condition.mjs', import.meta.url);
   cli = await import(sources.href);
 } else {
   cli = await import(new URL('../dist/src/engine/cli.js', import.meta.url).href);

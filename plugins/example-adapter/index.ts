@@ -1,7 +1,8 @@
 /**
  * An example third-party provider adapter: DeepSeek, an OpenAI-compatible vendor, in
- * ~30 lines on the gateway's OpenAI-compatible base. Load it from gateway.yaml with
- * `type: ./plugins/example-adapter` (resolved against the config file's folder).
+ * ~30 lines on the gateway's OpenAI-compatible base. It imports only the public plugin API
+ * (`llm-gateway/plugin`), as an adapter published on npm does. Load it from gateway.yaml
+ * with `type: ./plugins/example-adapter` (resolved against the config file's folder).
  *
  * @example
  *   providers:
@@ -9,26 +10,29 @@
  *   models:
  *     - { name: deepseek-chat, provider: deepseek, model: deepseek-chat }
  */
-import type { ProviderAdapterDefinition, ProviderClient } from '../../src/engine/types.ts';
-import { openaiCompatibleClient } from '../../src/plugins-builtin/provider/adapters/openai/base.ts';
+import { defineAdapter, openaiCompatibleClient, type Capability } from 'llm-gateway/plugin';
 import schema from './schema.json' with { type: 'json' };
 
 export const DEEPSEEK_BASE_URL = 'https://api.deepseek.com';
+const CAPABILITIES: readonly Capability[] = ['chat', 'stream', 'tools', 'json_mode'];
 
-const deepseek: ProviderAdapterDefinition = {
+export default defineAdapter({
   type: 'deepseek',
-  defaultCapabilities: ['chat', 'stream', 'tools', 'json_mode'],
+  defaultCapabilities: CAPABILITIES,
   optionsSchema: schema,
-  create(name, config): ProviderClient {
-    return openaiCompatibleClient(name, config, {
-      type: 'deepseek',
-      defaultBaseUrl: DEEPSEEK_BASE_URL,
-      defaultCapabilities: deepseek.defaultCapabilities,
-      auth: (key) => ({ authorization: `Bearer ${key}` }),
-      // DeepSeek serves chat at /chat/completions on its root (no /v1 needed) and has no embeddings.
-      chatPath: () => '/chat/completions',
-    });
+  create(name, config, env) {
+    return openaiCompatibleClient(
+      name,
+      config,
+      {
+        type: 'deepseek',
+        defaultBaseUrl: DEEPSEEK_BASE_URL,
+        defaultCapabilities: CAPABILITIES,
+        auth: (key) => ({ authorization: `Bearer ${key}` }),
+        // DeepSeek serves chat at /chat/completions on its root (no /v1 needed) and has no embeddings.
+        chatPath: () => '/chat/completions',
+      },
+      env,
+    );
   },
-};
-
-export default deepseek;
+});

@@ -1,13 +1,14 @@
 /**
  * An example third-party plugin: tags every answer with a fixed response header (e.g. the
  * team or environment a gateway serves), and optionally the request's log lines too.
- * It follows the same contract as the built-ins; see the README.
+ * It imports only the public plugin API (`llm-gateway/plugin`), as a plugin published on
+ * npm does; see the README.
  *
  * @example
  *   - use: ./plugins/request-tagger
  *     config: { header: x-team, value: search }
  */
-import type { PluginDefinition } from '../../src/engine/types.ts';
+import { definePlugin } from 'llm-gateway/plugin';
 import schema from './schema.json' with { type: 'json' };
 
 export interface TaggerConfig {
@@ -16,13 +17,13 @@ export interface TaggerConfig {
   log: boolean;
 }
 
-const requestTagger: PluginDefinition<TaggerConfig> = {
+export default definePlugin({
   name: 'request-tagger',
   version: '1.0.0',
   engine: '^1.0.0',
   description: 'Adds a fixed response header to every answer.',
   configSchema: schema,
-  create(config) {
+  create(config: TaggerConfig) {
     const header = config.header.toLowerCase();
     return {
       onRequest(ctx) {
@@ -33,6 +34,4 @@ const requestTagger: PluginDefinition<TaggerConfig> = {
       },
     };
   },
-};
-
-export default requestTagger;
+});

@@ -1,15 +1,18 @@
 /**
- * `llm-gateway start [--config F]` and `llm-gateway validate [F]`.
+ * `llm-gateway start [--config F]`, `llm-gateway validate [F]` and
+ * `llm-gateway plugin new <name> [--dir D]`.
  * The config file is `--config`, else GATEWAY_CONFIG, else ./gateway.yaml.
  */
 import path from 'node:path';
 import { runValidate } from './config/index.ts';
 import { providerIssues } from './provider-checks.ts';
 import { startGateway } from './server/gateway.ts';
+import { scaffoldPlugin, ScaffoldRefusal } from '../plugin/scaffold.ts';
 
 const USAGE = `usage:
   llm-gateway start [--config gateway.yaml]   start the gateway (PORT overrides server.port)
-  llm-gateway validate [gateway.yaml]         check a config file; exit 0 if valid, 1 if not`;
+  llm-gateway validate [gateway.yaml]         check a config file; exit 0 if valid, 1 if not
+  llm-gateway plugin new <name> [--dir .]     scaffold plugins/<name>/ (index.ts, schema.json, a test, README.md)`;
 
 function configArg(args: string[]): string {
   const i = args.findIndex((a) => a === '--config' || a === '-c');
@@ -19,8 +22,30 @@ function configArg(args: string[]): string {
   return process.env.GATEWAY_CONFIG ?? 'gateway.yaml';
 }
 
+/** `plugin new <name> [--dir D]`: 0 written, 1 refused (bad name, folder exists), 2 usage. */
+async function pluginCommand(args: string[]): Promise<number> {
+  const [sub, name, ...rest] = args;
+  const dirAt = rest.indexOf('--dir');
+  const dir = dirAt === -1 ? '.' : rest[dirAt + 1];
+  if (sub !== 'new' || !name || name.startsWith('-') || dir === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  try {
+    const made = await scaffoldPlugin(name, dir);
+    console.log(`created ${made.files.join(', ')}`);
+    console.log(`next: add "- use: ./plugins/${name}" to gateway.yaml's pipeline (above provider), and run its test`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ScaffoldRefusal)) throw err;
+    console.error(`llm-gateway plugin new: ${err.message}`);
+    return 1;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
+  if (cmd === 'plugin') return pluginCommand(args);
   if (cmd === 'validate') {
     const file = args.find((a) => !a.startsWith('-')) ?? configArg(args);
     // The same checks a reload runs, provider adapters' options included.
