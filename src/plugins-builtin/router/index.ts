@@ -13,8 +13,8 @@
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import { routingState } from '../../engine/routing/board.ts';
-import { compileRouter, routerConfigIssues, type RouterConfig } from '../../engine/routing/router-config.ts';
-import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
+import { compileRouter, routerConfigIssues, type RouterConfig } from './config.ts';
+import { createPlanner, registerPlanner, unregisterPlanner } from './planner.ts';
 import { warmTokenizers } from '../../engine/tokens/exact.ts';
 import schema from './schema.json' with { type: 'json' };
 

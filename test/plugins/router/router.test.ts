@@ -6,8 +6,8 @@ import type { Capability } from '../../../src/engine/openai-types.ts';
 import { RequestContext } from '../../../src/engine/context.ts';
 import { MetricsRegistry } from '../../../src/engine/metrics.ts';
 import { createMemoryStateStore } from '../../../src/engine/stores/memory-state.ts';
-import { plannerFor } from '../../../src/engine/routing/planner.ts';
-import type { RouterConfig } from '../../../src/engine/routing/router-config.ts';
+import { plannerFor } from '../../../src/plugins-builtin/router/planner.ts';
+import type { RouterConfig } from '../../../src/plugins-builtin/router/config.ts';
 import { catalogOf, deployment } from '../../engine/routing/helpers.ts';
 
 const mini = deployment('openai/gpt-4o-mini', 'mini', { contextWindow: 1000, pricing: { input_per_1m: 0.15, output_per_1m: 0.6 } });

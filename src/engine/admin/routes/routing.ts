@@ -17,8 +17,8 @@ import { gatewayError, isGatewayError } from '../../errors.ts';
 import { decodeChat, decodeEmbeddings } from '../../server/codecs/openai.ts';
 import { route } from './identity-common.ts';
 import { routingState } from '../../routing/board.ts';
-import { compileRouter } from '../../routing/router-config.ts';
-import { createPlanner, plannerFor, type Planner } from '../../routing/planner.ts';
+import { compileRouter } from '../../../plugins-builtin/router/config.ts';
+import { createPlanner, plannerFor, type Planner } from '../../../plugins-builtin/router/planner.ts';
 
 const defaults = new WeakMap<object, Planner>();
 

@@ -6,9 +6,9 @@
  * @example
  *   const router = compileRouter({ aliases: { auto: ['mini', 'big'] }, rules: [{ model: 'big', keywords: ['prove'] }] });
  */
-import { compilePolicy, type RoutingConfig, type RoutingPolicy } from './policy.ts';
-import { compileSafeRegex, safeRegexProblem, type SafeRegex } from '../safe-regex.ts';
-import { embedderFor, type Embedder } from './embed.ts';
+import { compilePolicy, type RoutingConfig, type RoutingPolicy } from '../../engine/routing/policy.ts';
+import { compileSafeRegex, safeRegexProblem, type SafeRegex } from '../../engine/safe-regex.ts';
+import { embedderFor, type Embedder } from '../../engine/embedding/embedder.ts';
 
 export const STEPS = ['rules', 'embedding', 'ab', 'context_window', 'capabilities', 'cost_ceiling', 'strategy'] as const;
 export type StepName = (typeof STEPS)[number];

@@ -9,13 +9,13 @@
  *   const planner = createPlanner(compileRouter(cfg), { catalog, state, pool });
  *   const p = await planner.route({ endpoint: 'chat', body }, { advance: false });
  */
-import type { ModelCatalog } from '../types.ts';
-import type { WorkerPool } from '../workers/pool.ts';
-import type { RoutingState } from './board.ts';
+import type { ModelCatalog } from '../../engine/types.ts';
+import type { WorkerPool } from '../../engine/workers/pool.ts';
+import type { RoutingState } from '../../engine/routing/board.ts';
 import { requestFeatures, type Features, type PlanRequest } from './features.ts';
 import { plan, type Plan } from './plan.ts';
-import { fnv1a, seededRng, type Rng } from './rng.ts';
-import type { CompiledRouter } from './router-config.ts';
+import { fnv1a, seededRng, type Rng } from '../../engine/routing/rng.ts';
+import type { CompiledRouter } from './config.ts';
 
 export interface Planner {
   readonly router: CompiledRouter;

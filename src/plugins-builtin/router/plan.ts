@@ -12,16 +12,16 @@
  *   const p = plan(router, features, { catalog, state, rng: seededRng(1), advance: false });
  *   p.candidates.map((d) => d.id); p.removed; p.reason;
  */
-import type { Deployment, ModelCatalog } from '../types.ts';
-import { gatewayError, type GatewayError } from '../errors.ts';
-import { missingCapabilities } from '../capabilities.ts';
-import { familyOf } from '../tokens/encoding.ts';
-import type { RoutingState } from './board.ts';
+import type { Deployment, ModelCatalog } from '../../engine/types.ts';
+import { gatewayError, type GatewayError } from '../../engine/errors.ts';
+import { missingCapabilities } from '../../engine/capabilities.ts';
+import { familyOf } from '../../engine/tokens/encoding.ts';
+import type { RoutingState } from '../../engine/routing/board.ts';
 import type { Features } from './features.ts';
-import { rankGroup } from './ranking.ts';
-import { bucketOf, type Rng } from './rng.ts';
-import type { CompiledRouter, StepName } from './router-config.ts';
-import { estimatedCost } from './strategies.ts';
+import { rankGroup } from '../../engine/routing/ranking.ts';
+import { bucketOf, type Rng } from '../../engine/routing/rng.ts';
+import type { CompiledRouter, StepName } from './config.ts';
+import { estimatedCost } from '../../engine/routing/strategies.ts';
 
 export interface Plan {
   requested: string;

@@ -7,16 +7,16 @@
  * @example
  *   const f = await requestFeatures(router, { endpoint: 'chat', body }, catalog, pool);
  */
-import type { Capability, ChatRequest } from '../openai-types.ts';
-import type { Endpoint, Principal } from '../context.ts';
-import type { ModelCatalog } from '../types.ts';
-import type { WorkerPool } from '../workers/pool.ts';
-import { requiredCapabilities } from '../capabilities.ts';
-import { countFamilies, plainMessages, INLINE_MAX_CHARS } from '../tokens/count.ts';
-import { familyOf, type TokenFamily } from '../tokens/encoding.ts';
-import { nearest } from './embed.ts';
-import { outputTokensOf } from './ranking.ts';
-import type { CompiledRouter } from './router-config.ts';
+import type { Capability, ChatRequest } from '../../engine/openai-types.ts';
+import type { Endpoint, Principal } from '../../engine/context.ts';
+import type { ModelCatalog } from '../../engine/types.ts';
+import type { WorkerPool } from '../../engine/workers/pool.ts';
+import { requiredCapabilities } from '../../engine/capabilities.ts';
+import { countFamilies, plainMessages, INLINE_MAX_CHARS } from '../../engine/tokens/count.ts';
+import { familyOf, type TokenFamily } from '../../engine/tokens/encoding.ts';
+import { nearest } from '../../engine/embedding/embedder.ts';
+import { outputTokensOf } from '../../engine/routing/ranking.ts';
+import type { CompiledRouter } from './config.ts';
 
 export interface PlanRequest {
   endpoint: Endpoint;
