@@ -6,23 +6,16 @@
  * @example
  *   const router = compileRouter({ aliases: { auto: ['mini', 'big'] }, rules: [{ model: 'big', keywords: ['prove'] }] });
  */
-import { compilePolicy, type RoutingConfig, type RoutingPolicy } from '../../engine/routing/policy.ts';
+import { compilePolicy, type RoutingPolicy } from '../../engine/routing/policy.ts';
 import { compileSafeRegex, safeRegexProblem, type SafeRegex } from '../../engine/safe-regex.ts';
 import { embedderFor, type Embedder } from '../../engine/embedding/embedder.ts';
+import type { RouterConfig } from './config.generated.ts';
 
-export const STEPS = ['rules', 'embedding', 'ab', 'context_window', 'capabilities', 'cost_ceiling', 'strategy'] as const;
-export type StepName = (typeof STEPS)[number];
-
-export interface RouterConfig extends RoutingConfig {
-  /** Seed for every random choice; with it, a request's plan is reproducible (explain, tests). */
-  seed?: number;
-  aliases?: Record<string, string[]>;
-  steps?: StepName[];
-  rules?: Array<{ name?: string; model: string; regex?: string; flags?: string; keywords?: string[]; roles?: string[] }>;
-  embedding?: { embedder?: string; dims?: number; min_similarity?: number; routes: Record<string, string[]> };
-  ab?: Array<{ name: string; model: string; sticky?: 'key' | 'user' | 'none'; variants: Array<{ model: string; weight: number }> }>;
-  cost_ceiling?: { max_usd: number };
-}
+/** The config's type is generated from schema.json (npm run schemas). */
+export type { RouterConfig };
+/** A configurable step (schema.json's `steps`). */
+export type StepName = NonNullable<RouterConfig['steps']>[number];
+export const STEPS: readonly StepName[] = ['rules', 'embedding', 'ab', 'context_window', 'capabilities', 'cost_ceiling', 'strategy'];
 
 export interface CompiledRule {
   name: string;

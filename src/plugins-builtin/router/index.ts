@@ -16,6 +16,7 @@ import { routingState } from '../../engine/routing/board.ts';
 import { compileRouter, routerConfigIssues, type RouterConfig } from './config.ts';
 import { createPlanner, registerPlanner, unregisterPlanner } from './planner.ts';
 import { warmTokenizers } from '../../engine/tokens/exact.ts';
+import { withRoutingPolicy } from '../../engine/routing/policy-schema.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const router: PluginDefinition<RouterConfig> = {
@@ -23,7 +24,7 @@ const router: PluginDefinition<RouterConfig> = {
   version: '1.0.0',
   engine: '^1.0.0',
   description: 'Routes requests to model deployments: aliases, rules, embeddings, A/B, context window, cost, balancing strategies.',
-  configSchema: schema,
+  configSchema: withRoutingPolicy(schema),
   checkConfig(config, env) {
     return routerConfigIssues(config, env.at);
   },
