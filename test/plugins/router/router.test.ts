@@ -6,7 +6,8 @@ import type { Capability } from '../../../src/engine/openai-types.ts';
 import { RequestContext } from '../../../src/engine/context.ts';
 import { MetricsRegistry } from '../../../src/engine/metrics.ts';
 import { createMemoryStateStore } from '../../../src/engine/stores/memory-state.ts';
-import { plannerFor } from '../../../src/plugins-builtin/router/planner.ts';
+import { plannerIn } from '../../../src/plugins-builtin/router/planner.ts';
+import { compile } from '../../../src/engine/compile.ts';
 import type { RouterConfig } from '../../../src/plugins-builtin/router/config.ts';
 import { catalogOf, deployment } from '../../engine/routing/helpers.ts';
 
@@ -161,11 +162,18 @@ describe('plugins/router', () => {
     );
   });
 
-  it('explain (the registered planner) returns exactly the order the router chose, randomness seeded', async () => {
+  it("explain (the planner found in the generation's pipeline) returns exactly the order the router chose, randomness seeded", async () => {
     const { inst } = await make({ seed: 7, strategy: 'weighted', aliases: { auto: ['big'] } });
+    const planner = plannerIn(
+      compile([
+        { id: 'first', index: 0, instance: {} },
+        { id: 'router', index: 1, instance: inst },
+      ]),
+    )!;
+    assert.ok(planner);
     for (let i = 0; i < 20; i++) {
       const body = ask(`question number ${i}`);
-      const explained = await plannerFor(catalog)!.route({ endpoint: 'chat', body }, { advance: false });
+      const explained = await planner.route({ endpoint: 'chat', body }, { advance: false });
       const ctx = ctxFor(body);
       await inst.onRequest!(ctx);
       assert.deepEqual(
@@ -174,8 +182,8 @@ describe('plugins/router', () => {
       );
       assert.equal(explained.reason, ctx.route?.reason);
     }
-    await inst.close!();
-    assert.equal(plannerFor(catalog), undefined);
+    // A generation without a router has no planner: nothing registered outlives it.
+    assert.equal(plannerIn(compile([{ id: 'other', index: 0, instance: {} }])), undefined);
   });
 
   it('names an unknown model with a 404 error', async () => {
