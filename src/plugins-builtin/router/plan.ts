@@ -86,9 +86,11 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
     out.steps.push({ step, outcome: `${n} removed${extra}` });
   };
 
-  const applies = (step: StepName) => (step === 'ab' ? router.ab.has(f.requested) : step === 'rules' || (step === 'embedding' && !!router.embedding));
+  /** Whether a choosing step acts on this request: rules and embeddings on aliases, A/B on its model. */
+  const applies = (step: StepName) =>
+    step === 'ab' ? router.ab.has(f.requested) : alias && (step === 'rules' || (step === 'embedding' && router.embedding !== undefined));
   for (const step of router.steps) {
-    if (chosen && CHOOSING_STEPS.has(step) && applies(step) && (alias || step === 'ab')) {
+    if (chosen && CHOOSING_STEPS.has(step) && applies(step)) {
       out.steps.push({ step, outcome: `skipped: ${chosen.step} chose ${chosen.model}` });
     } else if (step === 'rules' && alias) {
       const rule = firstMatch(router.rules, f.textByRole);
@@ -122,7 +124,7 @@ export function plan(router: CompiledRouter, f: Features, deps: PlanDeps): Plan 
     out.model = out.candidates[0].name;
     out.promptTokens = tokensFor(out.candidates[0]);
     reasons.push(`strategy:${router.policy.group(out.model).strategy}`);
-  } else out.error = pool.permitted === 0 ? forbidden(f.requested) : noCandidateError(lastFilter, f.requested);
+  } else out.error = denied > 0 && pool.permitted === 0 ? forbidden(f.requested) : noCandidateError(lastFilter, f.requested);
   out.reason = reasons.join('; ');
   return out;
 }

@@ -243,4 +243,12 @@ describe('plugins/router', () => {
     const { inst } = await make({});
     await assert.rejects(async () => inst.onRequest!(ctxFor({ ...ask('x'), model: 'nope' })), { code: 'GW_ERR_MODEL_NOT_FOUND' });
   });
+
+  it('403 only for what the key may not use: an alias of unknown models is no deployment, for any key', async () => {
+    const { inst } = await make({ aliases: { ghost: ['nowhere'], auto: ['mini', 'big'] } });
+    await assert.rejects(async () => inst.onRequest!(ctxFor({ ...ask('x'), model: 'ghost' })), { code: 'GW_ERR_NO_HEALTHY_DEPLOYMENT' });
+    const restricted = ctxFor(ask('x'));
+    restricted.principal = { keyId: 'k', keyPrefix: 'k', permissions: { models: ['auto', 'llama'] } };
+    await assert.rejects(async () => inst.onRequest!(restricted), { code: 'GW_ERR_FORBIDDEN' });
+  });
 });
