@@ -4,7 +4,8 @@
  * `DELETE /v1/responses/{id}` are answered from the state store, for the key that created
  * the response only (another key gets 404, as for an unknown id); a `POST` that referred
  * to a response or item its key cannot see gets its 404 here, and one that uses a feature
- * a candidate deployment's provider cannot honour gets a 400 naming the field (support.ts).
+ * a candidate deployment's provider cannot honour gets a 400 naming the field (support.ts);
+ * the candidates are those the key may use (a forbidden one is never called).
  *
  * @example
  *   const answered = await responsesTerminal(ctx, { state: env.stores.state, catalog });
@@ -14,7 +15,7 @@ import type { RequestContext } from '../context.ts';
 import type { JsonUpstreamResponse, ModelCatalog } from '../types.ts';
 import type { StateStore } from '../stores/state.ts';
 import { gatewayError } from '../errors.ts';
-import { candidatesFor } from '../routing/dispatch.ts';
+import { permittedCandidates } from '../routing/dispatch.ts';
 import { TURN } from '../server/codecs/responses-turn.ts';
 import { deleteResponse, loadResponse, ownerOf } from './store.ts';
 import { FEATURE_PARAM, refusedFeature } from './support.ts';
@@ -62,7 +63,8 @@ function checkTurn(ctx: RequestContext, catalog: ModelCatalog): void {
   const turn = ctx.get(TURN);
   if (!turn) return;
   if (turn.missing) throw turn.missing;
-  for (const d of candidatesFor(ctx, catalog)) {
+  // The deployments that could serve this key: one it may not use is never called.
+  for (const d of permittedCandidates(ctx, catalog)) {
     const f = refusedFeature(d.providerType, turn.features);
     if (f) {
       throw gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', {

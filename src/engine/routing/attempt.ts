@@ -9,6 +9,8 @@
  * that dies before its first byte fails this attempt (and may be retried or fall back);
  * after that the events flow straight from the adapter to the stream writer (no wrapper
  * per event), which reports the stream's end through `settle` to close the books.
+ * Every upstream call starts here, so here is where a deployment the caller's key may not
+ * use is refused, whatever chose it (the plan and dispatch already leave those out).
  *
  * @example
  *   const a = startAttempt(ctx, d, ticket, signal, env); const res = await a.promise;
@@ -22,6 +24,7 @@ import type { Ticket } from './breaker.ts';
 import type { RoutingState } from './board.ts';
 import type { RoutingPolicy } from './policy.ts';
 import { classify, countsAgainstHealth } from './classify.ts';
+import { permitOf } from './permits.ts';
 
 export interface AttemptEnv {
   catalog: ModelCatalog;
@@ -42,6 +45,14 @@ export interface Attempt {
 
 export function startAttempt(ctx: RequestContext, d: Deployment, ticket: Ticket, parent: AbortSignal, env: AttemptEnv, cancellable = true): Attempt {
   const breaker = env.state.breaker(d.id, env.policy.breaker);
+  const denied = permitOf(ctx.principal)?.denies(d);
+  if (denied) {
+    // Never reached while planning and dispatch filter candidates: a bug, refused closed.
+    ctx.log.error({ deployment: d.id, denied }, 'attempt on a deployment outside the key permissions refused');
+    breaker.release(ticket);
+    const err = gatewayError('GW_ERR_FORBIDDEN', { message: `This API key may not use model '${d.name}'.`, param: 'model' });
+    return { deployment: d, promise: Promise.reject(err), abort: () => undefined };
+  }
   let info: UpstreamAttempt | undefined;
   let ends: AttemptEnds | undefined;
   if (ctx.pipeline?.onAttempt.length) {

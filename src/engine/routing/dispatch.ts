@@ -1,10 +1,11 @@
 /**
  * Sends a request to a deployment, with the resilience the routing policy asks for:
  * candidates in order (the router's decision, `ctx.route`, else the requested model's
- * group ranked by its strategy),
+ * group ranked by its strategy), only those the caller's key may use (permits.ts),
  * breakers that shed open deployments, retries with back-off and full jitter (honouring
  * Retry-After, capped) for retryable failures only, hedging, and fallback chains chosen
- * by failure class. The provider plugin calls only `dispatch(ctx, signal, deps)`.
+ * by failure class — at most `max_attempts` upstream calls in all. The provider plugin
+ * calls only `dispatch(ctx, signal, deps)`.
  *
  * @example
  *   const res = await dispatch(ctx, signal, { catalog: env.models, state: routingState(env), policy });
@@ -23,6 +24,7 @@ import { dropResponse } from '../executor.ts';
 import { runRound } from './hedge.ts';
 import { Tracker } from './tracker.ts';
 import { hedgeDelay, setExplainHeaders } from './dispatch-util.ts';
+import { permitOf } from './permits.ts';
 import type { Rng } from './rng.ts';
 
 export interface DispatchDeps {
@@ -49,6 +51,19 @@ export function candidatesFor(ctx: RequestContext, catalog: ModelCatalog): reado
   return group;
 }
 
+/**
+ * The candidates the caller's key may use, in order; a 403 when there is none. The router
+ * already removed the others (and said so); without a router this is where they go.
+ */
+export function permittedCandidates(ctx: RequestContext, catalog: ModelCatalog, permit = permitOf(ctx.principal)): readonly Deployment[] {
+  const all = candidatesFor(ctx, catalog);
+  if (!permit) return all;
+  const kept = all.filter((d) => permit.denies(d) === undefined);
+  if (kept.length === 0)
+    throw gatewayError('GW_ERR_FORBIDDEN', { message: `This API key may not use any deployment of '${ctx.model ?? all[0]!.name}'.`, param: 'model' });
+  return kept;
+}
+
 export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: DispatchDeps): Promise<UpstreamResponse> {
   // One precedence rule (RouteDecision): the router's decision, else the provider's config, else defaults.
   const route = ctx.route;
@@ -60,12 +75,16 @@ export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: D
   const rankOpts = { rng, promptTokens, outputTokens: outputTokensOf(ctx.body), stream: ctx.stream, advance: true };
 
   const routed = route !== undefined && route.candidates.length > 0;
-  const initial = candidatesFor(ctx, deps.catalog);
+  const permit = permitOf(ctx.principal);
+  const initial = permittedCandidates(ctx, deps.catalog, permit);
   const ordered = routed ? initial : rankGroup(initial[0]!.name, initial, policy, state, rankOpts).map((r) => r.deployment);
   const usable = ordered.filter((d) => missingCapabilities(d, need).length === 0);
   if (usable.length === 0) assertCapabilities(ordered[0]!, need);
 
   const t = new Tracker(usable, policy, rng);
+  // With a router, its plan already removed (and explained) what the key may not use.
+  const removed = routed ? 0 : (deps.catalog.group(initial[0]!.name)?.length ?? 0) - initial.length;
+  if (removed > 0) t.note(`removed:permission=${removed}`);
   const env: AttemptEnv = { catalog: deps.catalog, state, policy, promptTokens };
   const group = policy.group(usable[0]!.name);
   // Only a hedged group cancels one attempt while others go on.
@@ -79,16 +98,18 @@ export async function dispatch(ctx: RequestContext, signal: AbortSignal, deps: D
 
   for (;;) {
     if (signal.aborted) throw gatewayError('GW_ERR_CLIENT_CLOSED');
+    // max_attempts bounds every upstream call (first tries, retries, hedges, fallbacks).
+    if (t.outOfAttempts()) throw t.finalError();
     const first = t.pick(state, Date.now());
     if (!first) {
       const wait = t.soonestRetry(state, Date.now());
-      if (wait !== undefined && !t.outOfAttempts()) {
+      if (wait !== undefined) {
         await sleep(wait, undefined, { signal }).catch(() => {
           throw gatewayError('GW_ERR_CLIENT_CLOSED');
         });
         continue;
       }
-      if (t.fallBack(deps.catalog, need, (name, g) => rankGroup(name, g, policy, state, rankOpts).map((r) => r.deployment), state)) continue;
+      if (t.fallBack(deps.catalog, need, permit, (name, g) => rankGroup(name, g, policy, state, rankOpts).map((r) => r.deployment), state)) continue;
       throw t.finalError();
     }
     const hedging = group.hedging && t.hasAlternatives() ? { delayMs: hedgeDelay(group.hedging, state, first.d), fanout: group.hedging.fanout } : undefined;

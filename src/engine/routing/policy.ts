@@ -13,9 +13,11 @@
  *   policy.group('gpt-4o').fallbacks.any; // ['claude']
  */
 import type { FailureClass } from './classify.ts';
+import type { RoutingConfig, Strategy } from './policy-config.generated.ts';
 
-export const STRATEGIES = ['weighted', 'round-robin', 'least-busy', 'latency', 'cost', 'usage'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
+/** The config types are generated from policy.schema.json (npm run schemas). */
+export type { RoutingConfig };
+export type StrategyName = Strategy;
 
 export interface HedgePolicy {
   /** Fixed delay before the hedge, or 'p95' of the group's observed latency. */
@@ -56,18 +58,6 @@ export interface RoutingPolicy {
   readonly retryAfterCapMs: number;
   /** Upper bound of upstream calls for one request, across retries and fallbacks. */
   readonly maxAttempts: number;
-}
-
-/** The `routing` config section (router plugin config or provider plugin `routing`). */
-export interface RoutingConfig {
-  strategy?: StrategyName;
-  groups?: Record<string, { strategy?: StrategyName }>;
-  fallbacks?: Record<string, Partial<Record<FailureClass | 'any', string[]>>>;
-  hedging?: Record<string, { delay_ms?: number | 'p95'; fanout?: number }>;
-  hedge_budget?: { max_fraction?: number; max_extra_usd_per_min?: number };
-  breaker?: Partial<BreakerPolicy>;
-  retry_after_cap_ms?: number;
-  max_attempts?: number;
 }
 
 export const DEFAULT_BREAKER: Readonly<BreakerPolicy> = Object.freeze({

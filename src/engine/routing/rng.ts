@@ -1,13 +1,12 @@
 /**
  * Seedable randomness and stable hashing for routing. Weighted picks, power-of-two
  * choices and jitter take an `Rng` so a test (and the explain endpoint) can replay the
- * exact decision a request got; sticky A/B buckets hash the principal id.
+ * exact decision a request got.
  *
  * @example
  *   const rng = seededRng(42); rng(); // same sequence every run
- *   bucketOf('key_123', 'exp1'); // 0..1, stable for this key and experiment
+ *   fnv1a('text'); // a stable 32-bit hash
  */
-import { createHash } from 'node:crypto';
 
 /** A uniform [0, 1) source. `Math.random` fits. */
 export type Rng = () => number;
@@ -32,10 +31,4 @@ export function fnv1a(s: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** A stable position in [0, 1) for `id` within `salt` (sha256, so buckets are uniform). */
-export function bucketOf(id: string, salt: string): number {
-  const d = createHash('sha256').update(salt).update('\0').update(id).digest();
-  return d.readUInt32BE(0) / 4294967296;
 }

@@ -16,6 +16,7 @@ import { missingCapabilities } from '../capabilities.ts';
 import type { RoutingState } from './board.ts';
 import type { Ticket } from './breaker.ts';
 import type { RoutingPolicy } from './policy.ts';
+import type { Permit } from './permits.ts';
 import type { Rng } from './rng.ts';
 import { classify, type FailureClass } from './classify.ts';
 import { retryDelay } from './backoff.ts';
@@ -98,15 +99,31 @@ export class Tracker {
     return soonest;
   }
 
-  /** Append the next model of the fallback chain for the last failure class; false when none is left. */
-  fallBack(catalog: ModelCatalog, need: readonly Capability[], rank: (name: string, g: readonly Deployment[]) => Deployment[], state: RoutingState): boolean {
+  /** Say why in x-gateway-route-reason (e.g. candidates removed for the key's permissions). */
+  note(part: string): void {
+    this.fallbacks.push(part);
+  }
+
+  /**
+   * Append the next model of the fallback chain for the last failure class; false when
+   * none is left. A target the key may not use is skipped, and said so.
+   */
+  fallBack(
+    catalog: ModelCatalog,
+    need: readonly Capability[],
+    permit: Permit | undefined,
+    rank: (name: string, g: readonly Deployment[]) => Deployment[],
+    state: RoutingState,
+  ): boolean {
     const cls = this.lastClass ?? 'unavailable';
     const chains = this.policy.group(this.origin).fallbacks;
     const chain = chains[cls] ?? chains.any ?? [];
     for (const name of chain) {
       if (this.usedModels.has(name)) continue;
       this.usedModels.add(name);
-      const group = (catalog.group(name) ?? []).filter((d) => missingCapabilities(d, need).length === 0);
+      const capable = (catalog.group(name) ?? []).filter((d) => missingCapabilities(d, need).length === 0);
+      const group = permit ? capable.filter((d) => permit.denies(d) === undefined) : capable;
+      if (group.length < capable.length) this.fallbacks.push(`fallback(${cls})->${name} removed:permission=${capable.length - group.length}`);
       if (group.length === 0) continue;
       this.queue.push(...rank(name, group));
       this.fallbacks.push(`fallback(${cls})->${name}`);

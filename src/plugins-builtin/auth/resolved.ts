@@ -7,15 +7,11 @@ import type { Principal } from '../../engine/context.ts';
 import type { KeyLookup } from '../../engine/stores/db/types.ts';
 
 export interface ResolvedKey {
+  /** Its permissions are checked through permitOf (src/engine/routing/permits.ts). */
   principal: Principal;
   /** ms epoch after which the key is refused (expiry, revocation or end of grace); Infinity if none. */
   invalidAfter: number;
-  models?: ModelMatcher;
-  endpoints?: ReadonlySet<string>;
-  providers?: ReadonlySet<string>;
 }
-
-export type ModelMatcher = (model: string) => boolean;
 
 /**
  * An ISO date as ms; none is "never". A date Date cannot read (RFC 3339 allows a leap
@@ -27,18 +23,6 @@ const ms = (iso: string | null): number => {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? -Infinity : t;
 };
-
-/** '*' allows all; 'gpt-4o*' allows a prefix; anything else is an exact name. */
-export function modelMatcher(patterns: readonly string[]): ModelMatcher {
-  if (patterns.includes('*')) return () => true;
-  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
-  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
-  return function allowedModel(model) {
-    if (exact.has(model)) return true;
-    for (let i = 0; i < prefixes.length; i++) if (model.startsWith(prefixes[i]!)) return true;
-    return false;
-  };
-}
 
 export function resolveKey(k: KeyLookup): ResolvedKey {
   const p = k.permissions ?? {};
@@ -56,8 +40,5 @@ export function resolveKey(k: KeyLookup): ResolvedKey {
   return {
     principal,
     invalidAfter: Math.min(ms(k.expires_at), ms(k.revoked_at), ms(k.grace_until)),
-    models: p.models ? modelMatcher(p.models) : undefined,
-    endpoints: p.endpoints ? new Set(p.endpoints) : undefined,
-    providers: p.providers ? new Set(p.providers) : undefined,
   };
 }

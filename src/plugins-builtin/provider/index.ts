@@ -12,6 +12,7 @@ import { compilePolicy, type RoutingConfig } from '../../engine/routing/policy.t
 import { listModels } from './models.ts';
 import { countForStreamStart, countTokensAnswer } from './prompt-tokens.ts';
 import { responsesTerminal } from '../../engine/responses/terminal.ts';
+import { withRoutingPolicy } from '../../engine/routing/policy-schema.ts';
 import schema from './schema.json' with { type: 'json' };
 
 interface ProviderPluginConfig {
@@ -24,7 +25,7 @@ const provider: PluginDefinition<ProviderPluginConfig> = {
   engine: '^1.0.0',
   terminal: true,
   description: 'Sends requests to the model deployments declared in models:.',
-  configSchema: schema,
+  configSchema: withRoutingPolicy(schema),
   create(config, env) {
     const catalog = env.models;
     // Breaker state and latency stats live per state store (shared through Redis when

@@ -4,7 +4,8 @@
  * window, capabilities, cost ceiling, balancing strategy — in the declared `steps`
  * order) and sets ctx.model and ctx.route: the candidates, its routing policy (fallbacks,
  * hedging, breakers), the prompt tokens it counted and why; dispatch follows that
- * decision. The plan comes from the same `plan()` that `POST /admin/route/explain` runs.
+ * decision. Only deployments the caller's key may use are candidates; none: a 403. The
+ * plan comes from the same `plan()` that `POST /admin/route/explain` runs.
  *
  * @example
  *   pipeline:
@@ -13,9 +14,10 @@
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import { routingState } from '../../engine/routing/board.ts';
-import { compileRouter, routerConfigIssues, type RouterConfig } from '../../engine/routing/router-config.ts';
-import { createPlanner, registerPlanner, unregisterPlanner } from '../../engine/routing/planner.ts';
+import { compileRouter, routerConfigIssues, type RouterConfig } from './config.ts';
+import { createPlanner, withPlanner } from './planner.ts';
 import { warmTokenizers } from '../../engine/tokens/exact.ts';
+import { withRoutingPolicy } from '../../engine/routing/policy-schema.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const router: PluginDefinition<RouterConfig> = {
@@ -23,7 +25,7 @@ const router: PluginDefinition<RouterConfig> = {
   version: '1.0.0',
   engine: '^1.0.0',
   description: 'Routes requests to model deployments: aliases, rules, embeddings, A/B, context window, cost, balancing strategies.',
-  configSchema: schema,
+  configSchema: withRoutingPolicy(schema),
   checkConfig(config, env) {
     return routerConfigIssues(config, env.at);
   },
@@ -34,28 +36,28 @@ const router: PluginDefinition<RouterConfig> = {
     warmTokenizers();
     const state = routingState({ stores: env.stores, metrics: env.metrics, logger: env.logger });
     const planner = createPlanner(compiled, { catalog: env.models, state, pool: env.pool });
-    registerPlanner(env.models, planner);
     const policy = compiled.policy;
-    return {
-      async onRequest(ctx) {
-        // /v1/messages and /v1/responses bodies are already canonical chat requests: route them as chat.
-        const endpoint = ctx.endpoint === 'messages' || ctx.endpoint === 'responses' ? 'chat' : ctx.endpoint;
-        if ((endpoint !== 'chat' && endpoint !== 'embeddings') || ctx.body === undefined) return;
-        const p = await planner.route({ endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
-        if (p.error) throw p.error;
-        ctx.model = p.model;
-        ctx.route = { candidates: p.candidates, policy, reason: p.reason };
-        ctx.promptTokens = p.promptTokens;
-        if (p.variant) {
-          state.metrics?.abVariants.inc({ experiment: p.variant.experiment, variant: p.variant.variant });
-          ctx.log = ctx.log.child({ ab_experiment: p.variant.experiment, ab_variant: p.variant.variant });
-          ctx.responseHeaders['x-gateway-ab-variant'] = `${p.variant.experiment}=${p.variant.variant}`;
-        }
+    // The instance carries its planner: explain reaches it through the generation serving.
+    return withPlanner(
+      {
+        async onRequest(ctx) {
+          // /v1/messages and /v1/responses bodies are already canonical chat requests: route them as chat.
+          const endpoint = ctx.endpoint === 'messages' || ctx.endpoint === 'responses' ? 'chat' : ctx.endpoint;
+          if ((endpoint !== 'chat' && endpoint !== 'embeddings') || ctx.body === undefined) return;
+          const p = await planner.route({ endpoint, body: ctx.body, principal: ctx.principal, headers: ctx.headers }, { advance: true });
+          if (p.error) throw p.error;
+          ctx.model = p.model;
+          ctx.route = { candidates: p.candidates, policy, reason: p.reason };
+          ctx.promptTokens = p.promptTokens;
+          if (p.variant) {
+            state.metrics?.abVariants.inc({ experiment: p.variant.experiment, variant: p.variant.variant });
+            ctx.log = ctx.log.child({ ab_experiment: p.variant.experiment, ab_variant: p.variant.variant });
+            ctx.responseHeaders['x-gateway-ab-variant'] = `${p.variant.experiment}=${p.variant.variant}`;
+          }
+        },
       },
-      async close() {
-        unregisterPlanner(env.models, planner);
-      },
-    };
+      planner,
+    );
   },
 };
 

@@ -9,7 +9,7 @@
  */
 import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { Nearest } from '../../engine/workers/tasks/cache-nearest.ts';
-import { embedderFor } from '../../engine/routing/embed.ts';
+import { embedderFor } from '../../engine/embedding/embedder.ts';
 import type { ScopeIndex } from './scope-index.ts';
 
 /**

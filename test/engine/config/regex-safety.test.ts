@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { MINIMAL, linesOf } from './helpers.ts';
 import { compileRules } from '../../../src/plugins-builtin/content-filter/rules.ts';
 import { scanText, Tally } from '../../../src/plugins-builtin/content-filter/scan.ts';
-import { compileRouter } from '../../../src/engine/routing/router-config.ts';
+import { compileRouter } from '../../../src/plugins-builtin/router/config.ts';
 import { modelMatcher } from '../../../src/plugins-builtin/transform/match.ts';
 import { startTestGateway } from '../../helpers/gateway.ts';
 

@@ -41,7 +41,15 @@ for (const kind of ['memory', 'redis'] as const) {
       const limited = await env.db.createKey({ permissions: { models: ['gpt-*', 'mixed'], endpoints: ['chat'], providers: ['openai'] } });
       assert.equal(await outcome(p.onRequest!(fakeCtx({ key: limited.secret, model: 'gpt-4o' }))), 'ok');
       assert.equal(await outcome(p.onRequest!(fakeCtx({ key: limited.secret, model: 'mock-gpt' }))), 'GW_ERR_FORBIDDEN');
-      assert.equal(await outcome(p.onRequest!(fakeCtx({ key: limited.secret, model: 'mixed' }))), 'GW_ERR_FORBIDDEN', 'one deployment on a forbidden provider');
+      // A group with a deployment on a permitted provider passes: the plan and dispatch
+      // remove the other one (test/integration/security/routing-permissions.test.ts).
+      assert.equal(await outcome(p.onRequest!(fakeCtx({ key: limited.secret, model: 'mixed' }))), 'ok', 'one deployment on a permitted provider');
+      const azureOnly = await env.db.createKey({ permissions: { models: ['*'], providers: ['azure'] } });
+      assert.equal(
+        await outcome(p.onRequest!(fakeCtx({ key: azureOnly.secret, model: 'mixed' }))),
+        'GW_ERR_FORBIDDEN',
+        'no deployment on a permitted provider',
+      );
       assert.equal(await outcome(p.onRequest!(fakeCtx({ key: limited.secret, model: 'gpt-4o', endpoint: 'embeddings' }))), 'GW_ERR_FORBIDDEN');
       await p.close!();
     });

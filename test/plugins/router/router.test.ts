@@ -6,8 +6,9 @@ import type { Capability } from '../../../src/engine/openai-types.ts';
 import { RequestContext } from '../../../src/engine/context.ts';
 import { MetricsRegistry } from '../../../src/engine/metrics.ts';
 import { createMemoryStateStore } from '../../../src/engine/stores/memory-state.ts';
-import { plannerFor } from '../../../src/engine/routing/planner.ts';
-import type { RouterConfig } from '../../../src/engine/routing/router-config.ts';
+import { plannerIn } from '../../../src/plugins-builtin/router/planner.ts';
+import { compile } from '../../../src/engine/compile.ts';
+import type { RouterConfig } from '../../../src/plugins-builtin/router/config.ts';
 import { catalogOf, deployment } from '../../engine/routing/helpers.ts';
 
 const mini = deployment('openai/gpt-4o-mini', 'mini', { contextWindow: 1000, pricing: { input_per_1m: 0.15, output_per_1m: 0.6 } });
@@ -161,11 +162,18 @@ describe('plugins/router', () => {
     );
   });
 
-  it('explain (the registered planner) returns exactly the order the router chose, randomness seeded', async () => {
+  it("explain (the planner found in the generation's pipeline) returns exactly the order the router chose, randomness seeded", async () => {
     const { inst } = await make({ seed: 7, strategy: 'weighted', aliases: { auto: ['big'] } });
+    const planner = plannerIn(
+      compile([
+        { id: 'first', index: 0, instance: {} },
+        { id: 'router', index: 1, instance: inst },
+      ]),
+    )!;
+    assert.ok(planner);
     for (let i = 0; i < 20; i++) {
       const body = ask(`question number ${i}`);
-      const explained = await plannerFor(catalog)!.route({ endpoint: 'chat', body }, { advance: false });
+      const explained = await planner.route({ endpoint: 'chat', body }, { advance: false });
       const ctx = ctxFor(body);
       await inst.onRequest!(ctx);
       assert.deepEqual(
@@ -174,12 +182,73 @@ describe('plugins/router', () => {
       );
       assert.equal(explained.reason, ctx.route?.reason);
     }
-    await inst.close!();
-    assert.equal(plannerFor(catalog), undefined);
+    // A generation without a router has no planner: nothing registered outlives it.
+    assert.equal(plannerIn(compile([{ id: 'other', index: 0, instance: {} }])), undefined);
+  });
+
+  it('an explicit rule that matched wins over an embedding match; listing embedding first says otherwise (#10.8)', async () => {
+    const config: RouterConfig = {
+      aliases: { auto: ['mini', 'big'] },
+      rules: [{ name: 'maths', model: 'big', keywords: ['theorem'] }],
+      embedding: { min_similarity: 0.1, routes: { mini: ['prove this lemma for me', 'this theorem is nice'] } },
+    };
+    const { inst } = await make(config);
+    const ctx = ctxFor(ask('prove this theorem'));
+    await inst.onRequest!(ctx);
+    assert.equal(ctx.model, 'big');
+    assert.match(ctx.route!.reason, /rules:maths->big/);
+    assert.doesNotMatch(ctx.route!.reason, /embedding/);
+    const explained = await plannerIn(compile([{ id: 'router', index: 0, instance: inst }]))!.route(
+      { endpoint: 'chat', body: ask('prove this theorem') },
+      { advance: false },
+    );
+    assert.deepEqual(
+      explained.steps.find((s) => s.step === 'embedding'),
+      { step: 'embedding', outcome: 'skipped: rules chose big' },
+    );
+    // The embedding match was there, and wins when the config puts embedding first.
+    const { inst: embeddingFirst } = await make({ ...config, steps: ['embedding', 'rules', 'context_window', 'capabilities', 'strategy'] });
+    const c2 = ctxFor(ask('prove this theorem'));
+    await embeddingFirst.onRequest!(c2);
+    assert.equal(c2.model, 'mini');
+    assert.match(c2.route!.reason, /embedding:similarity 0\.\d+->mini/);
+  });
+
+  it('a prompt too long for a model goes to its context_length_exceeded fallback, not a 400 (#10.8)', async () => {
+    const { inst } = await make({ fallbacks: { mini: { context_length_exceeded: ['big'] } } });
+    const ctx = ctxFor({ ...ask('word '.repeat(50)), model: 'mini', max_tokens: 990 });
+    await inst.onRequest!(ctx);
+    assert.equal(ctx.model, 'big');
+    assert.deepEqual(
+      ctx.route!.candidates.map((d) => d.name),
+      ['big', 'big'],
+    );
+    assert.match(ctx.route!.reason, /^group:mini; context_window:fallback\(mini->big\); strategy:weighted$/);
+    // Without the chain, the same request is refused as too long.
+    const { inst: plain } = await make({});
+    await assert.rejects(async () => plain.onRequest!(ctxFor({ ...ask('word '.repeat(50)), model: 'mini', max_tokens: 990 })), {
+      code: 'GW_ERR_CONTEXT_LENGTH_EXCEEDED',
+    });
+  });
+
+  it('the context-window chain is followed in turn: a fallback too small follows its own', async () => {
+    const { inst } = await make({ fallbacks: { mini: { any: ['llama'] }, llama: { context_length_exceeded: ['big'] } } });
+    const ctx = ctxFor({ ...ask('word '.repeat(50)), model: 'mini', max_tokens: 7990 });
+    await inst.onRequest!(ctx);
+    assert.equal(ctx.model, 'big');
+    assert.match(ctx.route!.reason, /context_window:fallback\(llama->big\)/);
   });
 
   it('names an unknown model with a 404 error', async () => {
     const { inst } = await make({});
     await assert.rejects(async () => inst.onRequest!(ctxFor({ ...ask('x'), model: 'nope' })), { code: 'GW_ERR_MODEL_NOT_FOUND' });
+  });
+
+  it('403 only for what the key may not use: an alias of unknown models is no deployment, for any key', async () => {
+    const { inst } = await make({ aliases: { ghost: ['nowhere'], auto: ['mini', 'big'] } });
+    await assert.rejects(async () => inst.onRequest!(ctxFor({ ...ask('x'), model: 'ghost' })), { code: 'GW_ERR_NO_HEALTHY_DEPLOYMENT' });
+    const restricted = ctxFor(ask('x'));
+    restricted.principal = { keyId: 'k', keyPrefix: 'k', permissions: { models: ['auto', 'llama'] } };
+    await assert.rejects(async () => inst.onRequest!(restricted), { code: 'GW_ERR_FORBIDDEN' });
   });
 });

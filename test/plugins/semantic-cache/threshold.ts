@@ -5,7 +5,7 @@
  * Run: node --import tsx test/plugins/semantic-cache/threshold.ts
  */
 import { performance } from 'node:perf_hooks';
-import { embedderFor } from '../../../src/engine/routing/embed.ts';
+import { embedderFor } from '../../../src/engine/embedding/embedder.ts';
 import { createWorkerPool } from '../../../src/engine/workers/pool.ts';
 import { ScopeIndex } from '../../../src/plugins-builtin/semantic-cache/scope-index.ts';
 

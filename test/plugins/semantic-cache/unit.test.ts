@@ -5,7 +5,7 @@ import { createMemoryStore } from '../../../src/plugins-builtin/semantic-cache/m
 import { storable, StreamAssembly, replayStream } from '../../../src/plugins-builtin/semantic-cache/replay.ts';
 import { partitionOf } from '../../../src/plugins-builtin/semantic-cache/partition.ts';
 import { createSearcher, INLINE_MAX_WORK } from '../../../src/plugins-builtin/semantic-cache/search.ts';
-import { embedderFor } from '../../../src/engine/routing/embed.ts';
+import { embedderFor } from '../../../src/engine/embedding/embedder.ts';
 import { createWorkerPool } from '../../../src/engine/workers/pool.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../../../src/engine/openai-types.ts';
 import { fakeCtx } from '../auth/fake.ts';

@@ -4,23 +4,40 @@
  * - GET  /admin/routing/health      in flight, EWMA latency/TTFT, p95/p99, last-minute usage
  * - POST /admin/route/explain       the plan for a request, without calling any provider
  *
- * Explain runs the current generation's router planner (the same `plan()` the router
- * runs); without a router in the pipeline it plans with defaults over the catalog.
+ * Explain runs the planner of the router in the generation serving now (the same `plan()`
+ * the router runs, reached through that generation's pipeline); without a router in the
+ * pipeline it plans with defaults over the catalog. The caller it plans for is the
+ * `principal` given: its `permissions`, else those of the key `key_id` names (a stored key
+ * or a `keys:` entry), so what a key may not use shows as `removed: permission`.
  *
  * @example
- *   curl -XPOST localhost:8080/admin/route/explain -d '{"body":{"model":"auto","messages":[{"role":"user","content":"hi"}]}}'
+ *   curl -XPOST localhost:8080/admin/route/explain -d '{"body":{"model":"auto","messages":[{"role":"user","content":"hi"}]},"principal":{"key_id":"key_1"}}'
  */
 import type { Router } from 'express';
 import type { AdminDeps } from '../deps.ts';
 import type { Principal } from '../../context.ts';
+import type { Generation } from '../../generation.ts';
 import { gatewayError, isGatewayError } from '../../errors.ts';
 import { decodeChat, decodeEmbeddings } from '../../server/codecs/openai.ts';
-import { route } from './identity-common.ts';
+import { dbOf } from '../../stores/db/index.ts';
+import type { KeyPermissions } from '../../stores/db/types.ts';
+import { permitOf } from '../../routing/permits.ts';
+import { route, validator } from './identity-common.ts';
 import { routingState } from '../../routing/board.ts';
-import { compileRouter } from '../../routing/router-config.ts';
-import { createPlanner, plannerFor, type Planner } from '../../routing/planner.ts';
+import { compileRouter } from '../../../plugins-builtin/router/config.ts';
+import { createPlanner, plannerIn } from '../../../plugins-builtin/router/planner.ts';
 
-const defaults = new WeakMap<object, Planner>();
+const names = { type: 'array', items: { type: 'string' } };
+const checkPrincipal = validator<{ key_id?: string; keyId?: string; user_id?: string; userId?: string; permissions?: KeyPermissions }>({
+  type: 'object',
+  properties: {
+    key_id: { type: 'string' },
+    keyId: { type: 'string' },
+    user_id: { type: 'string' },
+    userId: { type: 'string' },
+    permissions: { type: 'object', additionalProperties: false, properties: { models: names, endpoints: names, providers: names } },
+  },
+});
 
 export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
   const state = () => routingState({ stores: deps.stores, metrics: deps.metrics, logger: deps.logger });
@@ -43,19 +60,26 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
       // The same structural check a client's request gets (a 400 naming the field), so the
       // planner never sees a body the LLM endpoints would have refused.
       const body = checkBody(endpoint, wrapped ? input.body : input, wrapped);
-      let planner = plannerFor(gen.catalog);
-      if (!planner) {
-        planner = defaults.get(gen) ?? createPlanner(compileRouter({}), { catalog: gen.catalog, state: state() });
-        defaults.set(gen, planner);
-      }
+      const caller = input.principal === undefined ? { source: 'none' } : await principalOf(input.principal, gen, deps);
+      const routerPlanner = plannerIn(gen.llm);
+      const planner = routerPlanner ?? createPlanner(compileRouter({}), { catalog: gen.catalog, state: state() });
       const p = await planner.route(
-        { endpoint, body, principal: principalOf(input.principal), headers: (input.headers ?? {}) as Record<string, string> },
+        { endpoint, body, principal: caller.principal, headers: (input.headers ?? {}) as Record<string, string> },
         { advance: false },
       );
       const first = p.candidates[0];
+      // What the auth plugin refuses before any routing: the endpoint, or the name asked for.
+      const permit = permitOf(caller.principal);
+      const refused =
+        permit && !permit.allowsEndpoint(endpoint)
+          ? gatewayError('GW_ERR_FORBIDDEN', { message: 'This API key may not use this endpoint.' })
+          : permit && !permit.allowsName(p.requested)
+            ? gatewayError('GW_ERR_FORBIDDEN', { message: 'This API key may not use this model.', param: 'model' })
+            : undefined;
+      const error = refused ?? p.error;
       res.json({
         requested: p.requested,
-        choice: first ? { model: first.name, deployment: first.id, provider: first.provider } : null,
+        choice: first && !refused ? { model: first.name, deployment: first.id, provider: first.provider } : null,
         candidates: p.candidates.map((d) => d.id),
         scores: p.scores,
         removed: p.removed,
@@ -63,8 +87,10 @@ export function mountRoutingRoutes(router: Router, deps: AdminDeps): void {
         variant: p.variant ?? null,
         reason: p.reason,
         prompt_tokens: p.promptTokens,
-        error: p.error ? p.error.toOpenAI().error : null,
-        router: plannerFor(gen.catalog) ? 'router plugin' : 'defaults (no router in the pipeline)',
+        permissions: caller.principal?.permissions ?? null,
+        permissions_from: caller.source,
+        error: error ? error.toOpenAI().error : null,
+        router: routerPlanner ? 'router plugin' : 'defaults (no router in the pipeline)',
       });
     }),
   );
@@ -83,10 +109,31 @@ function checkBody(endpoint: 'chat' | 'embeddings', body: unknown, wrapped: bool
   }
 }
 
-function principalOf(p: unknown): Principal | undefined {
-  if (!p || typeof p !== 'object') return undefined;
-  const o = p as { keyId?: unknown; key_id?: unknown; userId?: unknown; user_id?: unknown };
-  const keyId = typeof o.keyId === 'string' ? o.keyId : typeof o.key_id === 'string' ? o.key_id : 'explain';
-  const userId = typeof o.userId === 'string' ? o.userId : typeof o.user_id === 'string' ? o.user_id : undefined;
-  return { keyId, keyPrefix: '', userId };
+/** The caller to plan for: permissions given, else those of the key named (stored, or a `keys:` entry). */
+async function principalOf(raw: unknown, gen: Generation, deps: AdminDeps): Promise<{ principal?: Principal; source: string }> {
+  let p: ReturnType<typeof checkPrincipal>;
+  try {
+    p = checkPrincipal(raw);
+  } catch (err) {
+    if (!isGatewayError(err)) throw err;
+    const param = !err.param || err.param === '(body)' ? 'principal' : `principal.${err.param}`;
+    throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `principal: ${err.message}`, param });
+  }
+  const keyId = p.key_id ?? p.keyId ?? 'explain';
+  const base: Principal = { keyId, keyPrefix: '', userId: p.user_id ?? p.userId };
+  if (p.permissions) return { principal: { ...base, permissions: p.permissions }, source: 'request' };
+  const found = await keyPermissions(keyId, gen, deps);
+  if (!found) return { principal: base, source: 'none' };
+  return { principal: { ...base, permissions: Object.keys(found.permissions).length ? found.permissions : undefined }, source: found.source };
+}
+
+async function keyPermissions(keyId: string, gen: Generation, deps: AdminDeps): Promise<{ permissions: KeyPermissions; source: string } | undefined> {
+  if (keyId.startsWith('static:')) {
+    const item = (gen.config.keys ?? []).find((k) => k.name === keyId.slice('static:'.length)) as (KeyPermissions & { name: string }) | undefined;
+    if (!item) return undefined;
+    const { models, endpoints, providers } = item;
+    return { permissions: JSON.parse(JSON.stringify({ models, endpoints, providers })) as KeyPermissions, source: 'config key' };
+  }
+  const rec = await dbOf(deps.stores)?.getKey(keyId);
+  return rec ? { permissions: rec.permissions, source: 'stored key' } : undefined;
 }

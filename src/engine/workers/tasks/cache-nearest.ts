@@ -7,7 +7,7 @@
  * @example
  *   await pool.run('cache-nearest', { embedder: 'hashed-ngram', dims: 256, text: 'hi', matrix, count }); // { query, index, similarity }
  */
-import { embedderFor } from '../../routing/embed.ts';
+import { embedderFor } from '../../embedding/embedder.ts';
 
 export interface CacheNearestJob {
   embedder: string;

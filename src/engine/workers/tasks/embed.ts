@@ -4,7 +4,7 @@
  * @example
  *   await pool.run('embed', { embedder: 'hashed-ngram', dims: 256, texts: ['hello'] }); // [Float32Array]
  */
-import { embedderFor } from '../../routing/embed.ts';
+import { embedderFor } from '../../embedding/embedder.ts';
 
 export default function embed(p: { embedder: string; dims: number; texts: string[] }): Float32Array[] {
   const e = embedderFor(p.embedder, p.dims);

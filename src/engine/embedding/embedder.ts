@@ -11,7 +11,7 @@
  *   const e = embedderFor('hashed-ngram', 256);
  *   cosine(e.embed('write a python function'), e.embed('python code please')); // > 0
  */
-import { fnv1a } from './rng.ts';
+import { fnv1a } from '../routing/rng.ts';
 
 export interface Embedder {
   readonly dims: number;
