@@ -3,11 +3,13 @@
  * backtracking RegExp it replaced: the content-filter's `scanText` on an ordinary
  * 440-character message, with the README's three rules and with a `regex:` rule added
  * (matching and not matching), and `(a+)+$` on a 100 KB adversarial input (RE2 only: the
- * backtracking engine would not return). Run: node --import tsx test/bench/regex-scan.ts
+ * backtracking engine would not return).
+ * Run: BENCH_ONLY=regex-scan npm run bench, or node --import tsx test/bench/regex-scan.ts
  */
 import { compileRules, type RuleConfig, type RuleSet } from '../../src/plugins-builtin/content-filter/rules.ts';
 import { scanText, Tally } from '../../src/plugins-builtin/content-filter/scan.ts';
 import { compileSafeRegex } from '../../src/engine/safe-regex.ts';
+import { isMain } from './standalone.ts';
 
 const MESSAGE = (
   'Hi team, following up on the quarterly planning call: please send the revised budget figures ' +
@@ -61,20 +63,24 @@ function measure(label: string, rules: RuleConfig[], text: string): void {
   console.log(`${label.padEnd(58)} RegExp ${a.toFixed(2).padStart(6)} µs   RE2 ${b.toFixed(2).padStart(6)} µs`);
 }
 
-console.log(`scanText, ${MESSAGE.length}-character message (best of 5 rounds):`);
-measure("README's three rules (no regex rule)", README_RULES, MESSAGE);
-measure('+ a regex rule, no match', [...README_RULES, REGEX_RULE], MESSAGE);
-measure('+ a regex rule, one match', [...README_RULES, REGEX_RULE], MESSAGE.replace('The vendor', 'Project Falcon'));
-measure('a regex rule alone, no match', [REGEX_RULE], MESSAGE);
-measure('a regex rule with no literal, alone, no match', [NO_LITERAL_RULE], MESSAGE);
-measure('a regex rule with no literal, alone, one match', [NO_LITERAL_RULE], MESSAGE.replace('The vendor', 'badge AB123456'));
+export async function bench(): Promise<void> {
+  console.log(`scanText, ${MESSAGE.length}-character message (best of 5 rounds):`);
+  measure("README's three rules (no regex rule)", README_RULES, MESSAGE);
+  measure('+ a regex rule, no match', [...README_RULES, REGEX_RULE], MESSAGE);
+  measure('+ a regex rule, one match', [...README_RULES, REGEX_RULE], MESSAGE.replace('The vendor', 'Project Falcon'));
+  measure('a regex rule alone, no match', [REGEX_RULE], MESSAGE);
+  measure('a regex rule with no literal, alone, no match', [NO_LITERAL_RULE], MESSAGE);
+  measure('a regex rule with no literal, alone, one match', [NO_LITERAL_RULE], MESSAGE.replace('The vendor', 'badge AB123456'));
 
-const adversarial = `${'a'.repeat(100_000)}!`;
-const catastrophic = compileSafeRegex('(a+)+$');
-const t = performance.now();
-catastrophic.lastIndex = 0;
-catastrophic.exec(adversarial);
-const scan = performance.now() - t;
-const t2 = performance.now();
-catastrophic.replaceFirst(`/${adversarial}`, '/');
-console.log(`(a+)+$ on 100 KB 'aaa…!': exec ${scan.toFixed(2)} ms, replaceFirst ${(performance.now() - t2).toFixed(2)} ms (RegExp: does not return)`);
+  const adversarial = `${'a'.repeat(100_000)}!`;
+  const catastrophic = compileSafeRegex('(a+)+$');
+  const t = performance.now();
+  catastrophic.lastIndex = 0;
+  catastrophic.exec(adversarial);
+  const scan = performance.now() - t;
+  const t2 = performance.now();
+  catastrophic.replaceFirst(`/${adversarial}`, '/');
+  console.log(`(a+)+$ on 100 KB 'aaa…!': exec ${scan.toFixed(2)} ms, replaceFirst ${(performance.now() - t2).toFixed(2)} ms (RegExp: does not return)`);
+}
+
+if (isMain(import.meta)) await bench();

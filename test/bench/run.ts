@@ -20,7 +20,18 @@
  * at a fixed rate: a streamed answer of 21 events (~20 chunks) through the core pipeline,
  * the same with content-filter and semantic-cache in the pipeline but not acting on
  * streams, and non-streamed requests at 500/s through the core and the full pipeline.
- * BENCH_ONLY=closed,json,stream,full,cpu,hedging,streams,startup picks scenarios (default: all).
+ *
+ * Then the benchmarks of one part each, in this process, each in test/bench/<name>.ts and
+ * runnable alone (`node --import tsx test/bench/<name>.ts`): responses-cpu (gateway CPU per
+ * request on /v1/responses, store on and off), config-reload (traffic while hostile configs
+ * are reloaded), auth-cache-hit, regex-scan (content-filter rules on RE2),
+ * semantic-cache-overhead, semantic-cache-threshold and token-count-threshold (where work
+ * moves to the worker pool), pool-roundtrip (a worker-pool call).
+ *
+ * BENCH_ONLY=closed,json,stream,full,cpu,hedging,streams,startup,responses-cpu,config-reload,
+ * auth-cache-hit,regex-scan,semantic-cache-overhead,semantic-cache-threshold,
+ * token-count-threshold,pool-roundtrip picks scenarios (default: all), e.g.
+ * `BENCH_ONLY=regex-scan npm run bench`.
  */
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -57,6 +68,22 @@ const QUIET_ON_STREAMS = `[ { use: metrics }, { use: validation },
   { use: provider } ]`;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const wanted = (name: string) => !ONLY || ONLY.has(name);
+/** The scenarios that measure the gateway beside a direct call and the bare proxy (below). */
+const PROXY_SCENARIOS = ['closed', 'json', 'stream', 'cpu', 'full'];
+
+/** Benchmarks of one part each: test/bench/<name>.ts, in the order they run. */
+const PARTS: Record<string, () => Promise<{ bench(): Promise<void> }>> = {
+  'responses-cpu': () => import('./responses-cpu.ts'),
+  'config-reload': () => import('./config-reload.ts'),
+  'auth-cache-hit': () => import('./auth-cache-hit.ts'),
+  'regex-scan': () => import('./regex-scan.ts'),
+  'semantic-cache-overhead': () => import('./semantic-cache-overhead.ts'),
+  'semantic-cache-threshold': () => import('./semantic-cache-threshold.ts'),
+  'token-count-threshold': () => import('./token-count-threshold.ts'),
+  'pool-roundtrip': () => import('./pool-roundtrip.ts'),
+};
+const KNOWN = new Set([...PROXY_SCENARIOS, 'hedging', 'startup', 'streams', ...Object.keys(PARTS)]);
+for (const name of ONLY ?? []) if (!KNOWN.has(name)) throw new Error(`BENCH_ONLY: no scenario "${name}" (known: ${[...KNOWN].join(', ')})`);
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
@@ -142,7 +169,7 @@ async function withGateway<T>(yaml: string, fn: (gw: Proc) => Promise<T>): Promi
   }
 }
 
-async function main(): Promise<void> {
+async function proxyScenarios(): Promise<void> {
   const upstream = await startFakeOpenAI({ reply: 'The quick brown fox jumps over the lazy dog' });
   upstream.requests.push = () => 0; // the recorder is for tests: keep memory flat
   const base = `version: 1
@@ -249,6 +276,10 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
   } finally {
     await upstream.close();
   }
+}
+
+async function main(): Promise<void> {
+  if (PROXY_SCENARIOS.some(wanted)) await proxyScenarios();
   // The routing benchmark (hedging against a slow tail), unless skipped.
   if (wanted('hedging') && process.env.BENCH_SKIP_HEDGING !== '1') {
     const hedging = path.join(ROOT, 'test/bench/hedging.ts');
@@ -264,6 +295,11 @@ models: [ { name: bench-model, provider: up, model: bench-model } ]
   if (wanted('streams') && process.env.BENCH_SKIP_STREAMS !== '1') {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/streams.ts')], { cwd: ROOT, stdio: 'inherit' });
     if (r.error) console.log(`(open-streams benchmark not run: ${r.error.message})`);
+  }
+  for (const [name, load] of Object.entries(PARTS)) {
+    if (!wanted(name)) continue;
+    console.log(`\n# ${name} (test/bench/${name}.ts)`);
+    await (await load()).bench();
   }
 }
 

@@ -17,7 +17,7 @@ import { estimateTokens } from './estimate.ts';
 import { countChat, type PlainMessage } from './exact.ts';
 
 /**
- * Measured with test/engine/tokens/threshold.ts on this machine (2 cores, busy): a
+ * Measured with `BENCH_ONLY=token-count-threshold npm run bench` on this machine (2 cores, busy): a
  * sequential worker round trip cost 216–286 µs; o200k counting inline cost ~70–80 µs at
  * 200 chars, ~200–280 µs at 1,000–2,000 chars, ~450 µs at 4,000 and ~2 ms at 16,000.
  * Past ~2,000 chars inline counting blocks the event loop longer than a worker trip.

@@ -1,7 +1,7 @@
 /**
  * Embedding the prompt and finding the nearest cached prompt: inline while the job costs
  * the event loop less than a worker round trip, in the worker pool (one trip for both)
- * above that. Thresholds measured with test/plugins/semantic-cache/threshold.ts (README).
+ * above that. Thresholds measured with test/bench/semantic-cache-threshold.ts (README).
  *
  * @example
  *   const s = createSearcher('hashed-ngram', 256, env.pool);

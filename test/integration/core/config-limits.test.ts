@@ -2,7 +2,7 @@
  * A hostile config reaching a running gateway — a YAML alias bomb, a 50 MB file — is
  * refused within a second each, while a steady request stream keeps its latency: the
  * file is read and parsed in the config worker, never on the event loop. (The bound here
- * is generous for a shared 2-core machine; test/bench/config-reload.ts prints the figures.)
+ * is generous for a shared 2-core machine; `BENCH_ONLY=config-reload npm run bench` prints the figures.)
  */
 import assert from 'node:assert/strict';
 import { link, rename } from 'node:fs/promises';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { admin, chat, identityConfig } from '../limits/helpers.ts';
 import { startReplicas, type Replicas } from '../limits/replicas.ts';
 import { deleteRedisPrefix } from '../../helpers/redis.ts';
-import { createTestDatabase, type TestDatabase } from '../../engine/db/pg.ts';
+import { createTestDatabase, type TestDatabase } from '../../engine/stores/db/pg.ts';
 
 const ROUNDS = 30;
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTestGateway, postJson, type TestGateway } from '../../helpers/gateway.ts';
 import { deleteRedisPrefix } from '../../helpers/redis.ts';
-import { relay } from '../../plugins/redis-relay.ts';
+import { relay } from '../../helpers/redis-relay.ts';
 
 const KEY = 'sk-robustness-outage-00000000000001';
 const REQUESTS = 200;

@@ -5,7 +5,7 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { deleteRedisPrefix } from '../../helpers/redis.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai.ts';
 import { cacheConfig, calls, chat, KEY_A, metric, stream, textOf, until } from './helpers.ts';
-import { relay } from '../redis-relay.ts';
+import { relay } from '../../helpers/redis-relay.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 
