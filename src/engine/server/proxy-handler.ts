@@ -5,6 +5,8 @@
  * status and timing; it cannot rewrite a body already sent), onError when a phase or the
  * app failed (a plugin may answer instead while nothing was sent), onDone after it all.
  * WebSocket upgrades run the same phases around the hand-over of the socket.
+ * A path with a dot-segment is refused (400) before any phase: no plugin sees it and no
+ * rewrite runs on it (dot-segments.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -16,7 +18,8 @@ import type { PluginFailureHook } from '../executor.ts';
 import type { UpstreamResponse } from '../types.ts';
 import { RequestContext } from '../context.ts';
 import { runDone, runProxyPipeline } from '../executor.ts';
-import { toGatewayError, type GatewayError } from '../errors.ts';
+import { gatewayError, toGatewayError, type GatewayError } from '../errors.ts';
+import { pathProblem } from './dot-segments.ts';
 import { requestIdOf } from './llm-handler.ts';
 import { writeError, writeJson } from './respond.ts';
 
@@ -33,7 +36,7 @@ function contextFor(req: IncomingMessage, gen: Generation, route: ProxyRoute, de
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     headers: req.headers,
-    clientIp: req.socket.remoteAddress ?? '',
+    clientIp: gen.trust.clientIp(req),
     generation: gen.id,
     log: deps.logger,
     signal,
@@ -56,6 +59,8 @@ function finish(gen: Generation, route: ProxyRoute, ctx: RequestContext, deps: D
 
 export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
   if (gen.cors.apply(req, res)) return;
+  const problem = pathProblem(req.url ?? '/');
+  if (problem) return writeError(res, gatewayError('GW_ERR_INVALID_REQUEST', { message: problem }), {});
   gen.acquire();
   deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();
@@ -110,6 +115,11 @@ function refuse(socket: Socket, status: number, reason: string): void {
  * app's and the socket's, not the pipeline's.
  */
 export async function handleProxyUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
+  // The server let go of the socket's errors when it emitted 'upgrade': a client that
+  // resets it while the pipeline runs (or the app is dialled) would emit an 'error' with
+  // no listener, which ends the process. The socket is closed either way; nothing to do.
+  socket.on('error', () => socket.destroy());
+  if (pathProblem(req.url ?? '/')) return refuse(socket, 400, 'Bad Request');
   gen.acquire();
   deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();

@@ -10,6 +10,10 @@
  * `proxyReq` event when the agent gives the request a socket, and a request queued behind
  * a full agent (more requests in flight than sockets) has flushed its headers by then —
  * setting one there throws ERR_HTTP_HEADERS_SENT outside any handler and ends the process.
+ *
+ * The gateway's own credentials (`Authorization`, `x-api-key`: what the auth plugin reads)
+ * are not the app's: they are dropped unless the route says `forward_auth: true`. The
+ * `X-Forwarded-*` headers are the gateway's (see trusted-proxies.ts), never a client's.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -20,6 +24,10 @@ import type { RouteConfig } from '../config/types.ts';
 import type { CompiledPipeline } from '../compile.ts';
 import { gatewayError, toGatewayError, type GatewayError } from '../errors.ts';
 import { compileSafeRegex } from '../safe-regex.ts';
+import type { TrustedProxies } from './trusted-proxies.ts';
+
+/** The headers the gateway's auth reads a key from (engine/admin/auth.ts presentedKey). */
+const GATEWAY_CREDENTIALS = ['authorization', 'x-api-key'] as const;
 
 export interface ProxyRoute {
   readonly path: string;
@@ -44,9 +52,9 @@ export interface TraceContext {
   tracestate?: string;
 }
 
-export function buildProxyRoutes(routes: readonly RouteConfig[], pipelines: readonly CompiledPipeline[]): ProxyRoute[] {
+export function buildProxyRoutes(routes: readonly RouteConfig[], pipelines: readonly CompiledPipeline[], trust: TrustedProxies): ProxyRoute[] {
   // Longest prefix first, so /apps/crm/admin wins over /apps/crm.
-  return routes.map((r, i) => buildRoute(r, pipelines[i]!)).sort((a, b) => b.path.length - a.path.length);
+  return routes.map((r, i) => buildRoute(r, pipelines[i]!, trust)).sort((a, b) => b.path.length - a.path.length);
 }
 
 /**
@@ -68,22 +76,24 @@ function pathRewriter(rules: Readonly<Record<string, string>> | undefined): ((pa
 }
 
 /**
- * The headers the app gets: the client's, less `remove`, plus `set`, plus the request's
- * trace context when a plugin changed it. The client's own object is left as it is (the
- * pipeline's hooks keep reading it); a copy is made only when something changes.
+ * The headers the app gets: the client's, less the gateway's credentials (unless
+ * forwarded on purpose), less `remove`, with the gateway's `X-Forwarded-*`, plus `set`,
+ * plus the request's trace context when a plugin changed it. A copy: the client's own
+ * object is left as it is (the pipeline's hooks keep reading it).
  */
 function outgoingHeaders(
-  incoming: IncomingHttpHeaders,
+  req: http.IncomingMessage,
   remove: readonly string[],
   set: ReadonlyArray<[string, string]>,
+  trust: TrustedProxies,
   trace: TraceContext,
 ): IncomingHttpHeaders {
-  const traced = trace.traceparent !== undefined && trace.traceparent !== incoming.traceparent;
-  if (remove.length === 0 && set.length === 0 && !traced) return incoming;
+  const incoming = req.headers;
   const out: IncomingHttpHeaders = { ...incoming };
   for (const h of remove) delete out[h];
+  trust.applyForwarded(req, out);
   for (const [k, v] of set) out[k] = v;
-  if (traced) {
+  if (trace.traceparent !== undefined && trace.traceparent !== incoming.traceparent) {
     out.traceparent = trace.traceparent;
     if (trace.tracestate) out.tracestate = trace.tracestate;
     else delete out.tracestate;
@@ -96,7 +106,7 @@ interface Pending {
   reject(e: GatewayError): void;
 }
 
-function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
+function buildRoute(r: RouteConfig, pipeline: CompiledPipeline, trust: TrustedProxies): ProxyRoute {
   const prefix = r.path.replace(/\/+$/, '') || '/';
   const secure = r.proxy.target.startsWith('https:');
   const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 256 }) : new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -105,7 +115,7 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
   const startedAt = new WeakMap<object, number>();
   const pending = new WeakMap<object, Pending>();
   const set = Object.entries(r.proxy.headers?.set ?? {}).map(([k, v]) => [k.toLowerCase(), v] as [string, string]);
-  const remove = (r.proxy.headers?.remove ?? []).map((h) => h.toLowerCase());
+  const remove = [...(r.proxy.forward_auth === true ? [] : GATEWAY_CREDENTIALS), ...(r.proxy.headers?.remove ?? []).map((h) => h.toLowerCase())];
   const proxy = createProxyMiddleware({
     target: r.proxy.target,
     changeOrigin: true,
@@ -116,7 +126,8 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
     agent,
     proxyTimeout: timeoutMs,
     pathRewrite: pathRewriter(r.proxy.path_rewrite),
-    xfwd: true,
+    // Not http-proxy's xfwd: it appends to whatever X-Forwarded-* a client sent.
+    xfwd: false,
     on: {
       // Only notes the time the app got the request (nothing here can throw).
       proxyReq(_proxyReq, req) {
@@ -150,7 +161,7 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
       return Number.isNaN(next) || next === 47 /* / */ || next === 63; /* ? */
     },
     forward(req, res, trace) {
-      req.headers = outgoingHeaders(req.headers, remove, set, trace);
+      req.headers = outgoingHeaders(req, remove, set, trust, trace);
       return new Promise<void>((resolve, reject) => {
         pending.set(req, { resolve, reject });
         res.once('close', () => {
@@ -165,7 +176,7 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline): ProxyRoute {
       });
     },
     upgrade(req, socket, head, trace) {
-      req.headers = outgoingHeaders(req.headers, remove, set, trace);
+      req.headers = outgoingHeaders(req, remove, set, trust, trace);
       proxy.upgrade(req, socket as import('node:net').Socket, head);
     },
     close() {
