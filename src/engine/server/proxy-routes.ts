@@ -42,8 +42,13 @@ export interface ProxyRoute {
    * did not answer in time (the answer may have started: check `res.headersSent`).
    */
   forward(req: http.IncomingMessage, res: http.ServerResponse, trace: TraceContext): Promise<void>;
-  /** Hand an upgrade (WebSocket) over to the app. */
-  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, trace: TraceContext): void;
+  /**
+   * Hand an upgrade (WebSocket) over to the app. Resolves with the app's answer (101, or
+   * the status of a refusal it sent through) once it came; rejects with a GatewayError
+   * when the app could not be reached or did not answer in time (the client has been
+   * sent that status line then), or the client left first.
+   */
+  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, trace: TraceContext): Promise<number>;
   close(): void;
 }
 
@@ -101,6 +106,11 @@ function outgoingHeaders(
   return out;
 }
 
+/** A status line and nothing else, then the socket closes: all an upgrade refusal can say. */
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (!socket.destroyed) socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
 interface Pending {
   resolve(): void;
   reject(e: GatewayError): void;
@@ -114,6 +124,8 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline, trust: TrustedPr
   // http-proxy reports its own timeout as a plain socket hang-up; the start time tells them apart.
   const startedAt = new WeakMap<object, number>();
   const pending = new WeakMap<object, Pending>();
+  /** Upgrades waiting for the app's answer: settled once, by the first of answer, error, timeout, close. */
+  const upgrades = new WeakMap<object, (outcome: number | GatewayError) => void>();
   const set = Object.entries(r.proxy.headers?.set ?? {}).map(([k, v]) => [k.toLowerCase(), v] as [string, string]);
   const remove = [...(r.proxy.forward_auth === true ? [] : GATEWAY_CREDENTIALS), ...(r.proxy.headers?.remove ?? []).map((h) => h.toLowerCase())];
   const proxy = createProxyMiddleware({
@@ -133,6 +145,13 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline, trust: TrustedPr
       proxyReq(_proxyReq, req) {
         startedAt.set(req, performance.now());
       },
+      // Only listens for the app's answer to an upgrade (adds listeners, changes nothing).
+      proxyReqWs(proxyReq, req) {
+        const settle = upgrades.get(req);
+        if (!settle) return;
+        proxyReq.once('upgrade', () => settle(101));
+        proxyReq.once('response', (answer: http.IncomingMessage) => settle(answer.statusCode ?? 502));
+      },
       error(err, req, resOrSocket) {
         const code = (err as NodeJS.ErrnoException).code;
         const started = startedAt.get(req);
@@ -141,9 +160,14 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline, trust: TrustedPr
           ? gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { message: 'The upstream app did not answer in time.' })
           : gatewayError('GW_ERR_UPSTREAM_UNAVAILABLE', { message: 'The upstream app is unavailable.' });
         const p = pending.get(req);
+        const u = upgrades.get(req);
         if (p) {
           pending.delete(req);
           p.reject(e);
+        } else if (u) {
+          // Now: http-proxy ends the socket as soon as this event returns.
+          refuseUpgrade(resOrSocket as Duplex, e.status, e.publicCode);
+          u(e);
         } else if (resOrSocket instanceof http.ServerResponse) {
           if (!resOrSocket.writableFinished) resOrSocket.destroy();
         } else (resOrSocket as Duplex).destroy();
@@ -177,7 +201,28 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline, trust: TrustedPr
     },
     upgrade(req, socket, head, trace) {
       req.headers = outgoingHeaders(req, remove, set, trust, trace);
-      proxy.upgrade(req, socket as import('node:net').Socket, head);
+      return new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const e = gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { message: 'The upstream app did not answer the upgrade in time.' });
+          refuseUpgrade(socket, e.status, e.publicCode);
+          socket.destroy();
+          settle(e);
+        }, timeoutMs);
+        // Before an answer the socket closes when the client left, or when http-proxy refused
+        // the upgrade (not a WebSocket one) without a word.
+        const onClose = () => settle(gatewayError('GW_ERR_CLIENT_CLOSED'));
+        function settle(outcome: number | GatewayError): void {
+          if (upgrades.get(req) !== settle) return;
+          upgrades.delete(req);
+          clearTimeout(timer);
+          socket.off('close', onClose);
+          if (typeof outcome === 'number') resolve(outcome);
+          else reject(outcome);
+        }
+        upgrades.set(req, settle);
+        socket.once('close', onClose);
+        proxy.upgrade(req, socket as import('node:net').Socket, head);
+      });
     },
     close() {
       agent.destroy();
