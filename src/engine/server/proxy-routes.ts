@@ -201,6 +201,8 @@ function buildRoute(r: RouteConfig, pipeline: CompiledPipeline, trust: TrustedPr
     },
     upgrade(req, socket, head, trace) {
       req.headers = outgoingHeaders(req, remove, set, trust, trace);
+      // The client left while the pipeline ran: its 'close' has been and gone; no app is dialled.
+      if (socket.destroyed) return Promise.reject(gatewayError('GW_ERR_CLIENT_CLOSED'));
       return new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => {
           const e = gatewayError('GW_ERR_UPSTREAM_TIMEOUT', { message: 'The upstream app did not answer the upgrade in time.' });
