@@ -11,6 +11,7 @@ import { createPipeline, closePipeline, type CompiledPipeline, type PluginSpec }
 import { buildProxyRoutes, type ProxyRoute } from './server/proxy-routes.ts';
 import { buildCors, type Cors } from './server/cors.ts';
 import { parseSize } from './size.ts';
+import { trustedProxies, type TrustedProxies } from './server/trusted-proxies.ts';
 
 export interface Generation {
   readonly id: number;
@@ -22,6 +23,8 @@ export interface Generation {
   readonly llm: CompiledPipeline;
   readonly routes: readonly ProxyRoute[];
   readonly cors: Cors;
+  /** `server.trust_proxy`: who the client is, and the X-Forwarded-* proxied apps get. */
+  readonly trust: TrustedProxies;
   readonly bodyLimit: number;
   readonly inflight: number;
   acquire(): void;
@@ -50,7 +53,8 @@ export async function buildGeneration(id: number, loaded: LoadedConfig, built: B
     for (const p of routePipelines) await closePipeline(p.plugins);
     throw err;
   }
-  const routes = buildProxyRoutes(config.routes ?? [], routePipelines);
+  const trust = trustedProxies(config.server.trust_proxy);
+  const routes = buildProxyRoutes(config.routes ?? [], routePipelines, trust);
   let inflight = 0;
   let onDrained: (() => void) | null = null;
   return {
@@ -63,6 +67,7 @@ export async function buildGeneration(id: number, loaded: LoadedConfig, built: B
     llm,
     routes,
     cors: buildCors(config.server.cors),
+    trust,
     bodyLimit: parseSize(config.server.body_limit),
     get inflight() {
       return inflight;

@@ -30,16 +30,19 @@ export function presentedKey(h: { authorization?: string; 'x-api-key'?: string |
 
 export function adminAuth(deps: AdminDeps): RequestHandler {
   return function adminAuthenticate(req, res, next) {
-    const configured = deps.runtime.current?.config.admin?.key;
+    const gen = deps.runtime.current;
+    const configured = gen?.config.admin?.key;
+    // Behind a trusted load balancer the client is the one it forwarded for, not the balancer.
+    const client = gen ? gen.trust.clientIp(req) : req.socket.remoteAddress;
     if (!configured) {
-      if (isLoopback(deps.boundAddress()) && isLoopback(req.socket.remoteAddress)) return next();
+      if (isLoopback(deps.boundAddress()) && isLoopback(client)) return next();
       return sendError(res, gatewayError('GW_ERR_UNAUTHORIZED', { message: 'The admin API is disabled: set admin.key.' }));
     }
     const given = presentedKey(req.headers as Record<string, string>);
     if (given && timingSafeEqual(sha256(given), sha256(configured))) return next();
     // The presented value is never recorded: it may be a real key sent to the wrong place.
     deps.authFailures.record({
-      ip: req.socket.remoteAddress ?? 'unknown',
+      ip: client || 'unknown',
       target: `${req.method} ${req.baseUrl}${req.path}`,
       presented: given ? 'wrong key' : 'no key',
     });

@@ -8,6 +8,7 @@ import type { RawIssue } from './issues.ts';
 import { formatPath, type PathSegment } from './paths.ts';
 import type { ResolvedPipeline } from './plugin-configs.ts';
 import { safeRegexProblem } from '../safe-regex.ts';
+import { trustEntryProblem } from '../server/trusted-proxies.ts';
 
 type FromEnv = (path: readonly PathSegment[]) => boolean;
 
@@ -29,7 +30,16 @@ export function semanticIssues(tree: unknown, resolved: readonly ResolvedPipelin
   });
   checkRoutePaths(routes, issues, fromEnv);
   checkPathRewrites(routes, issues);
+  checkTrustProxy(asArray(asRecord(root?.server)?.trust_proxy), issues);
   return issues;
+}
+
+/** `server.trust_proxy` entries must parse: a typo would otherwise trust nothing, silently. */
+function checkTrustProxy(entries: readonly unknown[], issues: RawIssue[]): void {
+  entries.forEach(function checkEntry(entry, i) {
+    const problem = typeof entry === 'string' ? trustEntryProblem(entry) : undefined;
+    if (problem) issues.push({ path: ['server', 'trust_proxy', i], message: problem });
+  });
 }
 
 function checkModelProviders(root: Record<string, unknown> | undefined, issues: RawIssue[], fromEnv: FromEnv): void {

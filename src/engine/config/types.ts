@@ -80,6 +80,8 @@ export interface RouteConfig {
     headers?: { set?: Record<string, string>; remove?: string[] };
     ws?: boolean;
     timeout_ms?: number;
+    /** Pass the client's Authorization / x-api-key on to the app (default: dropped). */
+    forward_auth?: boolean;
   };
   pipeline?: PipelineEntry[];
 }
@@ -95,6 +97,8 @@ export interface ServerConfig {
   drain_delay?: number;
   /** Serve the LLM API beyond loopback with no `auth` plugin, on purpose. Default false. */
   allow_unauthenticated?: boolean;
+  /** Load balancers whose X-Forwarded-* headers are believed: addresses, CIDRs, loopback/linklocal/uniquelocal. */
+  trust_proxy?: string[];
 }
 
 export interface PluginsConfig {

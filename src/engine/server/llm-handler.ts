@@ -76,7 +76,7 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: req.headers,
-      clientIp: req.socket.remoteAddress ?? '',
+      clientIp: gen.trust.clientIp(req),
       generation: gen.id,
       log: logger,
       signal: ac.signal,

@@ -5,18 +5,21 @@
  * status and timing; it cannot rewrite a body already sent), onError when a phase or the
  * app failed (a plugin may answer instead while nothing was sent), onDone after it all.
  * WebSocket upgrades run the same phases around the hand-over of the socket.
+ * A path with a dot-segment is refused (400) before any phase: no plugin sees it and no
+ * rewrite runs on it (dot-segments.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Gauge } from 'prom-client';
 import type { Generation } from '../generation.ts';
-import type { ProxyRoute } from './proxy-routes.ts';
+import { refuseUpgrade as refuse, type ProxyRoute } from './proxy-routes.ts';
 import type { PluginFailureHook } from '../executor.ts';
 import type { UpstreamResponse } from '../types.ts';
 import { RequestContext } from '../context.ts';
 import { runDone, runProxyPipeline } from '../executor.ts';
-import { toGatewayError, type GatewayError } from '../errors.ts';
+import { gatewayError, toGatewayError, type GatewayError } from '../errors.ts';
+import { pathProblem } from './dot-segments.ts';
 import { requestIdOf } from './llm-handler.ts';
 import { writeError, writeJson } from './respond.ts';
 
@@ -33,7 +36,7 @@ function contextFor(req: IncomingMessage, gen: Generation, route: ProxyRoute, de
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     headers: req.headers,
-    clientIp: req.socket.remoteAddress ?? '',
+    clientIp: gen.trust.clientIp(req),
     generation: gen.id,
     log: deps.logger,
     signal,
@@ -56,6 +59,8 @@ function finish(gen: Generation, route: ProxyRoute, ctx: RequestContext, deps: D
 
 export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
   if (gen.cors.apply(req, res)) return;
+  const problem = pathProblem(req.url ?? '/');
+  if (problem) return writeError(res, gatewayError('GW_ERR_INVALID_REQUEST', { message: problem }), {});
   gen.acquire();
   deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();
@@ -99,26 +104,28 @@ function writeAnswer(res: ServerResponse, ctx: RequestContext, r: UpstreamRespon
   writeJson(res, r.status, r.kind === 'json' ? r.body : {}, ctx.responseHeaders);
 }
 
-/** A status line and nothing else, then the socket closes: all an upgrade refusal can say. */
-function refuse(socket: Socket, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-}
-
 /**
  * WebSocket upgrade on a `ws: true` route: the same phases, with the hand-over of the
- * socket to the app as the terminal step (status 101); the session that follows is the
- * app's and the socket's, not the pipeline's.
+ * socket to the app as the terminal step, done when the app answered (101, or a refusal
+ * of its own, passed through); the session that follows is the app's and the socket's,
+ * not the pipeline's. An app that is down or silent is the client's 503/504 status line,
+ * and the pipeline's error like any other.
  */
 export async function handleProxyUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, gen: Generation, route: ProxyRoute, deps: Deps): Promise<void> {
+  // The server let go of the socket's errors when it emitted 'upgrade': a client that
+  // resets it while the pipeline runs (or the app is dialled) would emit an 'error' with
+  // no listener, which ends the process. The socket is closed either way; nothing to do.
+  socket.on('error', () => socket.destroy());
+  if (pathProblem(req.url ?? '/')) return refuse(socket, 400, 'Bad Request');
   gen.acquire();
   deps.inflight?.inc({ endpoint: 'proxy' });
   const ac = new AbortController();
   const ctx = contextFor(req, gen, route, deps, ac.signal);
+  // From the hand-over on the socket is http-proxy's: the gateway writes nothing more on it.
   let handedOver = false;
   const handOver = async (c: RequestContext): Promise<undefined> => {
-    route.upgrade(req, socket, head, c);
     handedOver = true;
-    c.status = 101;
+    c.status = await route.upgrade(req, socket, head, c);
     return undefined;
   };
   try {
@@ -130,11 +137,9 @@ export async function handleProxyUpgrade(req: IncomingMessage, socket: Socket, h
   } catch (err) {
     const e: GatewayError = toGatewayError(err);
     ctx.error = e;
-    // Once handed over the socket is the app's: a later phase's failure is only logged.
-    if (!handedOver) {
-      ctx.status = e.status;
-      if (!socket.destroyed) refuse(socket, e.status, e.publicCode);
-    }
+    // After a 101 a later phase's failure is only logged: the session is the app's.
+    if (ctx.status !== 101) ctx.status = e.status;
+    if (!handedOver) refuse(socket, e.status, e.publicCode);
   } finally {
     finish(gen, route, ctx, deps);
   }

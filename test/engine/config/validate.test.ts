@@ -14,6 +14,7 @@ describe('config validation', function () {
       shutdown_grace_s: 10,
       drain_delay: 5,
       allow_unauthenticated: false,
+      trust_proxy: [],
     });
     assert.deepEqual(config.plugins, { roots: ['./plugins'] });
     assert.deepEqual(config.stores, { state: { type: 'memory' }, db: { type: 'sqlite', path: './data/gateway.db' } });
