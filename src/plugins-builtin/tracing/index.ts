@@ -15,6 +15,7 @@ import { stateKey } from '../../engine/context.ts';
 import { createTracer, type TracerConfig } from './exporter.ts';
 import { parentContext, traceparentOf } from './span-context.ts';
 import { attemptAttributes, endAttributes, spanName, startAttributes } from './attributes.ts';
+import { recordedStatus } from '../../engine/request-outcome.ts';
 import schema from './schema.json' with { type: 'json' };
 
 const tracing: PluginDefinition<TracerConfig> = {
@@ -65,7 +66,7 @@ const tracing: PluginDefinition<TracerConfig> = {
       onDone(ctx) {
         const span = ctx.get(SPAN);
         if (!span) return;
-        const status = ctx.signal.aborted && !ctx.error ? 499 : (ctx.status ?? ctx.error?.status ?? 0);
+        const status = recordedStatus(ctx);
         if (span.isRecording()) {
           span.setAttributes(endAttributes(ctx, status));
           // HTTP server convention: 5xx is the server's error; 4xx is the client's, not the span's.

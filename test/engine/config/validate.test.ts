@@ -14,6 +14,7 @@ describe('config validation', function () {
       shutdown_grace_s: 10,
       drain_delay: 5,
       allow_unauthenticated: false,
+      timeouts: { headers_ms: 10000, body_ms: 30000, keep_alive_ms: 65000 },
     });
     assert.deepEqual(config.plugins, { roots: ['./plugins'] });
     assert.deepEqual(config.stores, { state: { type: 'memory' }, db: { type: 'sqlite', path: './data/gateway.db' } });
