@@ -164,6 +164,29 @@ describe('slow and hostile clients', function () {
     });
   });
 
+  describe('on reload', () => {
+    let gw: TestGateway;
+    before(async () => {
+      gw = await startTestGateway(mockConfig());
+    });
+    after(() => gw.stop());
+
+    it('applies new timeouts and a new per-address cap without a restart', async () => {
+      await gw.writeConfig(mockConfig('server: { timeouts: { body_ms: 1000, keep_alive_ms: 1000 }, max_connections_per_ip: 2 }'));
+      assert.equal((await gw.runtime.reload()).ok, true);
+      const partial = await connect(gw.port);
+      partial.socket.write(`${postHead('/v1/chat/completions', 1000)}{"model":`);
+      assert.match(await within(partial.closed, 1000 + MARGIN_MS, 'the stalled body cut at the new body_ms'), /^HTTP\/1\.1 408/);
+      const idle = await connect(gw.port);
+      idle.socket.write('GET /v1/models HTTP/1.1\r\nhost: gateway\r\n\r\n');
+      await within(answered(idle), MARGIN_MS, 'the models list');
+      const [a, b] = await Promise.all([connect(gw.port), connect(gw.port)]);
+      await within(b!.closed, MARGIN_MS, 'the 3rd connection from one address refused');
+      a!.socket.destroy();
+      await within(idle.closed, 1000 + MARGIN_MS, 'the idle connection closed at the new keep_alive_ms');
+    });
+  });
+
   describe('auth before the body', () => {
     let gw: TestGateway;
     let app: http.Server;
