@@ -5,13 +5,15 @@
  * over OTLP/HTTP. Each provider call carries its attempt span's context (a proxy route's
  * app, the request span's), so the upstream's own spans join the trace under the
  * gateway's. Place it first in the pipeline so the span also covers requests refused by
- * later plugins.
+ * later plugins. The span starts in the headers phase — before the body is read, so a
+ * request refused on its headers (auth's 401) has one too — and is named after the model
+ * once the body has told it.
  * Exporting never delays or fails a request: spans queue (bounded) and export off the
  * request path; a collector that is down costs dropped spans, counted in a metric.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { AttemptEnd, PluginDefinition } from '../../engine/types.ts';
-import { stateKey } from '../../engine/context.ts';
+import { stateKey, type RequestContext } from '../../engine/context.ts';
 import { createTracer, type TracerConfig } from './exporter.ts';
 import { parentContext, traceparentOf } from './span-context.ts';
 import { attemptAttributes, endAttributes, spanName, startAttributes } from './attributes.ts';
@@ -36,15 +38,27 @@ const tracing: PluginDefinition<TracerConfig> = {
       // The endpoint is logged, never the export headers (they may hold a vendor key).
       if (!ok) env.logger.warn({ endpoint: config.endpoint, spans: n }, 'trace export failed');
     });
+    function start(ctx: RequestContext): void {
+      const span = tracer.startSpan(
+        spanName(ctx),
+        { kind: SpanKind.SERVER, startTime: ctx.startedAt, attributes: startAttributes(ctx) },
+        parentContext(ctx.traceparent, ctx.tracestate),
+      );
+      ctx.set(SPAN, span);
+      ctx.traceparent = traceparentOf(span.spanContext());
+    }
+
     return {
+      onHeaders: start,
       onRequest(ctx) {
-        const span = tracer.startSpan(
-          spanName(ctx),
-          { kind: SpanKind.SERVER, startTime: ctx.startedAt, attributes: startAttributes(ctx) },
-          parentContext(ctx.traceparent, ctx.tracestate),
-        );
-        ctx.set(SPAN, span);
-        ctx.traceparent = traceparentOf(span.spanContext());
+        const span = ctx.get(SPAN);
+        // Started without the headers phase (a test calling this hook alone): start it now.
+        if (!span) return start(ctx);
+        // The body is read by now: the model and request parameters are known.
+        if (span.isRecording()) {
+          span.updateName(spanName(ctx));
+          span.setAttributes(startAttributes(ctx));
+        }
       },
       // A CLIENT span per upstream call, child of the request's span; its context goes upstream.
       onAttempt(ctx, attempt): AttemptEnd | undefined {
