@@ -15,6 +15,8 @@ export interface CompiledPlugin {
 
 export interface CompiledPipeline {
   readonly plugins: readonly CompiledPlugin[];
+  /** Top→bottom, before the body is read. */
+  readonly onHeaders: readonly CompiledPlugin[];
   /** Top→bottom. */
   readonly onRequest: readonly CompiledPlugin[];
   readonly invoke: CompiledPlugin | null;
@@ -55,6 +57,7 @@ export function compile(plugins: readonly CompiledPlugin[]): CompiledPipeline {
   if (invokers.length > 1) throw new Error(`only one terminal plugin may implement invoke (found ${invokers.map((p) => p.id).join(', ')})`);
   return {
     plugins,
+    onHeaders: has('onHeaders'),
     onRequest: has('onRequest'),
     invoke: invokers[0] ?? null,
     onAttempt: has('onAttempt'),

@@ -27,6 +27,12 @@ export const ERRORS = {
     publicCode: 'unsupported_media_type',
     message: 'Content-Type must be application/json.',
   },
+  GW_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    type: 'invalid_request_error',
+    publicCode: 'request_timeout',
+    message: 'The request body was not received in time.',
+  },
   GW_ERR_BODY_TOO_LARGE: { status: 413, type: 'invalid_request_error', publicCode: 'request_too_large', message: 'The request body is too large.' },
   GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error', publicCode: 'not_found', message: 'No such route.' },
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, type: 'invalid_request_error', publicCode: 'method_not_allowed', message: 'Method not allowed.' },
@@ -169,6 +175,7 @@ export function anthropicErrorType(status: number): string {
   switch (status) {
     case 400:
     case 405:
+    case 408:
     case 413:
     case 415:
       return status === 413 ? 'request_too_large' : 'invalid_request_error';

@@ -1,6 +1,8 @@
 /**
  * The one executor: runs a compiled pipeline for one request, for LLM endpoints and proxy
- * routes alike. onRequest top→bottom (a `{ respond }` stops the descent), the terminal step
+ * routes alike. onHeaders top→bottom before the body is read, then the engine's body step
+ * (LLM endpoints: read and decode it), onRequest top→bottom (a `{ respond }` in either
+ * request phase stops the descent), the terminal step
  * (the terminal plugin's invoke, or a proxy route forwarding to its app), onResponse
  * bottom→top over the plugins above the point where the answer came from, onError
  * bottom→top when any of these failed; onAttempt per upstream call (called by dispatch)
@@ -22,6 +24,13 @@ export type PluginFailureHook = (plugin: string, phase: string) => void;
  */
 export type Terminal = (ctx: RequestContext) => Promise<UpstreamResponse | undefined>;
 
+/**
+ * The engine's step between onHeaders and onRequest on LLM endpoints: reads and decodes the
+ * body into `ctx`. Running it after onHeaders is what lets a refusal on the headers alone
+ * (a bad key) leave the body unread.
+ */
+export type BodyStep = (ctx: RequestContext) => Promise<void>;
+
 interface Thenable {
   then: unknown;
 }
@@ -41,9 +50,9 @@ function lateFailure(ctx: RequestContext, p: CompiledPlugin, phase: string, err:
   ctx.log.error({ plugin: p.id, phase, err }, `plugin ${phase} failed`);
 }
 
-/** LLM endpoints: the pipeline's terminal plugin produces the response. */
-export async function runPipeline(pipeline: CompiledPipeline, ctx: RequestContext, onFail?: PluginFailureHook): Promise<UpstreamResponse> {
-  const res = await execute(pipeline, ctx, null, onFail);
+/** LLM endpoints: the pipeline's terminal plugin produces the response; `body` reads the request's. */
+export async function runPipeline(pipeline: CompiledPipeline, ctx: RequestContext, onFail?: PluginFailureHook, body?: BodyStep): Promise<UpstreamResponse> {
+  const res = await execute(pipeline, ctx, null, onFail, body);
   if (!res) throw gatewayError('GW_ERR_INTERNAL', { message: 'The terminal plugin produced no response.' });
   return res;
 }
@@ -71,12 +80,31 @@ async function execute(
   ctx: RequestContext,
   forward: Terminal | null,
   onFail?: PluginFailureHook,
+  body?: BodyStep,
 ): Promise<UpstreamResponse | undefined> {
   let stopAt = pipeline.plugins.length;
   let p: CompiledPlugin | null = null;
-  let phase = 'onRequest';
+  let phase = 'onHeaders';
   try {
-    const req = pipeline.onRequest;
+    const hdr = pipeline.onHeaders;
+    for (let i = 0; i < hdr.length; i++) {
+      p = hdr[i]!;
+      let r = p.instance.onHeaders!(ctx);
+      if (isThenable(r)) r = await r;
+      if (r && (r as ShortCircuit).respond) {
+        ctx.response = (r as ShortCircuit).respond;
+        stopAt = p.index;
+        break;
+      }
+    }
+    if (body && !ctx.response) {
+      // The engine's own step: what it throws (413, bad JSON, a client gone) is no plugin's fault.
+      p = null;
+      phase = 'body';
+      await body(ctx);
+    }
+    phase = 'onRequest';
+    const req = ctx.response ? [] : pipeline.onRequest;
     for (let i = 0; i < req.length; i++) {
       p = req[i]!;
       let r = p.instance.onRequest!(ctx);

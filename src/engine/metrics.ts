@@ -51,6 +51,11 @@ export function engineMetrics(m: MetricsRegistry) {
     reloads: m.counter({ name: 'gateway_config_reloads_total', help: 'Config reloads by outcome', labelNames: ['outcome'] as const }),
     generation: m.gauge({ name: 'gateway_config_generation', help: 'Config generation now serving' }),
     inflight: m.gauge({ name: 'gateway_inflight_requests', help: 'Requests in flight', labelNames: ['endpoint'] as const }),
+    connectionsRefused: m.counter({
+      name: 'gateway_connections_refused_total',
+      help: 'Connections closed as they were accepted, by reason (per_ip_cap: server.max_connections_per_ip)',
+      labelNames: ['reason'] as const,
+    }),
     pluginErrors: m.counter({ name: 'gateway_plugin_errors_total', help: 'Plugins that threw, by plugin and phase', labelNames: ['plugin', 'phase'] as const }),
   };
 }

@@ -4,6 +4,9 @@
  * endpoints and proxy routes alike. Built-ins and third-party plugins use exactly this API.
  *
  * Phases, in the order a request meets them:
+ * - `onHeaders` top→bottom, before the body is read (`ctx.body` and `ctx.model` are not
+ *   there yet): refuse what the headers alone condemn (a missing or bad key), so a refused
+ *   client's body is never read. `{ respond }` answers instead, like onRequest's.
  * - `onRequest` top→bottom; `{ respond }` answers instead (cache hit, 401, 429…) and the
  *   plugins below it are skipped.
  * - `invoke` (the terminal plugin; on a proxy route, the route's app answers instead).
@@ -131,7 +134,14 @@ export type AttemptOutcome = 'ok' | 'aborted' | FailureClass;
 export type AttemptEnd = (outcome: AttemptOutcome) => void;
 
 export interface PluginInstance {
-  /** Request phase, top→bottom. Return `{ respond }` to short-circuit. */
+  /**
+   * Headers phase, top→bottom, before the request body is read (on a proxy route, before
+   * anything is forwarded): `ctx.body` and `ctx.model` are not set yet. Throw (or return
+   * `{ respond }`) to refuse on the headers alone: the body is then never read and the
+   * connection is closed, so a client refused here cannot hold a socket with a slow body.
+   */
+  onHeaders?(ctx: RequestContext): MaybePromise<void | ShortCircuit>;
+  /** Request phase, top→bottom, with the body. Return `{ respond }` to short-circuit. */
   onRequest?(ctx: RequestContext): MaybePromise<void | ShortCircuit>;
   /** Terminal plugins only: produce the response. */
   invoke?(ctx: RequestContext, signal: AbortSignal): Promise<UpstreamResponse>;

@@ -99,6 +99,20 @@ export interface ServerConfig {
   allow_unauthenticated?: boolean;
   /** Load balancers whose X-Forwarded-* headers are believed: addresses, CIDRs, loopback/linklocal/uniquelocal. */
   trust_proxy?: string[];
+  /** How long a client may take to send a request, and to keep an idle connection. */
+  timeouts?: ServerTimeoutsConfig;
+  /** Open connections one client address may hold; unset: no cap. */
+  max_connections_per_ip?: number;
+}
+
+/** Receiving bounds (never answering ones): defaults 10 s, 30 s, 65 s. */
+export interface ServerTimeoutsConfig {
+  /** First byte of a request to the end of its headers. */
+  headers_ms?: number;
+  /** End of the headers to the last byte of the body. */
+  body_ms?: number;
+  /** Idle time allowed between two requests on a keep-alive connection. */
+  keep_alive_ms?: number;
 }
 
 export interface PluginsConfig {

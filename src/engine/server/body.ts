@@ -6,33 +6,52 @@ import type { IncomingMessage } from 'node:http';
 import { gatewayError } from '../errors.ts';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.ts';
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body, at most `limit` bytes, all of it within `timeoutMs` of the call (0: no bound).
+ * A client that sends part of it and stalls gets 408; one that goes away mid-body is a
+ * client abort (499), never an internal error: either way the socket's own events end it.
+ */
+export function readBody(req: IncomingMessage, limit: number, timeoutMs = 0): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(gatewayError('GW_ERR_BODY_TOO_LARGE', { message: `The request body exceeds ${limit} bytes.` }));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      settled = true;
+      if (timer) clearTimeout(timer);
+      req.off('data', onData);
+    };
+    const fail = (e: Error): void => {
+      if (settled) return;
+      stop();
+      reject(e);
+    };
     const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        req.off('data', onData);
+        fail(gatewayError('GW_ERR_BODY_TOO_LARGE', { message: `The request body exceeds ${limit} bytes.` }));
         req.resume();
-        reject(gatewayError('GW_ERR_BODY_TOO_LARGE', { message: `The request body exceeds ${limit} bytes.` }));
         return;
       }
       chunks.push(c);
     };
-    let ended = false;
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => fail(gatewayError('GW_ERR_REQUEST_TIMEOUT', { message: `The request body did not arrive within ${timeoutMs} ms.` })), timeoutMs);
+    }
     req.on('data', onData);
     req.once('end', () => {
-      ended = true;
+      if (settled) return;
+      stop();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.once('error', reject);
+    // The request stream errs only when its socket does (reset, or closed before the body
+    // ended): the client's doing, not ours.
+    req.once('error', (err) => fail(gatewayError('GW_ERR_CLIENT_CLOSED', { cause: err })));
     // A client that vanishes mid-body must not leave the request (and its generation) pending.
-    req.once('close', () => {
-      if (!ended) reject(gatewayError('GW_ERR_CLIENT_CLOSED'));
-    });
+    req.once('close', () => fail(gatewayError('GW_ERR_CLIENT_CLOSED')));
   });
 }
 

@@ -20,6 +20,7 @@ import { watchConfig, loadConfig } from '../config/index.ts';
 import { createApp } from './app.ts';
 import { createLlmHandler } from './llm-handler.ts';
 import { createHttpServer } from './http-server.ts';
+import { applyTimeouts, capConnectionsPerIp, DEFAULT_TIMEOUTS, timeoutsOf } from './client-limits.ts';
 import { handleProxyUpgrade } from './proxy-handler.ts';
 import type { Stores } from '../types.ts';
 
@@ -69,9 +70,13 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const metrics = new MetricsRegistry({ defaultMetrics: opts.defaultMetrics });
   const stores = await createStores(first.config.stores, logger, metrics);
   const pool: WorkerPool = createWorkerPool();
+  // Set once the server exists; a reload before that has nothing to apply to.
+  let server: import('node:http').Server | undefined;
   const onReload = (o: ReloadOutcome) => {
     // Every reload attempt leaves an audit row (generation, hash, outcome; never a secret).
     recordConfigReload(dbOf(stores), { generation: o.generation, hash: o.hash ?? '', outcome: o.ok ? 'ok' : 'failed', error: o.error });
+    // Client timeouts follow the config now serving (node reads them as it checks).
+    if (o.ok && server && runtime.current) applyTimeouts(server, timeoutsOf(runtime.current.config.server));
     opts.onReload?.(o);
   };
   const runtime = new Runtime({ configPath: opts.configPath, env, logger, stores, metrics, pool, onReload });
@@ -84,8 +89,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const onPluginFailure = (plugin: string, phase: string) => em.pluginErrors.inc({ plugin, phase });
   const isDraining = () => draining;
   const app = createApp({ runtime, stores, logger, metrics, isDraining, onPluginFailure, inflight: em.inflight, boundAddress: () => boundAddress });
-  const llm = createLlmHandler({ runtime, logger, onPluginFailure, isDraining, inflight: em.inflight });
-  const server = createHttpServer(app, llm);
+  // The running generation's server settings (a reload may have changed them), else the first.
+  const serverConfig = () => runtime.current?.config.server ?? first.config.server;
+  const bodyTimeoutMs = () => serverConfig().timeouts?.body_ms ?? DEFAULT_TIMEOUTS.body_ms;
+  const llm = createLlmHandler({ runtime, logger, onPluginFailure, isDraining, inflight: em.inflight, bodyTimeoutMs });
+  server = createHttpServer(app, llm, timeoutsOf(serverConfig()));
+  capConnectionsPerIp(server, () => serverConfig().max_connections_per_ip, em.connectionsRefused);
   // Upgraded sockets leave the server's bookkeeping: track them so shutdown can end them.
   const upgraded = new Set<import('node:stream').Duplex>();
   server.on('upgrade', (req, socket, head) => {
@@ -120,8 +129,6 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
           void runtime.reload();
         });
 
-  // The running generation's server settings (a reload may have changed them), else the first.
-  const serverConfig = () => runtime.current?.config.server ?? first.config.server;
   let closing: Promise<void> | null = null;
   const close = (graceMs = (serverConfig().shutdown_grace_s ?? 10) * 1000): Promise<void> =>
     (closing ??= (async () => {

@@ -12,6 +12,7 @@ import { anthropicCodec, anthropicCountTokensCodec, anthropicModelsCodec, speaks
 import { responsesCodec } from './codecs/responses.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
+import { applyTimeouts, TIMEOUT_CHECK_MS, type ServerTimeouts } from './client-limits.ts';
 
 const CHAT: EndpointSpec = { endpoint: 'chat', method: 'POST', codec: openaiChatCodec };
 const EMBEDDINGS: EndpointSpec = { endpoint: 'embeddings', method: 'POST', codec: openaiEmbeddingsCodec };
@@ -56,8 +57,9 @@ export function matchEndpoint(url: string, method?: string): EndpointSpec | unde
 
 export type LlmHandler = (req: IncomingMessage, res: ServerResponse, spec: EndpointSpec) => Promise<void>;
 
-export function createHttpServer(app: Express, llm: LlmHandler): http.Server {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, function route(req, res) {
+/** `timeouts`: server.timeouts of the first config (client-limits.ts; a reload applies its own). */
+export function createHttpServer(app: Express, llm: LlmHandler, timeouts: ServerTimeouts): http.Server {
+  const server = http.createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS }, function route(req, res) {
     const id = requestIdOf(req);
     // Whoever reads the id later (handlers, logs, a proxied app) sees this one.
     req.headers['x-request-id'] = id;
@@ -76,8 +78,6 @@ export function createHttpServer(app: Express, llm: LlmHandler): http.Server {
     }
     void llm(req, res, spec);
   });
-  // Headers must arrive promptly; bodies of long prompts may take longer.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0;
+  applyTimeouts(server, timeouts);
   return server;
 }

@@ -1,7 +1,9 @@
 /**
  * The hot path: OpenAI/Anthropic-compatible endpoints served on bare node:http (no
  * express body-parser, no res.json — TOOLCHAIN.md measured them at ~2× the CPU). The
- * body is read once and parsed once; the upstream's bytes are forwarded as they are when
+ * body is read once (within `server.timeouts.body_ms`) and parsed once, after the
+ * pipeline's onHeaders phase: a request refused on its headers alone never has its body
+ * read, and its connection is closed. The upstream's bytes are forwarded as they are when
  * no plugin changed the response. Each request pins its config generation until its
  * last byte and its onDone hooks have run; usage and cost are settled (usage.ts) in
  * between.
@@ -37,9 +39,20 @@ export interface LlmHandlerDeps {
   /** True once SIGTERM arrived: answer, but ask clients to reconnect elsewhere. */
   isDraining(): boolean;
   inflight: Gauge<'endpoint'>;
+  /** `server.timeouts.body_ms` of the running config (a reload may change it). */
+  bodyTimeoutMs(): number;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * An answer given before the request's body was all read (refused on its headers, a 413,
+ * a body timeout) closes the connection: otherwise node would read and discard the rest of
+ * a body of any size, at the client's pace, before the next request on that socket.
+ */
+export function closeIfBodyUnread(req: IncomingMessage, headers: Record<string, string>): void {
+  if (!req.complete) headers.connection = 'close';
+}
 
 export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -84,18 +97,23 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       onPluginFailure,
     });
     let pumped = false;
+    // Read between the onHeaders and onRequest phases (the executor calls it).
+    const readRequestBody =
+      spec.method === 'POST'
+        ? async (c: RequestContext): Promise<void> => {
+            if (!isJsonContentType(req.headers['content-type'])) throw gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE');
+            const raw = await readBody(req, gen.bodyLimit, deps.bodyTimeoutMs());
+            c.body = await spec.codec.decodeRequest(parseJson(raw), c, { state: runtime.deps.stores.state, config: gen.config });
+            // Only OpenAI-dialect bytes can be forwarded to an OpenAI-compatible upstream as is.
+            if (spec.codec.name === 'openai') c.rawBody = raw;
+            const model = (c.body as { model?: unknown }).model;
+            if (typeof model === 'string') c.model = model;
+          }
+        : undefined;
     try {
-      if (spec.method === 'POST') {
-        if (!isJsonContentType(req.headers['content-type'])) throw gatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE');
-        const raw = await readBody(req, gen.bodyLimit);
-        ctx.body = await spec.codec.decodeRequest(parseJson(raw), ctx, { state: runtime.deps.stores.state, config: gen.config });
-        // Only OpenAI-dialect bytes can be forwarded to an OpenAI-compatible upstream as is.
-        if (spec.codec.name === 'openai') ctx.rawBody = raw;
-        const model = (ctx.body as { model?: unknown }).model;
-        if (typeof model === 'string') ctx.model = model;
-      }
-      const response = await runPipeline(gen.llm, ctx, onPluginFailure);
+      const response = await runPipeline(gen.llm, ctx, onPluginFailure, readRequestBody);
       for (const k in ctx.responseHeaders) headers[k] = ctx.responseHeaders[k]!;
+      closeIfBodyUnread(req, headers);
       if (response.kind === 'stream') {
         pumped = true;
         await pumpStream(ctx, response, gen.llm, spec.codec, res, headers, onPluginFailure);
@@ -115,9 +133,12 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
       if (!pumped && ctx.response) dropResponse(ctx.response);
       const e = toGatewayError(err);
       if (e.code === 'GW_ERR_INTERNAL' && !ctx.error) ctx.log.error({ err }, 'request failed');
+      // A client that left is no failure of ours: counted as 499, logged for debugging only.
+      else if (e.code === 'GW_ERR_CLIENT_CLOSED') ctx.log.debug({ code: e.publicCode }, 'client closed the request');
       ctx.error = e;
       ctx.status = e.status;
       for (const k in ctx.responseHeaders) headers[k] ??= ctx.responseHeaders[k]!;
+      closeIfBodyUnread(req, headers);
       if (!res.headersSent) writeError(res, e, headers, spec.codec.errorBody(e, id));
       else res.destroy();
     } finally {

@@ -1,6 +1,6 @@
 /**
  * Runs a proxy route's pipeline through the one executor, with the route's app as the
- * terminal step: onRequest before proxying (auth, rate limits can refuse), the body
+ * terminal step: onHeaders and onRequest before proxying (auth, rate limits can refuse), the body
  * streamed through untouched, onResponse once the app's answer has finished (it observes
  * status and timing; it cannot rewrite a body already sent), onError when a phase or the
  * app failed (a plugin may answer instead while nothing was sent), onDone after it all.
@@ -20,7 +20,7 @@ import { RequestContext } from '../context.ts';
 import { runDone, runProxyPipeline } from '../executor.ts';
 import { gatewayError, toGatewayError, type GatewayError } from '../errors.ts';
 import { pathProblem } from './dot-segments.ts';
-import { requestIdOf } from './llm-handler.ts';
+import { closeIfBodyUnread, requestIdOf } from './llm-handler.ts';
 import { writeError, writeJson } from './respond.ts';
 
 interface Deps {
@@ -74,20 +74,25 @@ export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse
     try {
       // A tracing plugin in the route's pipeline made this request a span: the app is its child.
       await route.forward(req, res, c);
+    } catch (err) {
+      // A client that left mid-upload or mid-answer cut the app's exchange itself: its abort, not the app's failure.
+      throw ac.signal.aborted ? gatewayError('GW_ERR_CLIENT_CLOSED', { cause: err }) : err;
     } finally {
-      c.status = res.statusCode;
+      c.status = ac.signal.aborted ? 499 : res.statusCode;
     }
     return undefined;
   };
   try {
     const answer = await runProxyPipeline(route.pipeline, ctx, forward, deps.onPluginFailure);
-    if (answer) writeAnswer(res, ctx, answer);
+    if (answer) writeAnswer(req, res, ctx, answer);
   } catch (err) {
     const e = toGatewayError(err);
     ctx.error = e;
     if (!res.headersSent) {
       ctx.status = e.status;
-      writeError(res, e, { ...ctx.responseHeaders });
+      const headers = { ...ctx.responseHeaders };
+      closeIfBodyUnread(req, headers);
+      writeError(res, e, headers);
     } else if (!res.writableFinished) res.destroy();
   } finally {
     finish(gen, route, ctx, deps);
@@ -95,13 +100,15 @@ export async function handleProxyRoute(req: IncomingMessage, res: ServerResponse
 }
 
 /** A plugin's answer instead of the app's (a short-circuit, or onError's fallback). */
-function writeAnswer(res: ServerResponse, ctx: RequestContext, r: UpstreamResponse): void {
+function writeAnswer(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, r: UpstreamResponse): void {
   if (res.headersSent) {
     if (!res.writableFinished) res.destroy();
     return;
   }
   ctx.status = r.status;
-  writeJson(res, r.status, r.kind === 'json' ? r.body : {}, ctx.responseHeaders);
+  const headers = { ...ctx.responseHeaders };
+  closeIfBodyUnread(req, headers);
+  writeJson(res, r.status, r.kind === 'json' ? r.body : {}, headers);
 }
 
 /**

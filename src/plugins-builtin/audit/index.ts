@@ -9,6 +9,7 @@
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import { dbOf } from '../../engine/stores/db/index.ts';
+import { recordedStatus } from '../../engine/request-outcome.ts';
 import schema from './schema.json' with { type: 'json' };
 
 export interface AuditConfig {
@@ -27,8 +28,9 @@ const audit: PluginDefinition<AuditConfig> = {
     const rows = env.metrics.counter({ name: 'gateway_usage_rows_total', help: 'Usage rows queued for the database' });
     return {
       onDone(ctx) {
-        const status = ctx.status ?? ctx.error?.status ?? 200;
-        if (!config.failed_requests && status >= 400) return;
+        const status = recordedStatus(ctx) || 200;
+        // An answer the client left mid-way still spent tokens: its row stays, as a 499.
+        if (!config.failed_requests && status >= 400 && !(status === 499 && ctx.usage)) return;
         const u = ctx.usage;
         const p = ctx.principal;
         db.recordUsage({

@@ -1,8 +1,10 @@
 /**
  * `use: auth` — API-key authentication and permissions. Reads `Authorization: Bearer`
- * or `x-api-key`, looks the sha256 of the key up (config `keys:` first, then the
+ * or `x-api-key` in the headers phase — before the body is read, so a client without a
+ * valid key is refused without sending it — looks the sha256 of the key up (config `keys:` first, then the
  * database through a short LRU+TTL cache), refuses expired, revoked or out-of-grace keys
- * (401) and requests outside the key's endpoints/models/providers (403), and sets
+ * (401) and requests outside the key's endpoints (403, also from the headers) or
+ * models/providers (403, once the body names the model), and sets
  * `ctx.principal` (with the key's stored limits and budgets, read by rate-limit and budget).
  * When the database cannot be reached, a key verified less than
  * `cache_ttl_ms + stale_if_error_ms` ago keeps working; any other key gets 503.
@@ -14,6 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { PluginDefinition } from '../../engine/types.ts';
+import { stateKey, type RequestContext } from '../../engine/context.ts';
+import { permitOf } from '../../engine/routing/permits.ts';
 import { gatewayError, GatewayError } from '../../engine/errors.ts';
 import { outageLog } from '../../engine/log-limit.ts';
 import { reasonOf } from '../../engine/stores/db/availability.ts';
@@ -86,18 +90,38 @@ const auth: PluginDefinition<AuthConfig> = {
       return resolved;
     }
 
+    /** The key the headers phase verified, for the request phase's model checks. */
+    const VERIFIED = stateKey<ResolvedKey>('auth.verified');
+
+    /** Everything the headers tell: the key (401) and whether it may use this endpoint (403). */
+    async function authenticate(ctx: RequestContext): Promise<ResolvedKey> {
+      const secret = presentedKey(ctx.headers as Record<string, string>);
+      if (!secret) {
+        failures.inc({ reason: 'missing' });
+        throw gatewayError('GW_ERR_UNAUTHORIZED');
+      }
+      const key = await lookup(sha256hex(secret));
+      if (!key || Date.now() >= key.invalidAfter) {
+        failures.inc({ reason: key ? 'expired_or_revoked' : 'unknown' });
+        throw gatewayError('GW_ERR_UNAUTHORIZED');
+      }
+      if (permitOf(key.principal)?.allowsEndpoint(ctx.endpoint) === false) {
+        failures.inc({ reason: 'endpoint' });
+        ctx.log.info({ key: key.principal.keyPrefix, denied: 'endpoint' }, 'request outside key permissions');
+        throw gatewayError('GW_ERR_FORBIDDEN', { message: 'This API key may not use this endpoint.' });
+      }
+      ctx.principal = key.principal;
+      return key;
+    }
+
     return {
+      async onHeaders(ctx) {
+        ctx.set(VERIFIED, await authenticate(ctx));
+      },
       async onRequest(ctx) {
-        const secret = presentedKey(ctx.headers as Record<string, string>);
-        if (!secret) {
-          failures.inc({ reason: 'missing' });
-          throw gatewayError('GW_ERR_UNAUTHORIZED');
-        }
-        const key = await lookup(sha256hex(secret));
-        if (!key || Date.now() >= key.invalidAfter) {
-          failures.inc({ reason: key ? 'expired_or_revoked' : 'unknown' });
-          throw gatewayError('GW_ERR_UNAUTHORIZED');
-        }
+        // Verified in the headers phase; a caller that skipped it (a test calling this hook
+        // alone) still gets the whole check: failing closed never depends on phase order.
+        const key = ctx.get(VERIFIED) ?? (await authenticate(ctx));
         const denied = deniedBecause(key, ctx, env.models);
         if (denied) {
           failures.inc({ reason: denied });

@@ -5,6 +5,7 @@
  */
 import type { PluginDefinition } from '../../engine/types.ts';
 import type { RequestContext } from '../../engine/context.ts';
+import { clientAborted, recordedStatus } from '../../engine/request-outcome.ts';
 import schema from './schema.json' with { type: 'json' };
 
 interface MetricsConfig {
@@ -43,7 +44,11 @@ const metrics: PluginDefinition<MetricsConfig> = {
       labelNames: ['model', 'provider', 'type'] as const,
     });
     const cost = m.counter({ name: 'gateway_cost_usd_total', help: 'Spend in USD from usage x model pricing', labelNames: ['model', 'provider'] as const });
-    const errors = m.counter({ name: 'gateway_errors_total', help: 'Failed requests by error code', labelNames: ['route', 'code'] as const });
+    const errors = m.counter({
+      name: 'gateway_errors_total',
+      help: 'Failed requests by error code (client aborts are not failures: see status 499)',
+      labelNames: ['route', 'code'] as const,
+    });
     const catalog = env.models;
 
     return {
@@ -51,12 +56,14 @@ const metrics: PluginDefinition<MetricsConfig> = {
         const route = routeLabel(ctx);
         const model = ctx.deployment?.name ?? (ctx.model !== undefined && catalog.group(ctx.model) ? ctx.model : 'unknown');
         const provider = ctx.deployment?.provider ?? 'none';
-        const status = ctx.signal.aborted && !ctx.error ? '499' : String(ctx.status ?? ctx.error?.status ?? 0);
+        const aborted = clientAborted(ctx);
+        const status = String(recordedStatus(ctx));
         requests.inc({ route, model, provider, status });
         const now = performance.now();
         latency.observe({ route, model, provider }, (now - ctx.startedAt) / 1000);
         if (ctx.firstByteAt !== undefined) ttfb.observe({ route, model, provider, stream: String(ctx.stream) }, (ctx.firstByteAt - ctx.startedAt) / 1000);
-        if (ctx.error) errors.inc({ route, code: ctx.error.publicCode });
+        // A client that left is counted by its 499 above, not as a failure of the gateway.
+        if (ctx.error && !aborted) errors.inc({ route, code: ctx.error.publicCode });
         const u = ctx.usage;
         if (u) {
           tokens.inc({ model, provider, type: 'prompt' }, u.prompt_tokens || 0);

@@ -15,6 +15,7 @@ describe('config validation', function () {
       drain_delay: 5,
       allow_unauthenticated: false,
       trust_proxy: [],
+      timeouts: { headers_ms: 10000, body_ms: 30000, keep_alive_ms: 65000 },
     });
     assert.deepEqual(config.plugins, { roots: ['./plugins'] });
     assert.deepEqual(config.stores, { state: { type: 'memory' }, db: { type: 'sqlite', path: './data/gateway.db' } });

@@ -136,11 +136,12 @@ describe('every built-in plugin in one pipeline', function () {
     assert.ok(servers.some((s) => s.attributes['http.response.status_code'] === 401));
     // audit: one usage row per request, refused ones included. Rows name the deployment's
     // model when one answered, else the model asked for: cache hits (no deployment, cost 0)
-    // and refusals are under the alias `auto` the client sent.
+    // and refusals are under the alias `auto` the client sent — except the unauthenticated
+    // request, refused on its headers before its body (and model) was read: no model.
     type Row = { group: string | null; requests: number; cost: number };
     let rows: Row[] = [];
     const count = (g: string) => rows.find((r) => r.group === g)?.requests ?? 0;
-    for (let i = 0; i < 50 && count('mock-gpt') + count('auto') < 8; i++) {
+    for (let i = 0; i < 50 && count('mock-gpt') + count('auto') + (rows.find((r) => r.group === null)?.requests ?? 0) < 8; i++) {
       await new Promise((r) => setTimeout(r, 50));
       rows = ((await (await fetch(`${gw.url}/admin/usage?group_by=model`)).json()) as { data: Row[] }).data;
     }
@@ -149,9 +150,11 @@ describe('every built-in plugin in one pipeline', function () {
     // Answered by the mock: the first question, the redacted prompt, the first stream, /v1/messages.
     assert.equal(gpt?.requests, 4, JSON.stringify(rows));
     assert.ok(gpt!.cost > 0);
-    // Two cache hits (cost 0), the blocked prompt and the unauthenticated request.
-    assert.equal(alias?.requests, 4, JSON.stringify(rows));
+    // Two cache hits (cost 0) and the blocked prompt.
+    assert.equal(alias?.requests, 3, JSON.stringify(rows));
     assert.equal(alias!.cost, 0);
+    // The unauthenticated request, refused before its body named a model.
+    assert.equal(rows.find((r) => r.group === null)?.requests, 1, JSON.stringify(rows));
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
     assert.match(metrics, /gateway_cache_requests_total\{result="hit_exact"\} [1-9]/);
     assert.match(metrics, /gateway_content_filter_matches_total\{rule="emails",action="redact",direction="request"\} [1-9]/);
