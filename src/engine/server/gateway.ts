@@ -22,6 +22,7 @@ import { createLlmHandler } from './llm-handler.ts';
 import { createHttpServer } from './http-server.ts';
 import { applyTimeouts, capConnectionsPerIp, DEFAULT_TIMEOUTS, timeoutsOf } from './client-limits.ts';
 import { handleProxyUpgrade } from './proxy-handler.ts';
+import { canonicalUrl } from './canonical-url.ts';
 import type { Stores } from '../types.ts';
 
 export interface StartOptions {
@@ -99,7 +100,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const upgraded = new Set<import('node:stream').Duplex>();
   server.on('upgrade', (req, socket, head) => {
     const gen = runtime.current;
-    const route = gen?.routes.find((r) => r.ws && r.matches(req.url ?? '/'));
+    req.url = canonicalUrl(req.url ?? '/');
+    const route = gen?.routes.find((r) => r.ws && r.matches(req.url!));
     if (!gen || !route || draining) return socket.destroy();
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));

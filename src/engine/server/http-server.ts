@@ -12,6 +12,7 @@ import { anthropicCodec, anthropicCountTokensCodec, anthropicModelsCodec, speaks
 import { responsesCodec } from './codecs/responses.ts';
 import { gatewayError } from '../errors.ts';
 import { writeError } from './respond.ts';
+import { canonicalUrl } from './canonical-url.ts';
 import { applyTimeouts, TIMEOUT_CHECK_MS, type ServerTimeouts } from './client-limits.ts';
 
 const CHAT: EndpointSpec = { endpoint: 'chat', method: 'POST', codec: openaiChatCodec };
@@ -64,7 +65,8 @@ export function createHttpServer(app: Express, llm: LlmHandler, timeouts: Server
     // Whoever reads the id later (handlers, logs, a proxied app) sees this one.
     req.headers['x-request-id'] = id;
     res.setHeader('x-request-id', id);
-    const url = req.url ?? '/';
+    // Matched, checked and forwarded in one form: see canonical-url.ts.
+    const url = (req.url = canonicalUrl(req.url ?? '/'));
     let spec = matchEndpoint(url, req.method);
     if (speaksAnthropic(req.headers, url)) {
       res.setHeader('request-id', id);
