@@ -24,6 +24,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: Record<string, unknown>;
+  /** The body exactly as received (what an upstream's own parser would read). */
+  text: string;
 }
 
 export interface FakeOpenAI {
@@ -56,7 +58,7 @@ export async function startFakeOpenAI(initial: Partial<FakeBehaviour> = {}): Pro
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    fake.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    fake.requests.push({ path: req.url ?? '', headers: req.headers, body, text });
     const b = fake.behave;
     if (b.delayMs) await new Promise((r) => setTimeout(r, b.delayMs));
     if (b.status && b.status >= 400) {

@@ -15,6 +15,7 @@ import type { RequestContext } from '../context.ts';
 import type { JsonUpstreamResponse, ModelCatalog } from '../types.ts';
 import type { StateStore } from '../stores/state.ts';
 import { gatewayError } from '../errors.ts';
+import { decodePathSegment } from '../path-segment.ts';
 import { permittedCandidates } from '../routing/dispatch.ts';
 import { TURN } from '../server/codecs/responses-turn.ts';
 import { deleteResponse, loadResponse, ownerOf } from './store.ts';
@@ -43,7 +44,7 @@ export async function responsesTerminal(ctx: RequestContext, deps: ResponsesTerm
     return undefined;
   }
   const m = PATH.exec(ctx.path);
-  const id = m ? decodeURIComponent(m[1]!) : '';
+  const id = m ? decodePathSegment(m[1]!) : '';
   const query = new URLSearchParams(m?.[3] ?? '');
   if (query.get('stream') === 'true')
     throw gatewayError('GW_ERR_CAPABILITY_UNSUPPORTED', {

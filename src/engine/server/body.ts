@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { gatewayError } from '../errors.ts';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.ts';
+import { isUtf8 } from 'node:buffer';
+import { scanJsonText, MAX_JSON_DEPTH } from '../json-depth.ts';
 
 /**
  * The body, at most `limit` bytes, all of it within `timeoutMs` of the call (0: no bound).
@@ -62,7 +63,14 @@ export function isJsonContentType(ct: string | undefined): boolean {
   return base === 'application/json' || base.endsWith('+json');
 }
 
+/**
+ * The body as the one object every plugin sees. Refused when a reader could take it
+ * otherwise than JSON.parse does (the client's bytes may go upstream as they are, see
+ * scanJsonText): invalid UTF-8, which decoding here replaces by U+FFFD while another
+ * decoder may not, and a repeated key. Nesting past MAX_JSON_DEPTH is refused too.
+ */
 export function parseJson(buf: Buffer): unknown {
+  if (!isUtf8(buf)) throw gatewayError('GW_ERR_BAD_JSON', { message: 'The request body is not valid UTF-8.' });
   const text = buf.toString('utf8');
   let value: unknown;
   try {
@@ -70,6 +78,13 @@ export function parseJson(buf: Buffer): unknown {
   } catch (err) {
     throw gatewayError('GW_ERR_BAD_JSON', { message: `The request body is not valid JSON: ${(err as Error).message}` });
   }
-  if (jsonDepthExceeds(text)) throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.` });
+  const problem = scanJsonText(text);
+  if (problem?.kind === 'depth') throw gatewayError('GW_ERR_INVALID_REQUEST', { message: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.` });
+  if (problem?.kind === 'duplicate') {
+    throw gatewayError('GW_ERR_INVALID_REQUEST', {
+      message: `The request body has the key ${JSON.stringify(problem.key)} twice in one object, at ${problem.path}; each key may appear once.`,
+      param: problem.path,
+    });
+  }
   return value;
 }

@@ -14,6 +14,7 @@ import { gatewayError } from '../../engine/errors.ts';
 import { permitOf, type Permit } from '../../engine/routing/permits.ts';
 import { anthropicModelInfo, anthropicModelPage, type ModelSummary } from '../../engine/server/codecs/anthropic-models.ts';
 import { speaksAnthropic } from '../../engine/server/codecs/anthropic.ts';
+import { decodePathSegment } from '../../engine/path-segment.ts';
 
 const CREATED = Math.floor(Date.now() / 1000);
 const ONE_MODEL = /^\/(?:v1\/)?models\/([^?]+)/;
@@ -41,14 +42,6 @@ function summaryOf(name: string, group: readonly Deployment[]): ModelSummary {
 
 const json = (body: unknown): UpstreamResponse => ({ kind: 'json', status: 200, headers: {}, body });
 
-function modelId(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return encoded; // malformed %-escapes name no model: a 404, never a 500
-  }
-}
-
 /** Anthropic clients can only use chat models (through /v1/messages): list only those. */
 const chatModel = (group: readonly Deployment[]) => group[0]!.capabilities.has('chat');
 
@@ -57,7 +50,7 @@ export function listModels(ctx: RequestContext, catalog: ModelCatalog): Upstream
   const permit = permitOf(ctx.principal);
   const one = ONE_MODEL.exec(ctx.path);
   if (one) {
-    const id = modelId(one[1]!);
+    const id = decodePathSegment(one[1]!);
     const group = servable(id, catalog, permit);
     if (group.length === 0 || (anthropic && !chatModel(group)))
       throw gatewayError('GW_ERR_MODEL_NOT_FOUND', { message: `The model '${id}' does not exist.`, param: 'model' });
