@@ -88,7 +88,10 @@ export function testTs({ name }: TemplateVars): string {
 import { createInstance, fakeContext, runHook, startPluginHarness } from 'llm-gateway/testing';
 import plugin from './index.ts';
 
-describe('${name}', () => {
+describe('${name}', function () {
+  // A real gateway starts in the first test: more than mocha's default 2 s on a busy machine.
+  this.timeout(20_000);
+
   it('adds its header to answers and counts them, in a real gateway', async () => {
     const h = await startPluginHarness({ plugin, config: {}, upstream: [{ content: 'Hello!' }] });
     try {

@@ -103,7 +103,8 @@ routes:
       ['/apps/x/foo..', '/base/foo..'],
       ['/apps/x/v1..2/a', '/base/v1..2/a'],
       ['/apps/x/.well-known/openid-configuration', '/base/.well-known/openid-configuration'],
-      ['/apps/x/a%2eb', '/base/a%2eb'],
+      // An escaped unreserved character is the character itself: forwarded decoded (canonical-url.ts).
+      ['/apps/x/a%2eb', '/base/a.b'],
       ['/apps/x/search?next=../b&q=%2e%2e', '/base/search?next=../b&q=%2e%2e'],
       ['/apps/x', '/base'],
     ];
