@@ -13,7 +13,7 @@ import type { Dispatcher, Pool } from 'undici';
 import type { CallOptions } from '../../../engine/types.ts';
 import { upstreamHttpError, badUpstream, type Headers } from './errors.ts';
 import { transportError, type AbortReason } from './transport.ts';
-import { parseSse } from './sse.ts';
+import { parseSse, type SseOwner } from './sse.ts';
 import { readBounded, readPrefix } from './body.ts';
 import { upstreamPool } from './pool.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './options.ts';
@@ -136,7 +136,7 @@ function withTraceContext(headers: Record<string, string>, call: PostOptions['ca
  * is an EventTarget, and creating one was the gateway's largest single self-time frame
  * (~2% of the CPU of a request, with its listener bookkeeping ~4%).
  */
-class UpstreamCall implements UpstreamResult {
+class UpstreamCall implements UpstreamResult, SseOwner {
   aborted = false;
   reason: unknown = undefined;
   /** Why we aborted, if we did: which of our own reasons, since undici only says "aborted". */
@@ -215,16 +215,15 @@ class UpstreamCall implements UpstreamResult {
     }
   }
 
-  async *sse(): AsyncGenerator<SseEvent> {
-    try {
-      for await (const ev of parseSse(this.body!, this.maxBytes)) yield ev;
-    } catch (err) {
-      throw this.fail(err);
-    } finally {
-      this.cleanup();
-      // Early return (client gone) or error: drop the socket now rather than drain it.
-      this.abandon();
-    }
+  /** The parser's own generator, with this call as its owner (errors mapped, books closed): no wrapper per event. */
+  sse(): AsyncGenerator<SseEvent> {
+    return parseSse(this.body!, this.maxBytes, this);
+  }
+
+  /** The events are over (SseOwner). Early return (client gone) or error: drop the socket now rather than drain it. */
+  done(): void {
+    this.cleanup();
+    this.abandon();
   }
 }
 

@@ -13,29 +13,46 @@ import { responseTooLarge } from './body.ts';
 import type { SseEvent } from './types.ts';
 
 /**
+ * Who owns the byte stream: maps what parsing or reading threw (`fail`) and is told when
+ * the events are over, however they ended (`done`: an error, the end, or the consumer's
+ * early return). Given to the parser rather than wrapped around it as another generator,
+ * which would cost a promise and a microtask turn per event.
+ */
+export interface SseOwner {
+  fail(err: unknown): unknown;
+  done(): void;
+}
+
+/**
  * Parse SSE from a byte stream. Throws GW_ERR_BAD_UPSTREAM_RESPONSE when the stream ends
  * mid-event, or once more than `maxBytes` have arrived (counted over the whole stream).
  */
-export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string>, maxBytes = Infinity): AsyncGenerator<SseEvent> {
+export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string>, maxBytes = Infinity, owner?: SseOwner): AsyncGenerator<SseEvent> {
   const decoder = new StringDecoder('utf8');
   const state: ParseState = { buf: '', data: undefined, event: undefined };
   const out: SseEvent[] = [];
   let bytes = 0;
-  for await (const chunk of body) {
-    bytes += chunk.length;
-    if (bytes > maxBytes) throw responseTooLarge(maxBytes);
-    state.buf += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    drainLines(state, out);
+  try {
+    for await (const chunk of body) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) throw responseTooLarge(maxBytes);
+      state.buf += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+      drainLines(state, out);
+      for (let i = 0; i < out.length; i++) yield out[i]!;
+      out.length = 0;
+    }
+    state.buf += decoder.end();
+    if (state.buf.length) {
+      state.buf += '\n';
+      drainLines(state, out);
+    }
     for (let i = 0; i < out.length; i++) yield out[i]!;
-    out.length = 0;
+    if (state.data !== undefined) throw badUpstream('the stream ended in the middle of an event');
+  } catch (err) {
+    throw owner ? owner.fail(err) : err;
+  } finally {
+    owner?.done();
   }
-  state.buf += decoder.end();
-  if (state.buf.length) {
-    state.buf += '\n';
-    drainLines(state, out);
-  }
-  for (let i = 0; i < out.length; i++) yield out[i]!;
-  if (state.data !== undefined) throw badUpstream('the stream ended in the middle of an event');
 }
 
 interface ParseState {
