@@ -13,7 +13,7 @@ import type { Dispatcher, Pool } from 'undici';
 import type { CallOptions } from '../../../engine/types.ts';
 import { upstreamHttpError, badUpstream, type Headers } from './errors.ts';
 import { transportError, type AbortReason } from './transport.ts';
-import { parseSse, type SseOwner } from './sse.ts';
+import { parseSse, type SseMapper, type SseOwner } from './sse.ts';
 import { readBounded, readPrefix } from './body.ts';
 import { upstreamPool } from './pool.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './options.ts';
@@ -48,6 +48,8 @@ export interface UpstreamResult {
   json(): Promise<{ raw: Buffer; body: unknown }>;
   /** SSE events, pulled on demand; `return()` aborts the upstream request. */
   sse(): AsyncGenerator<SseEvent>;
+  /** The same, each event mapped inside the parser's loop (no generator of the adapter's own). */
+  sse<T>(mapper: SseMapper<T>): AsyncGenerator<T>;
 }
 
 export class UpstreamHttp {
@@ -216,8 +218,10 @@ class UpstreamCall implements UpstreamResult, SseOwner {
   }
 
   /** The parser's own generator, with this call as its owner (errors mapped, books closed): no wrapper per event. */
-  sse(): AsyncGenerator<SseEvent> {
-    return parseSse(this.body!, this.maxBytes, this);
+  sse(): AsyncGenerator<SseEvent>;
+  sse<T>(mapper: SseMapper<T>): AsyncGenerator<T>;
+  sse<T>(mapper?: SseMapper<T>): AsyncGenerator<T | SseEvent> {
+    return mapper ? parseSse(this.body!, this.maxBytes, this, mapper) : parseSse(this.body!, this.maxBytes, this);
   }
 
   /** The events are over (SseOwner). Early return (client gone) or error: drop the socket now rather than drain it. */
