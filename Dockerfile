@@ -46,4 +46,4 @@ HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
 # SIGTERM drains (readiness 503 for server.drain_delay, then in-flight requests finish);
 # exec form, so node is PID 1's only process and gets the signal itself.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=64", "dist/bin/llm-gateway.js", "start"]
+CMD ["node", "--max-semi-space-size=16", "dist/bin/llm-gateway.js", "start"]

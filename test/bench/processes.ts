@@ -39,11 +39,11 @@ export function startUpstream(env: Record<string, string> = {}): Promise<Proc> {
 
 /** The gateway as `npm start` runs it (same node flags), plus GW_NODE_FLAGS for experiments. */
 export function startGatewayProcess(configPath: string): Promise<Proc> {
-  const flags = ['--max-semi-space-size=64', ...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : [])];
+  const flags = ['--max-semi-space-size=16', ...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : [])];
   return spawnWithUrl([...flags, 'bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
 }
 
 /** The bare pass-through proxy (the floor any Node proxy costs), in front of `upstream`. */
 export function startBareProxy(upstream: string): Promise<Proc> {
-  return spawnWithUrl(['--max-semi-space-size=64', '--import', 'tsx', 'test/bench/bare-proxy.ts'], /listening on (http:\S+)/, { UPSTREAM: upstream });
+  return spawnWithUrl(['--max-semi-space-size=16', '--import', 'tsx', 'test/bench/bare-proxy.ts'], /listening on (http:\S+)/, { UPSTREAM: upstream });
 }

@@ -27,7 +27,7 @@ async function oneStart(dir: string): Promise<{ wall: number; cpu: number }> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=64', path.join(ROOT, 'dist/bin/llm-gateway.js'), 'start', '--config', path.join(dir, 'gateway.yaml')],
+    ['--max-semi-space-size=16', path.join(ROOT, 'dist/bin/llm-gateway.js'), 'start', '--config', path.join(dir, 'gateway.yaml')],
     {
       cwd: dir,
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },

@@ -6,7 +6,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
-import { requestIdOf, type EndpointSpec } from './llm-handler.ts';
+import { requestIdOf, requestIdHeaders, type EndpointSpec } from './llm-handler.ts';
 import { openaiChatCodec, openaiEmbeddingsCodec } from './codecs/openai.ts';
 import { anthropicCodec, anthropicCountTokensCodec, anthropicModelsCodec, speaksAnthropic } from './codecs/anthropic.ts';
 import { responsesCodec } from './codecs/responses.ts';
@@ -64,19 +64,23 @@ export function createHttpServer(app: Express, llm: LlmHandler, timeouts: Server
     const id = requestIdOf(req);
     // Whoever reads the id later (handlers, logs, a proxied app) sees this one.
     req.headers['x-request-id'] = id;
-    res.setHeader('x-request-id', id);
     // Matched, checked and forwarded in one form: see canonical-url.ts.
     const url = (req.url = canonicalUrl(req.url ?? '/'));
     let spec = matchEndpoint(url, req.method);
-    if (speaksAnthropic(req.headers, url)) {
-      res.setHeader('request-id', id);
-      if (spec === MODELS) spec = ANTHROPIC_MODELS;
+    const anthropic = speaksAnthropic(req.headers, url);
+    if (anthropic && spec === MODELS) spec = ANTHROPIC_MODELS;
+    if (!spec) {
+      res.setHeader('x-request-id', id);
+      if (anthropic) res.setHeader('request-id', id);
+      return void app(req, res);
     }
-    if (!spec) return void app(req, res);
+    // LLM endpoints send the id headers in their one header list (requestIdHeaders): a
+    // header set here with setHeader would send every other header of the answer through
+    // setHeader too (Node's slow path when writeHead meets headers already set).
     if (req.method !== spec.method && req.method !== 'OPTIONS') {
       const allow = spec.allow ?? spec.method;
       const e = gatewayError('GW_ERR_METHOD_NOT_ALLOWED', { message: `Use ${allow} for this endpoint.` });
-      return writeError(res, e, { allow }, spec.codec.errorBody(e, id));
+      return writeError(res, e, { ...requestIdHeaders(req, id), allow }, spec.codec.errorBody(e, id));
     }
     void llm(req, res, spec);
   });

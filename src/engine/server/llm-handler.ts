@@ -23,6 +23,7 @@ import { settleUsage } from '../usage.ts';
 import { readBody, isJsonContentType, parseJson } from './body.ts';
 import { writeError, writeJson, writeRaw } from './respond.ts';
 import { pumpStream } from './stream.ts';
+import { speaksAnthropic } from './codecs/anthropic.ts';
 
 export interface EndpointSpec {
   endpoint: Endpoint;
@@ -59,6 +60,11 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** The headers that name the request in every answer: x-request-id, and Anthropic's request-id for Anthropic clients. */
+export function requestIdHeaders(req: IncomingMessage, id: string): Record<string, string> {
+  return speaksAnthropic(req.headers, req.url) ? { 'x-request-id': id, 'request-id': id } : { 'x-request-id': id };
+}
+
 export function createLlmHandler(deps: LlmHandlerDeps) {
   const { runtime, logger, onPluginFailure, inflight } = deps;
   // The gauge's child per endpoint, bound once: inc({ endpoint }) hashes the labels each call.
@@ -71,10 +77,12 @@ export function createLlmHandler(deps: LlmHandlerDeps) {
 
   return async function handleLlmRequest(req: IncomingMessage, res: ServerResponse, spec: EndpointSpec): Promise<void> {
     const id = requestIdOf(req);
-    const headers: Record<string, string> = { 'x-request-id': id };
+    const headers = requestIdHeaders(req, id);
     if (deps.isDraining()) headers.connection = 'close';
     const gen = runtime.current;
     if (!gen) return writeError(res, gatewayError('GW_ERR_SHUTTING_DOWN'), headers, spec.codec.errorBody(gatewayError('GW_ERR_SHUTTING_DOWN'), id));
+    // A preflight is answered by cors.apply itself, with the headers set so far.
+    if (req.method === 'OPTIONS') for (const k in headers) res.setHeader(k, headers[k]!);
     if (gen.cors.apply(req, res)) return;
     gen.acquire();
     const gauge = gaugeOf(spec.endpoint);

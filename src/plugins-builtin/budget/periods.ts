@@ -10,23 +10,42 @@ export interface PeriodWindow {
   ttlMs?: number;
 }
 
+/** The window a period was last in, [from, until): its label holds until the period ends. */
+interface Known {
+  from: number;
+  until: number;
+  label: string;
+  /** When the counter may expire: the period's end plus a day. */
+  expires: number;
+}
+const known = new Map<BudgetPeriod, Known>();
+
+/**
+ * The window `now` falls in. Every budgeted request asks, so the calendar arithmetic (Date
+ * objects, an ISO string) runs once per period and process, not once per request.
+ */
 export function periodWindow(period: BudgetPeriod, now = Date.now()): PeriodWindow {
+  if (period === 'total') return { label: 'total' };
+  let k = known.get(period);
+  if (!k || now < k.from || now >= k.until) known.set(period, (k = windowOf(period, now)));
+  return { label: k.label, ttlMs: k.expires - now };
+}
+
+function windowOf(period: Exclude<BudgetPeriod, 'total'>, now: number): Known {
   const d = new Date(now);
   switch (period) {
     case 'daily': {
       const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-      return { label: new Date(start).toISOString().slice(0, 10), ttlMs: start + 2 * DAY - now };
+      return { from: start, until: start + DAY, label: new Date(start).toISOString().slice(0, 10), expires: start + 2 * DAY };
     }
     case 'weekly': {
       const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
       const start = day - ((d.getUTCDay() + 6) % 7) * DAY;
-      return { label: 'w' + new Date(start).toISOString().slice(0, 10), ttlMs: start + 8 * DAY - now };
+      return { from: start, until: start + 7 * DAY, label: 'w' + new Date(start).toISOString().slice(0, 10), expires: start + 8 * DAY };
     }
     case 'monthly': {
       const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-      return { label: d.toISOString().slice(0, 7), ttlMs: next + DAY - now };
+      return { from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), until: next, label: d.toISOString().slice(0, 7), expires: next + DAY };
     }
-    case 'total':
-      return { label: 'total' };
   }
 }

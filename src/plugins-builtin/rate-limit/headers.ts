@@ -9,8 +9,17 @@ export function formatReset(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
 }
 
+/** Header names per unit, made once (not a template string per request and header). */
+const NAMES = (['requests', 'tokens'] as const).map((unit) => ({
+  unit,
+  limit: `x-ratelimit-limit-${unit}`,
+  remaining: `x-ratelimit-remaining-${unit}`,
+  reset: `x-ratelimit-reset-${unit}`,
+}));
+
 export function rateLimitHeaders(buckets: readonly RequestBucket[], states: readonly BucketState[], out: Record<string, string>): void {
-  for (const unit of ['requests', 'tokens'] as const) {
+  for (let u = 0; u < NAMES.length; u++) {
+    const { unit, limit, remaining, reset } = NAMES[u]!;
     let best = -1;
     let bestRemaining = Infinity;
     for (let i = 0; i < buckets.length; i++) {
@@ -22,8 +31,8 @@ export function rateLimitHeaders(buckets: readonly RequestBucket[], states: read
       }
     }
     if (best < 0) continue;
-    out[`x-ratelimit-limit-${unit}`] = String(buckets[best]!.limit);
-    out[`x-ratelimit-remaining-${unit}`] = String(Math.max(0, Math.floor(bestRemaining)));
-    out[`x-ratelimit-reset-${unit}`] = formatReset(states[best]!.resetMs);
+    out[limit] = String(buckets[best]!.limit);
+    out[remaining] = String(Math.max(0, Math.floor(bestRemaining)));
+    out[reset] = formatReset(states[best]!.resetMs);
   }
 }

@@ -91,4 +91,18 @@ describe('budget periods', () => {
     assert.deepEqual(periodWindow('total', t), { label: 'total' });
     assert.equal(periodWindow('daily', t).ttlMs, Date.UTC(2025, 2, 16) - t);
   });
+
+  it('moves to the next window at the boundary, and back, though each window is computed once', () => {
+    const lastMs = Date.UTC(2025, 2, 31, 23, 59, 59, 999); // Monday 31 March, the last millisecond
+    const next = lastMs + 1;
+    assert.deepEqual(periodWindow('daily', lastMs), { label: '2025-03-31', ttlMs: 1 + 86_400_000 });
+    assert.deepEqual(periodWindow('daily', next), { label: '2025-04-01', ttlMs: 2 * 86_400_000 });
+    assert.deepEqual(periodWindow('monthly', lastMs), { label: '2025-03', ttlMs: 1 + 86_400_000 });
+    assert.deepEqual(periodWindow('monthly', next), { label: '2025-04', ttlMs: Date.UTC(2025, 4, 2) - next });
+    assert.equal(periodWindow('weekly', Date.UTC(2025, 2, 30, 23, 59, 59, 999)).label, 'w2025-03-24');
+    assert.equal(periodWindow('weekly', Date.UTC(2025, 2, 31)).label, 'w2025-03-31');
+    // A clock that steps back gets the earlier window again.
+    assert.equal(periodWindow('monthly', Date.UTC(2025, 1, 28, 12)).label, '2025-02');
+    assert.equal(periodWindow('daily', Date.UTC(2025, 2, 14, 15)).label, '2025-03-14');
+  });
 });

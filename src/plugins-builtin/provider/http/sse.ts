@@ -13,29 +13,76 @@ import { responseTooLarge } from './body.ts';
 import type { SseEvent } from './types.ts';
 
 /**
+ * Who owns the byte stream: maps what parsing or reading threw (`fail`) and is told when
+ * the events are over, however they ended (`done`: an error, the end, or the consumer's
+ * early return). Given to the parser rather than wrapped around it as another generator,
+ * which would cost a promise and a microtask turn per event.
+ */
+export interface SseOwner {
+  fail(err: unknown): unknown;
+  done(): void;
+}
+
+/**
+ * Turns each event into what the stream yields, inside the parser's loop (an adapter
+ * whose events map one to one needs no generator of its own, so no promise per event).
+ */
+export interface SseMapper<T> {
+  /** The item for this event, or undefined to yield nothing; throws to fail the stream. */
+  event(ev: SseEvent): T | undefined;
+  /** The bytes are over (and ended between events); throws when the answer is cut short. */
+  end?(): void;
+}
+
+/**
  * Parse SSE from a byte stream. Throws GW_ERR_BAD_UPSTREAM_RESPONSE when the stream ends
  * mid-event, or once more than `maxBytes` have arrived (counted over the whole stream).
  */
-export async function* parseSse(body: AsyncIterable<Buffer | Uint8Array | string>, maxBytes = Infinity): AsyncGenerator<SseEvent> {
+export function parseSse(body: AsyncIterable<Buffer | Uint8Array | string>, maxBytes?: number, owner?: SseOwner): AsyncGenerator<SseEvent>;
+export function parseSse<T>(
+  body: AsyncIterable<Buffer | Uint8Array | string>,
+  maxBytes: number,
+  owner: SseOwner | undefined,
+  mapper: SseMapper<T>,
+): AsyncGenerator<T>;
+export async function* parseSse<T>(
+  body: AsyncIterable<Buffer | Uint8Array | string>,
+  maxBytes = Infinity,
+  owner?: SseOwner,
+  mapper?: SseMapper<T>,
+): AsyncGenerator<T | SseEvent> {
   const decoder = new StringDecoder('utf8');
   const state: ParseState = { buf: '', data: undefined, event: undefined };
   const out: SseEvent[] = [];
   let bytes = 0;
-  for await (const chunk of body) {
-    bytes += chunk.length;
-    if (bytes > maxBytes) throw responseTooLarge(maxBytes);
-    state.buf += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    drainLines(state, out);
-    for (let i = 0; i < out.length; i++) yield out[i]!;
-    out.length = 0;
+  try {
+    for await (const chunk of body) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) throw responseTooLarge(maxBytes);
+      state.buf += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+      drainLines(state, out);
+      for (let i = 0; i < out.length; i++) {
+        const item = mapper ? mapper.event(out[i]!) : out[i]!;
+        if (item !== undefined) yield item;
+      }
+      out.length = 0;
+    }
+    state.buf += decoder.end();
+    if (state.buf.length) {
+      state.buf += '\n';
+      drainLines(state, out);
+    }
+    for (let i = 0; i < out.length; i++) {
+      const item = mapper ? mapper.event(out[i]!) : out[i]!;
+      if (item !== undefined) yield item;
+    }
+    if (state.data !== undefined) throw badUpstream('the stream ended in the middle of an event');
+    mapper?.end?.();
+  } catch (err) {
+    throw owner ? owner.fail(err) : err;
+  } finally {
+    owner?.done();
   }
-  state.buf += decoder.end();
-  if (state.buf.length) {
-    state.buf += '\n';
-    drainLines(state, out);
-  }
-  for (let i = 0; i < out.length; i++) yield out[i]!;
-  if (state.data !== undefined) throw badUpstream('the stream ended in the middle of an event');
 }
 
 interface ParseState {

@@ -14,7 +14,7 @@ import type { Capability, ChatRequest, EmbeddingsRequest } from '../../../../eng
 import type { ProviderConfig } from '../../../../engine/config/types.ts';
 import { providerHttp } from '../../http/setup.ts';
 import { badUpstream } from '../../http/errors.ts';
-import { openaiStream } from './stream.ts';
+import { openaiEvents } from './stream.ts';
 import { pickHeaders } from './headers.ts';
 import { withIncludeUsage } from './include-usage.ts';
 
@@ -61,7 +61,7 @@ export function openaiCompatibleClient(name: string, config: Readonly<ProviderCo
   async function chat(body: ChatRequest, call: CallOptions): Promise<UpstreamResponse> {
     const addUsage = body.stream === true && streamUsage && body.stream_options?.include_usage !== true;
     const res = await http.post(chatPath(body.model), { headers, body: bytesFor(body, call, addUsage), call });
-    if (body.stream === true) return { kind: 'stream', status: res.status, headers: pickHeaders(res.headers), events: openaiStream(res.sse(), scrub) };
+    if (body.stream === true) return { kind: 'stream', status: res.status, headers: pickHeaders(res.headers), events: res.sse(openaiEvents(scrub)) };
     const { raw, body: json } = await res.json();
     if (!Array.isArray((json as { choices?: unknown }).choices)) throw badUpstream('the body has no choices', res.status);
     return { kind: 'json', status: res.status, headers: pickHeaders(res.headers), body: json, raw };

@@ -4,32 +4,37 @@
  */
 import type { StreamEvent } from '../../../../engine/types.ts';
 import type { ChatCompletionChunk } from '../../../../engine/openai-types.ts';
-import type { SseEvent } from '../../http/types.ts';
+import type { SseMapper } from '../../http/sse.ts';
 import { badUpstream, streamErrorEvent } from '../../http/errors.ts';
 
 /**
  * Translate an OpenAI-compatible event stream. Ends cleanly on `[DONE]` (draining the
- * rest so the socket is reused) or on EOF after a finish_reason; anything else is a cut stream.
+ * rest so the socket is reused) or on EOF after a finish_reason; anything else is a cut
+ * stream. A mapper run inside the SSE parser's loop: one generator per stream, not two.
  *
  * @example
- *   const events = openaiStream(res.sse(), scrub);
+ *   const events = res.sse(openaiEvents(scrub));
  */
-export async function* openaiStream(sse: AsyncGenerator<SseEvent>, scrub: (s: string) => string): AsyncGenerator<StreamEvent> {
+export function openaiEvents(scrub: (s: string) => string): SseMapper<StreamEvent> {
   let done = false;
   let finished = false;
-  for await (const ev of sse) {
-    if (done) continue;
-    if (ev.data === '[DONE]') {
-      done = true;
-      continue;
-    }
-    const data = parseChunk(ev.data);
-    const err = (data as { error?: { message?: string; type?: string; code?: string } }).error;
-    if (err && typeof err === 'object') throw streamErrorEvent(err.type ?? err.code, err.message, scrub);
-    if (!finished && hasFinish(data)) finished = true;
-    yield { data, raw: ev.data };
-  }
-  if (!done && !finished) throw badUpstream('the stream ended before the answer finished');
+  return {
+    event(ev) {
+      if (done) return undefined;
+      if (ev.data === '[DONE]') {
+        done = true;
+        return undefined;
+      }
+      const data = parseChunk(ev.data);
+      const err = (data as { error?: { message?: string; type?: string; code?: string } }).error;
+      if (err && typeof err === 'object') throw streamErrorEvent(err.type ?? err.code, err.message, scrub);
+      if (!finished && hasFinish(data)) finished = true;
+      return { data, raw: ev.data };
+    },
+    end() {
+      if (!done && !finished) throw badUpstream('the stream ended before the answer finished');
+    },
+  };
 }
 
 function parseChunk(text: string): ChatCompletionChunk {
