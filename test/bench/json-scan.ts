@@ -6,10 +6,11 @@
  * reference every request pays anyway. Microseconds per body, the least of ROUNDS rounds
  * (default 5), so a busy machine's noise is not measured.
  *
- *   node --import tsx test/bench/json-scan.ts
+ *   BENCH_ONLY=json-scan npm run bench, or node --import tsx test/bench/json-scan.ts
  */
 import { isUtf8 } from 'node:buffer';
 import { scanJsonText } from '../../src/engine/json-depth.ts';
+import { isMain } from './standalone.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const LOREM = 'The quick brown fox jumps over the lazy dog. ';
@@ -65,17 +66,22 @@ function micros(fn: () => unknown, bytes: number): number {
 }
 
 const fmt = (us: number) => (us < 10 ? us.toFixed(2) : us.toFixed(0));
-console.log('| body | JSON.parse | depth scan | depth + repeated keys | isUtf8 | JSON.stringify + Buffer |');
-console.log('|---|---|---|---|---|---|');
-for (const [name, body] of BODIES) {
-  const buf = Buffer.from(body);
-  const parsed: unknown = JSON.parse(body);
-  const row = [
-    micros(() => JSON.parse(buf.toString('utf8')), body.length),
-    micros(() => scanJsonText(body, { duplicates: false }), body.length),
-    micros(() => scanJsonText(body), body.length),
-    micros(() => isUtf8(buf), body.length),
-    micros(() => Buffer.from(JSON.stringify(parsed)), body.length),
-  ];
-  console.log(`| ${name} (${(body.length / 1024).toFixed(1)} KB) | ${row.map(fmt).join(' | ')} |`);
+
+export async function bench(): Promise<void> {
+  console.log('| body | JSON.parse | depth scan | depth + repeated keys | isUtf8 | JSON.stringify + Buffer |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, body] of BODIES) {
+    const buf = Buffer.from(body);
+    const parsed: unknown = JSON.parse(body);
+    const row = [
+      micros(() => JSON.parse(buf.toString('utf8')), body.length),
+      micros(() => scanJsonText(body, { duplicates: false }), body.length),
+      micros(() => scanJsonText(body), body.length),
+      micros(() => isUtf8(buf), body.length),
+      micros(() => Buffer.from(JSON.stringify(parsed)), body.length),
+    ];
+    console.log(`| ${name} (${(body.length / 1024).toFixed(1)} KB) | ${row.map(fmt).join(' | ')} |`);
+  }
 }
+
+if (isMain(import.meta)) await bench();

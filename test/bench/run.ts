@@ -26,11 +26,12 @@
  * request on /v1/responses, store on and off), config-reload (traffic while hostile configs
  * are reloaded), auth-cache-hit, regex-scan (content-filter rules on RE2),
  * semantic-cache-overhead, semantic-cache-threshold and token-count-threshold (where work
- * moves to the worker pool), pool-roundtrip (a worker-pool call).
+ * moves to the worker pool), pool-roundtrip (a worker-pool call), json-scan (the request
+ * body's depth and repeated-key scan against re-serialising).
  *
  * BENCH_ONLY=closed,json,stream,full,cpu,hedging,streams,startup,responses-cpu,config-reload,
  * auth-cache-hit,regex-scan,semantic-cache-overhead,semantic-cache-threshold,
- * token-count-threshold,pool-roundtrip picks scenarios (default: all), e.g.
+ * token-count-threshold,pool-roundtrip,json-scan picks scenarios (default: all), e.g.
  * `BENCH_ONLY=regex-scan npm run bench`.
  */
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
@@ -81,6 +82,7 @@ const PARTS: Record<string, () => Promise<{ bench(): Promise<void> }>> = {
   'semantic-cache-threshold': () => import('./semantic-cache-threshold.ts'),
   'token-count-threshold': () => import('./token-count-threshold.ts'),
   'pool-roundtrip': () => import('./pool-roundtrip.ts'),
+  'json-scan': () => import('./json-scan.ts'),
 };
 const KNOWN = new Set([...PROXY_SCENARIOS, 'hedging', 'startup', 'streams', ...Object.keys(PARTS)]);
 for (const name of ONLY ?? []) if (!KNOWN.has(name)) throw new Error(`BENCH_ONLY: no scenario "${name}" (known: ${[...KNOWN].join(', ')})`);
