@@ -1,8 +1,23 @@
 /** Spawning the benchmark's processes (upstream, gateway) and reading their URLs. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The node flags `npm start` passes (read from package.json's start script, so the
+ * benchmark cannot drift from what users run), e.g. the young generation's size.
+ */
+export const START_FLAGS: readonly string[] = (() => {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((w) => w.startsWith('--'));
+})();
+
+/** START_FLAGS plus GW_NODE_FLAGS, for experiments. */
+export function gatewayNodeFlags(): string[] {
+  return [...START_FLAGS, ...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : [])];
+}
 
 export interface Proc {
   url: string;
@@ -39,11 +54,10 @@ export function startUpstream(env: Record<string, string> = {}): Promise<Proc> {
 
 /** The gateway as `npm start` runs it (same node flags), plus GW_NODE_FLAGS for experiments. */
 export function startGatewayProcess(configPath: string): Promise<Proc> {
-  const flags = ['--max-semi-space-size=16', ...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : [])];
-  return spawnWithUrl([...flags, 'bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
+  return spawnWithUrl([...gatewayNodeFlags(), 'bin/llm-gateway.js', 'start', '--config', configPath], /listening on (http:\S+)/, { PORT: '0' });
 }
 
 /** The bare pass-through proxy (the floor any Node proxy costs), in front of `upstream`. */
 export function startBareProxy(upstream: string): Promise<Proc> {
-  return spawnWithUrl(['--max-semi-space-size=16', '--import', 'tsx', 'test/bench/bare-proxy.ts'], /listening on (http:\S+)/, { UPSTREAM: upstream });
+  return spawnWithUrl([...START_FLAGS, '--import', 'tsx', 'test/bench/bare-proxy.ts'], /listening on (http:\S+)/, { UPSTREAM: upstream });
 }

@@ -7,29 +7,14 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnWithUrl } from './processes.ts';
+import { gatewayNodeFlags, spawnWithUrl } from './processes.ts';
+import { BENCH_KEY, CORE_PIPELINE, FULL_PIPELINE } from './pipelines.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { loadFixedRate } from './load.ts';
 import { cpuMicros } from './cpu.ts';
 
 const scenario = process.argv[2] ?? 'json-full';
 const seconds = Number(process.argv[3] ?? 8);
-const KEY = 'sk-bench-0000000000000000000000000000';
-const CORE = 'pipeline: [ { use: metrics }, { use: validation }, { use: provider } ]';
-const FULL = `keys: [ { name: bench, key: "${KEY}" } ]
-pipeline:
-  - use: metrics
-  - use: auth
-  - use: validation
-  - use: rate-limit
-    config: { limits: [ { per: key, rpm: 100000000, tpm: 1000000000000 } ] }
-  - use: budget
-    config: { budgets: [ { per: key, limit: 1000000000, period: monthly } ] }
-  - use: router
-    config: { aliases: { auto: [bench-model] } }
-  - use: audit
-  - use: provider`;
-
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -50,14 +35,14 @@ stores: { state: { type: memory }, db: { type: memory } }
 logging: { level: warn }
 providers: { up: { type: openai, base_url: "${upstream.url}/v1", api_key: bench, connections: 128 } }
 models: [ { name: bench-model, provider: up, model: bench-model } ]
-${scenario.endsWith('full') ? FULL : CORE}
+${scenario.endsWith('full') ? FULL_PIPELINE : `pipeline: ${CORE_PIPELINE}`}
 `,
 );
-const flags = ['--max-semi-space-size=16', ...(process.env.GW_NODE_FLAGS ? process.env.GW_NODE_FLAGS.split(' ') : [])];
+const flags = gatewayNodeFlags();
 const gw = await spawnWithUrl([...flags, '--cpu-prof', `--cpu-prof-dir=${dir}`, 'bin/llm-gateway.js', 'start', '--config', config], /listening on (http:\S+)/, {
   PORT: '0',
 });
-const headers = scenario.endsWith('full') ? { authorization: `Bearer ${KEY}` } : undefined;
+const headers = scenario.endsWith('full') ? { authorization: `Bearer ${BENCH_KEY}` } : undefined;
 const rate = stream ? 200 : 500;
 await loadFixedRate(gw.url, { rate, seconds: 3, stream, headers });
 const before = cpuMicros(gw.child.pid!);

@@ -42,25 +42,12 @@ import { startGatewayProcess, startBareProxy, ROOT, type Proc } from './processe
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { loadChat, loadFixedRate, percentile, pool, type LoadResult, type Samples } from './load.ts';
 import { cpuPerRequest } from './cpu.ts';
+import { BENCH_KEY, CORE_PIPELINE, FULL_PIPELINE } from './pipelines.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CORE = '[ { use: metrics }, { use: validation }, { use: provider } ]';
-const BENCH_KEY = 'sk-bench-0000000000000000000000000000';
-const FULL = `
-keys: [ { name: bench, key: "${BENCH_KEY}" } ]
-pipeline:
-  - use: metrics
-  - use: auth
-  - use: validation
-  - use: rate-limit
-    config: { limits: [ { per: key, rpm: 100000000, tpm: 1000000000000 } ] }
-  - use: budget
-    config: { budgets: [ { per: key, limit: 1000000000, period: monthly } ] }
-  - use: router
-    config: { aliases: { auto: [bench-model] } }
-  - use: audit
-  - use: provider`;
+const CORE = CORE_PIPELINE;
+const FULL = `\n${FULL_PIPELINE}`;
 
 /** Core pipeline plus a content filter and a cache configured so that neither acts on streams. */
 const QUIET_ON_STREAMS = `[ { use: metrics }, { use: validation },

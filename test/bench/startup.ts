@@ -7,33 +7,22 @@
  * measures the neighbours. Prints min / median / max of both against the target.
  * Run: node --import tsx test/bench/startup.ts  (BENCH_SKIP_BUILD=1 reuses dist/)
  */
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './processes.ts';
+import { ROOT, START_FLAGS } from './processes.ts';
+import { cpuMicros } from './cpu.ts';
 
 const RUNS = Number(process.env.STARTUP_RUNS ?? 5);
 const TARGET_MS = 1500;
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
 async function oneStart(dir: string): Promise<{ wall: number; cpu: number }> {
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=16', path.join(ROOT, 'dist/bin/llm-gateway.js'), 'start', '--config', path.join(dir, 'gateway.yaml')],
-    {
-      cwd: dir,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...START_FLAGS, path.join(ROOT, 'dist/bin/llm-gateway.js'), 'start', '--config', path.join(dir, 'gateway.yaml')], {
+    cwd: dir,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   let url: string | undefined;
   for await (const c of child.stdout!) {
@@ -48,7 +37,7 @@ async function oneStart(dir: string): Promise<{ wall: number; cpu: number }> {
     const r = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => undefined);
     if (r?.status === 200) break;
   }
-  const result = { wall: performance.now() - t0, cpu: cpuMs(child.pid!) };
+  const result = { wall: performance.now() - t0, cpu: cpuMicros(child.pid!) / 1000 };
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   return result;
