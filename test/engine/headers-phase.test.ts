@@ -4,28 +4,17 @@
  * like a request-phase one (onResponse above, onError, the error to the caller).
  */
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
 import { compile, type CompiledPlugin } from '../../src/engine/compile.ts';
 import { runPipeline, runProxyPipeline } from '../../src/engine/executor.ts';
-import { RequestContext } from '../../src/engine/context.ts';
+import type { RequestContext } from '../../src/engine/context.ts';
+import { fakeContext } from '../../src/testing/fakes.ts';
 import { gatewayError, type GatewayError } from '../../src/engine/errors.ts';
 import type { PluginInstance, UpstreamResponse } from '../../src/engine/types.ts';
 
 const ok: UpstreamResponse = { kind: 'json', status: 200, headers: {}, body: { ok: true } };
 
-function ctx(): RequestContext {
-  return new RequestContext({
-    id: 'r1',
-    endpoint: 'chat',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    headers: {},
-    clientIp: '127.0.0.1',
-    generation: 1,
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-  });
-}
+/** A request whose body has not been read yet, as the headers phase sees it. */
+const ctx = () => fakeContext({ body: null, headers: {} });
 
 function plugins(...instances: PluginInstance[]): CompiledPlugin[] {
   return instances.map((instance, index) => ({ id: `p${index}`, index, instance }));
